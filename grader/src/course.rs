@@ -1,0 +1,220 @@
+//! The course on disk: `exercises/<id>/exercise.toml` plus its source files.
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExerciseKind {
+    Unit,
+    Property,
+    Training,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Wall-clock seconds one test may run before it is stopped.
+    #[serde(default = "Limits::default_test_seconds")]
+    pub test_seconds: f64,
+}
+
+impl Limits {
+    fn default_test_seconds() -> f64 {
+        10.0
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { test_seconds: Self::default_test_seconds() }
+    }
+}
+
+/// `exercise.toml`, field for field.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseMeta {
+    pub id: String,
+    pub title: String,
+    /// Course day, e.g. `W1D1`.
+    pub day: String,
+    /// Lesson this exercise belongs to, as a path under `lessons/` without `.md`.
+    pub lesson: String,
+    pub kind: ExerciseKind,
+    /// The task in a few sentences, shown above the file path.
+    pub summary: String,
+    pub hints: Vec<String>,
+    #[serde(default)]
+    pub limits: Limits,
+    /// Points per test (by function name); tests not listed are worth `default`.
+    #[serde(default)]
+    pub points: Points,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Points {
+    #[serde(default = "Points::one")]
+    pub default: f64,
+    #[serde(default)]
+    pub tests: BTreeMap<String, f64>,
+}
+
+impl Points {
+    fn one() -> f64 {
+        1.0
+    }
+
+    pub fn for_test(&self, name: &str) -> f64 {
+        self.tests.get(name).copied().unwrap_or(self.default)
+    }
+}
+
+impl Default for Points {
+    fn default() -> Self {
+        Points { default: 1.0, tests: BTreeMap::new() }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Exercise {
+    pub meta: ExerciseMeta,
+    pub dir: PathBuf,
+}
+
+impl Exercise {
+    pub fn id(&self) -> &str {
+        &self.meta.id
+    }
+    pub fn starter(&self) -> PathBuf {
+        self.dir.join("starter.rs")
+    }
+    pub fn solution(&self) -> PathBuf {
+        self.dir.join("solution.rs")
+    }
+    pub fn visible_tests(&self) -> PathBuf {
+        self.dir.join("tests.rs")
+    }
+    pub fn hidden_tests(&self) -> PathBuf {
+        self.dir.join("hidden.rs")
+    }
+
+    pub fn load(dir: &Path) -> Result<Exercise> {
+        let toml_path = dir.join("exercise.toml");
+        let text = std::fs::read_to_string(&toml_path)
+            .with_context(|| format!("cannot read {}", toml_path.display()))?;
+        let meta: ExerciseMeta = toml::from_str(&text)
+            .with_context(|| format!("{} is not a valid exercise description", toml_path.display()))?;
+        let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if meta.id != folder {
+            bail!(
+                "{}: id `{}` does not match its folder name `{folder}`",
+                toml_path.display(),
+                meta.id
+            );
+        }
+        let exercise = Exercise { meta, dir: dir.to_path_buf() };
+        for file in [exercise.starter(), exercise.solution(), exercise.visible_tests()] {
+            if !file.is_file() {
+                bail!("exercise {} is missing {}", exercise.id(), file.display());
+            }
+        }
+        Ok(exercise)
+    }
+}
+
+/// Everything the tutor and grader need to know about where the course lives.
+#[derive(Debug, Clone)]
+pub struct Course {
+    pub root: PathBuf,
+    pub exercises: Vec<Exercise>,
+}
+
+impl Course {
+    /// Loads every exercise under `<root>/exercises`, in course order (by day, then id).
+    pub fn load(root: &Path) -> Result<Course> {
+        let root = root
+            .canonicalize()
+            .with_context(|| format!("course folder {} does not exist", root.display()))?;
+        let dir = root.join("exercises");
+        let entries = std::fs::read_dir(&dir)
+            .with_context(|| format!("cannot read the exercises folder {}", dir.display()))?;
+        let mut exercises = Vec::new();
+        for entry in entries {
+            let path = entry?.path();
+            if path.join("exercise.toml").is_file() {
+                exercises.push(Exercise::load(&path)?);
+            }
+        }
+        exercises.sort_by(|a, b| day_order(&a.meta.day).cmp(&day_order(&b.meta.day)).then(a.id().cmp(b.id())));
+        Ok(Course { root, exercises })
+    }
+
+    pub fn exercise(&self, id: &str) -> Result<&Exercise> {
+        self.exercises.iter().find(|e| e.id() == id).with_context(|| {
+            let known: Vec<&str> = self.exercises.iter().map(Exercise::id).collect();
+            format!("no exercise called `{id}`; known exercises: {}", known.join(", "))
+        })
+    }
+
+    pub fn engine_dir(&self) -> PathBuf {
+        self.root.join("engine")
+    }
+    pub fn harness_dir(&self) -> PathBuf {
+        self.root.join("grader").join("harness")
+    }
+}
+
+/// `W2D3` sorts after `W1D5`; anything unparsable goes last.
+fn day_order(day: &str) -> (u32, u32) {
+    let upper = day.to_ascii_uppercase();
+    let parse = || -> Option<(u32, u32)> {
+        let rest = upper.strip_prefix('W')?;
+        let (w, d) = rest.split_once('D')?;
+        Some((w.parse().ok()?, d.parse().ok()?))
+    };
+    parse().unwrap_or((u32::MAX, u32::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_sort_by_week_then_day() {
+        let mut days = vec!["W2D1", "W1D3", "W1D10", "junk", "W1D1"];
+        days.sort_by_key(|d| day_order(d));
+        assert_eq!(days, vec!["W1D1", "W1D3", "W1D10", "W2D1", "junk"]);
+    }
+
+    #[test]
+    fn unknown_keys_in_exercise_toml_are_rejected() {
+        let text = r#"
+id = "x"
+title = "t"
+day = "W1D1"
+lesson = "w1d1/intro"
+kind = "unit"
+summary = "s"
+hints = ["h"]
+colour = "blue"
+"#;
+        let err = toml::from_str::<ExerciseMeta>(text).unwrap_err().to_string();
+        assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn points_fall_back_to_the_default() {
+        let text = r#"
+default = 2.0
+[tests]
+big = 5.0
+"#;
+        let points: Points = toml::from_str(text).unwrap();
+        assert_eq!(points.for_test("big"), 5.0);
+        assert_eq!(points.for_test("other"), 2.0);
+    }
+}

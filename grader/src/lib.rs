@@ -1,0 +1,112 @@
+//! nma-grader: builds a learner's submission against the engine, runs its tests in
+//! child processes under limits, and reports a [`Verdict`].
+//!
+//! The data path: learner file → [`build::assemble`] (learner module + harness + tests)
+//! → [`build::build`] (cargo, JSON diagnostics) → [`run::run_test`] per test → [`Verdict`].
+
+pub mod build;
+pub mod course;
+pub mod run;
+pub mod verdict;
+pub mod workspace;
+
+pub use build::BuildPaths;
+pub use course::{Course, Exercise, ExerciseKind};
+pub use verdict::{Diagnostic, FailureKind, Status, TestResult, Verdict, Visibility};
+pub use workspace::{ExerciseState, Progress, Workspace};
+
+use anyhow::{Context, Result};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// What grading is doing right now, for a live status line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GradeEvent {
+    Building,
+    Running { test: usize, of: usize },
+}
+
+/// Grades `learner_file` as a submission of `exercise`.
+///
+/// `Ok` carries a verdict for everything the submission can do wrong (compile errors,
+/// panics, timeouts, wrong answers). `Err` means the grader itself could not work
+/// (cargo missing, course files unreadable) and says why.
+pub fn grade(
+    course: &Course,
+    exercise: &Exercise,
+    learner_file: &Path,
+    paths: &BuildPaths,
+    slot: &str,
+    on_event: &mut dyn FnMut(GradeEvent),
+) -> Result<Verdict> {
+    let start = Instant::now();
+    let source = std::fs::read_to_string(learner_file)
+        .with_context(|| format!("cannot read your file {}", learner_file.display()))?;
+    on_event(GradeEvent::Building);
+    let krate = build::assemble(course, exercise, &source, paths, slot)?;
+    let binary = match build::build(&krate, paths, learner_file)? {
+        build::BuildOutcome::Built { binary, seconds } => (binary, seconds),
+        build::BuildOutcome::CompileError { diagnostics, seconds } => {
+            return Ok(compile_error_verdict(exercise, &krate.tests, diagnostics, seconds, start));
+        }
+    };
+    let (binary, build_seconds) = binary;
+
+    let points = |name: &str| exercise.meta.points.for_test(name);
+    let settings = run::RunSettings {
+        wall_limit: Duration::from_secs_f64(exercise.meta.limits.test_seconds),
+        learner_path: learner_file,
+        points: &points,
+    };
+    let mut results = Vec::with_capacity(krate.tests.len());
+    for (i, test) in krate.tests.iter().enumerate() {
+        on_event(GradeEvent::Running { test: i + 1, of: krate.tests.len() });
+        results.push(run::run_test(&binary, test, &settings)?);
+    }
+    Ok(Verdict::from_tests(exercise.id(), results, build_seconds, start.elapsed().as_secs_f64()))
+}
+
+fn compile_error_verdict(
+    exercise: &Exercise,
+    tests: &[build::TestFn],
+    diagnostics: Vec<Diagnostic>,
+    build_seconds: f64,
+    start: Instant,
+) -> Verdict {
+    let first = diagnostics.first();
+    let place = first
+        .and_then(|d| Some(format!(" at {}:{}", d.file.as_deref()?, d.line?)))
+        .unwrap_or_default();
+    let message = format!(
+        "Your code does not compile ({} error{}); first{place}: {}",
+        diagnostics.len(),
+        if diagnostics.len() == 1 { "" } else { "s" },
+        first.map(|d| d.message.as_str()).unwrap_or("unknown error")
+    );
+    // Every test is reported as not run, so scores and test counts stay comparable.
+    let results = tests
+        .iter()
+        .map(|t| TestResult {
+            name: t.name.clone(),
+            status: Status::Error,
+            kind: None,
+            message: "not run: the code does not compile".into(),
+            output: String::new(),
+            visibility: if t.module == "hidden" { Visibility::Hidden } else { Visibility::Visible },
+            score: 0.0,
+            max_score: exercise.meta.points.for_test(&t.name),
+            seconds: 0.0,
+        })
+        .collect::<Vec<_>>();
+    Verdict {
+        exercise: exercise.id().to_string(),
+        status: Status::Error,
+        score: 0.0,
+        max_score: results.iter().map(|t| t.max_score).sum(),
+        message,
+        tests: results,
+        compile_errors: diagnostics,
+        build_seconds,
+        seconds: start.elapsed().as_secs_f64(),
+    }
+}

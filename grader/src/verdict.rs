@@ -1,0 +1,122 @@
+//! What grading produces: one [`Verdict`] per submission, one [`TestResult`] per test.
+//! Serialised as-is for `grade --json` and `results.json`.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    /// The submission could not be tested at all (it does not compile).
+    Error,
+}
+
+/// Why a single test did not pass; `None` on a [`TestResult`] that passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    /// An assertion in the test failed: the code ran but gave the wrong answer.
+    WrongAnswer,
+    /// The learner's code (or the engine, called by it) panicked.
+    Panic,
+    /// The test ran past its wall-time limit and was stopped.
+    Timeout,
+    /// The process ended without reporting: early `exit`, abort, or a signal.
+    Crashed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    Visible,
+    Hidden,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestResult {
+    /// The test function's name, without its module.
+    pub name: String,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub kind: Option<FailureKind>,
+    /// For a learner: what went wrong and, where known, where.
+    pub message: String,
+    /// What the test printed (stdout then stderr), truncated.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub output: String,
+    pub visibility: Visibility,
+    pub score: f64,
+    pub max_score: f64,
+    pub seconds: f64,
+}
+
+/// One compiler error, located in the learner's file where it points there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub level: String,
+    pub message: String,
+    /// Path of the file as the learner knows it (their copy, not the build copy).
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// The source lines the error points at, as rustc quoted them.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub source_lines: Vec<String>,
+    /// rustc's full human-readable rendering, paths mapped to the learner's file.
+    pub rendered: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub exercise: String,
+    pub status: Status,
+    pub score: f64,
+    pub max_score: f64,
+    /// One sentence a learner can act on.
+    pub message: String,
+    pub tests: Vec<TestResult>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub compile_errors: Vec<Diagnostic>,
+    pub build_seconds: f64,
+    pub seconds: f64,
+}
+
+impl Verdict {
+    pub fn passed(&self) -> bool {
+        self.status == Status::Pass
+    }
+
+    /// Builds the overall verdict from per-test results.
+    pub fn from_tests(exercise: &str, tests: Vec<TestResult>, build_seconds: f64, seconds: f64) -> Self {
+        let score: f64 = tests.iter().map(|t| t.score).sum();
+        let max_score: f64 = tests.iter().map(|t| t.max_score).sum();
+        let failed = tests.iter().filter(|t| t.status != Status::Pass).count();
+        let (status, message) = if tests.is_empty() {
+            (Status::Error, "This exercise has no tests; tell your instructor.".to_string())
+        } else if failed == 0 {
+            (Status::Pass, format!("All {} tests pass.", tests.len()))
+        } else {
+            let first = tests.iter().find(|t| t.status != Status::Pass).expect("a failure");
+            let what = match first.visibility {
+                Visibility::Visible => format!("first failure: {}", first.name),
+                Visibility::Hidden => "a hidden test fails".to_string(),
+            };
+            (
+                Status::Fail,
+                format!("{failed} of {} tests fail ({what}).", tests.len()),
+            )
+        };
+        Verdict {
+            exercise: exercise.to_string(),
+            status,
+            score,
+            max_score,
+            message,
+            tests,
+            compile_errors: Vec::new(),
+            build_seconds,
+            seconds,
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! End-to-end grading: every exercise's starter fails and its reference passes, and
+//! broken submissions get the verdict a learner needs — through `nma_grader::grade`,
+//! the same call the tutor makes, and through the `nma-tutor grade` command.
+//!
+//! The first grade builds the engine into the shared grading target (a minute or two);
+//! the rest reuse it.
+
+use nma_grader::{BuildPaths, Course, FailureKind, Status, Verdict};
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn course() -> Course {
+    Course::load(&repo()).expect("the repository's course loads")
+}
+
+fn grade_file(exercise_id: &str, file: &Path, slot: &str, test_seconds: Option<f64>) -> Verdict {
+    let course = course();
+    let mut exercise = course.exercise(exercise_id).unwrap().clone();
+    if let Some(limit) = test_seconds {
+        exercise.meta.limits.test_seconds = limit;
+    }
+    let paths = BuildPaths::for_course(&course);
+    nma_grader::grade(&course, &exercise, file, &paths, slot, &mut |_| {}).expect("a verdict")
+}
+
+fn submission(name: &str) -> PathBuf {
+    repo().join("tests/submissions/w2d2_output_shape").join(name)
+}
+
+fn describe(v: &Verdict) -> String {
+    serde_json::to_string_pretty(v).unwrap()
+}
+
+#[test]
+fn every_starter_fails_and_every_reference_passes() {
+    let course = course();
+    assert!(course.exercises.len() >= 3, "the course ships at least three exercises");
+    for exercise in &course.exercises {
+        let starter = grade_file(exercise.id(), &exercise.starter(), "starter", None);
+        assert_ne!(starter.status, Status::Error, "starter of {} must compile:\n{}", exercise.id(), describe(&starter));
+        assert_eq!(starter.status, Status::Fail, "starter of {} must fail:\n{}", exercise.id(), describe(&starter));
+        assert!(starter.score < starter.max_score);
+
+        let reference = grade_file(exercise.id(), &exercise.solution(), "reference", None);
+        assert_eq!(reference.status, Status::Pass, "reference of {} must pass:\n{}", exercise.id(), describe(&reference));
+        assert_eq!(reference.score, reference.max_score);
+        assert!(reference.tests.iter().any(|t| t.visibility == nma_grader::Visibility::Hidden), "{} has hidden tests", exercise.id());
+    }
+}
+
+#[test]
+fn a_compile_error_points_at_the_learners_line() {
+    let file = submission("compile_error.rs");
+    let v = grade_file("w2d2_output_shape", &file, "compile-error", None);
+    assert_eq!(v.status, Status::Error, "{}", describe(&v));
+    assert_eq!(v.score, 0.0);
+    let first = v.compile_errors.first().expect("diagnostics are kept");
+    assert_eq!(first.file.as_deref(), Some(file.to_str().unwrap()), "{}", describe(&v));
+    assert_eq!(first.line, Some(4));
+    assert!(first.message.contains("mismatched types"), "{}", first.message);
+    assert!(first.rendered.contains(file.to_str().unwrap()), "rendered text names the learner's file");
+    assert!(v.message.starts_with("Your code does not compile"), "{}", v.message);
+    assert!(v.tests.iter().all(|t| t.status == Status::Error), "no test counts as run");
+}
+
+#[test]
+fn an_endless_loop_times_out_without_losing_other_results() {
+    let v = grade_file("w2d2_output_shape", &submission("infinite_loop.rs"), "loop", Some(1.0));
+    assert_eq!(v.status, Status::Fail, "{}", describe(&v));
+    assert!(v.tests.iter().all(|t| t.kind == Some(FailureKind::Timeout)), "{}", describe(&v));
+    assert!(v.tests[0].message.contains("did not finish in time"), "{}", v.tests[0].message);
+    assert_eq!(v.tests.len(), 7, "every test has its own result");
+}
+
+#[test]
+fn a_panic_in_learner_code_names_the_file_and_line() {
+    let file = submission("panics.rs");
+    let v = grade_file("w2d2_output_shape", &file, "panic", None);
+    assert_eq!(v.status, Status::Fail, "{}", describe(&v));
+    let t = &v.tests[0];
+    assert_eq!(t.kind, Some(FailureKind::Panic), "{}", describe(&v));
+    assert!(t.message.contains(&format!("{}:5:", file.display())), "{}", t.message);
+    assert!(t.message.contains("index out of bounds"), "{}", t.message);
+}
+
+#[test]
+fn a_wrong_answer_says_expected_and_got() {
+    let v = grade_file("w2d2_output_shape", &submission("wrong_answer.rs"), "wrong", None);
+    assert_eq!(v.status, Status::Fail, "{}", describe(&v));
+    let padded = v.tests.iter().find(|t| t.name == "padding_of_2_keeps_a_28x28_image_the_same_size_under_a_5x5_kernel").unwrap();
+    assert_eq!(padded.kind, Some(FailureKind::WrongAnswer));
+    assert!(padded.message.contains("26") && padded.message.contains("28"), "{}", padded.message);
+    // Without padding the mistake does not matter, so that test passes: partial credit.
+    let plain = v.tests.iter().find(|t| t.name == "a_3x3_kernel_shrinks_a_5x5_image_to_3x3").unwrap();
+    assert_eq!(plain.status, Status::Pass);
+    assert!(v.score > 0.0 && v.score < v.max_score);
+}
+
+#[test]
+fn exiting_early_or_printing_a_fake_result_never_passes() {
+    for (name, slot) in [("early_exit.rs", "exit"), ("forged_result.rs", "forged")] {
+        let v = grade_file("w2d2_output_shape", &submission(name), slot, None);
+        assert_eq!(v.score, 0.0, "{name}: {}", describe(&v));
+        for t in &v.tests {
+            assert_eq!(t.kind, Some(FailureKind::Crashed), "{name}: {}", describe(&v));
+            assert!(t.message.contains("exited"), "{}", t.message);
+        }
+    }
+}
+
+#[test]
+fn the_grade_command_prints_one_json_verdict_and_exits_zero() {
+    let workspace = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_nma-tutor");
+    let run = |args: &[&str]| {
+        std::process::Command::new(bin)
+            .args(args)
+            .arg("--workspace")
+            .arg(workspace.path())
+            .output()
+            .expect("the binary runs")
+    };
+
+    // The learner's own copy is seeded from the starter on first use, and fails.
+    let out = run(&["grade", "w2d2_output_shape", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
+    assert_eq!(v["status"], "fail");
+    assert!(v["score"].as_f64().unwrap() < v["max_score"].as_f64().unwrap());
+    let tests = v["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 7);
+    for t in tests {
+        assert!(t["name"].is_string() && t["status"].is_string() && t["message"].is_string(), "{t}");
+    }
+    let mine = workspace.path().join("exercises/w2d2_output_shape.rs");
+    assert!(mine.is_file(), "the workspace copy exists");
+
+    // Another file can be graded with --file, and a compile error is still a verdict (exit 0).
+    let broken = submission("compile_error.rs");
+    let out = run(&["grade", "w2d2_output_shape", "--file", broken.to_str().unwrap(), "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "error");
+
+    // `list` shows the attempt recorded by the first grade.
+    let out = run(&["list", "--json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = rows.as_array().unwrap().iter().find(|r| r["id"] == "w2d2_output_shape").unwrap();
+    assert_eq!(row["state"], "attempted");
+
+    // An unknown exercise is the grader's own error: non-zero exit, reason on stderr.
+    let out = run(&["grade", "no_such_exercise", "--json"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no exercise called `no_such_exercise`"));
+}

@@ -1,0 +1,70 @@
+//! `nma-tutor`: the learner's terminal tutor (no subcommand) and the command line.
+
+mod app;
+mod cli;
+mod context;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "nma-tutor", version, about = "Learn the Neuromatch Academy Deep Learning course in Rust, in your terminal")]
+struct Cli {
+    /// The course folder (holds exercises/ and lessons/). Default: the repository this binary was built from.
+    #[arg(long, global = true, env = "NMA_COURSE")]
+    course: Option<PathBuf>,
+    /// Your workspace, where your copies of the exercises live. Default: <course>/workspace.
+    #[arg(long, global = true, env = "NMA_WORKSPACE")]
+    workspace: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List the exercises with your progress.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Grade an exercise: your copy in the workspace, or another file.
+    Grade {
+        /// Exercise id, e.g. w1d1_simple_ops.
+        exercise: String,
+        /// Grade this file instead of your workspace copy (progress is not recorded).
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Print the verdict as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the hints of an exercise, one more each time you ask.
+    Hint {
+        exercise: String,
+        /// Show every hint at once.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Put the starter back in your workspace (your file is backed up first).
+    Reset { exercise: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = context::Context::open(cli.course, cli.workspace).and_then(|(ctx, report)| match cli.command {
+        None => app::run(ctx, report),
+        Some(Command::List { json }) => cli::list(&ctx, json),
+        Some(Command::Grade { exercise, file, json }) => cli::grade(&ctx, &exercise, file, json),
+        Some(Command::Hint { exercise, all }) => cli::hint(&ctx, &exercise, all),
+        Some(Command::Reset { exercise }) => cli::reset(&ctx, &exercise),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("nma-tutor: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
