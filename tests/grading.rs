@@ -17,11 +17,17 @@ fn course() -> Course {
 }
 
 fn grade_file(exercise_id: &str, file: &Path, slot: &str, test_seconds: Option<f64>) -> Verdict {
+    grade_with_limits(exercise_id, file, slot, |limits| {
+        if let Some(limit) = test_seconds {
+            limits.test_seconds = limit;
+        }
+    })
+}
+
+fn grade_with_limits(exercise_id: &str, file: &Path, slot: &str, adjust: impl FnOnce(&mut nma_grader::course::Limits)) -> Verdict {
     let course = course();
     let mut exercise = course.exercise(exercise_id).unwrap().clone();
-    if let Some(limit) = test_seconds {
-        exercise.meta.limits.test_seconds = limit;
-    }
+    adjust(&mut exercise.meta.limits);
     let paths = BuildPaths::for_course(&course);
     nma_grader::grade(&course, &exercise, file, &paths, slot, &mut |_| {}).expect("a verdict")
 }
@@ -109,6 +115,54 @@ fn exiting_early_or_printing_a_fake_result_never_passes() {
             assert!(t.message.contains("exited"), "{}", t.message);
         }
     }
+}
+
+/// Every hostile submission gets a verdict, scores nothing, and the named kind.
+#[test]
+fn hostile_submissions_are_contained_and_score_nothing() {
+    let _ = std::fs::remove_file("/tmp/nma-tutor-escape-marker");
+    let cases: &[(&str, Option<FailureKind>, &str)] = &[
+        ("alloc_bomb.rs", Some(FailureKind::OutOfMemory), "Ran out of memory"),
+        ("fork_attempt.rs", Some(FailureKind::Panic), "starting a process was refused"),
+        ("stdout_flood.rs", Some(FailureKind::OutputLimit), "printed more than"),
+        ("reads_hidden_at_runtime.rs", None, ""),
+        ("forged_via_fd.rs", Some(FailureKind::Crashed), "exited"),
+        ("network_attempt.rs", Some(FailureKind::Panic), "network blocked"),
+        ("writes_outside.rs", Some(FailureKind::Panic), "writing outside was refused"),
+    ];
+    for (name, kind, message) in cases {
+        let v = grade_with_limits("w2d2_output_shape", &submission(name), &format!("hostile-{name}"), |l| {
+            l.memory_mb = 256;
+            l.test_seconds = 5.0;
+        });
+        match kind {
+            Some(kind) => {
+                assert_eq!(v.score, 0.0, "{name} must score nothing: {}", describe(&v));
+                for t in &v.tests {
+                    assert_eq!(t.kind, Some(*kind), "{name}: {}", describe(&v));
+                    assert!(t.message.contains(message), "{name}: {}", t.message);
+                }
+            }
+            // Reading files is refused quietly, so the honest arithmetic in it passes.
+            None => assert_eq!(v.status, Status::Pass, "{name}: {}", describe(&v)),
+        }
+    }
+    assert!(!Path::new("/tmp/nma-tutor-escape-marker").exists(), "nothing was written outside");
+}
+
+#[test]
+fn compile_time_file_access_and_unsafe_code_are_refused_with_a_clear_message() {
+    let file = submission("include_hidden.rs");
+    let v = grade_file("w2d2_output_shape", &file, "include", None);
+    assert_eq!(v.status, Status::Error, "{}", describe(&v));
+    let d = &v.compile_errors[0];
+    assert_eq!((d.line, d.column), (Some(2), Some(22)));
+    assert!(d.message.contains("`include_str!` reads files while compiling"), "{}", d.message);
+    assert!(v.message.contains("include_str!"), "{}", v.message);
+
+    let v = grade_file("w2d2_output_shape", &submission("unsafe_code.rs"), "unsafe", None);
+    assert_eq!(v.status, Status::Error, "{}", describe(&v));
+    assert!(v.compile_errors.iter().any(|d| d.message.contains("unsafe")), "{}", describe(&v));
 }
 
 #[test]

@@ -19,17 +19,33 @@ pub struct Limits {
     /// Wall-clock seconds one test may run before it is stopped.
     #[serde(default = "Limits::default_test_seconds")]
     pub test_seconds: f64,
+    /// Address space of one test process, in MiB.
+    #[serde(default = "Limits::default_memory_mb")]
+    pub memory_mb: u64,
+    /// Output (stdout + stderr) kept per test, in KiB; a test printing 16 times more is stopped.
+    #[serde(default = "Limits::default_output_kib")]
+    pub output_kib: usize,
 }
 
 impl Limits {
     fn default_test_seconds() -> f64 {
         10.0
     }
+    fn default_memory_mb() -> u64 {
+        2048
+    }
+    fn default_output_kib() -> usize {
+        64
+    }
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { test_seconds: Self::default_test_seconds() }
+        Limits {
+            test_seconds: Self::default_test_seconds(),
+            memory_mb: Self::default_memory_mb(),
+            output_kib: Self::default_output_kib(),
+        }
     }
 }
 

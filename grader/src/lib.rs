@@ -6,6 +6,8 @@
 
 pub mod build;
 pub mod course;
+pub mod policy;
+pub mod report;
 pub mod run;
 pub mod verdict;
 pub mod workspace;
@@ -17,7 +19,7 @@ pub use workspace::{ExerciseState, Progress, Workspace};
 
 use anyhow::{Context, Result};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// What grading is doing right now, for a live status line.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +45,12 @@ pub fn grade(
     let source = std::fs::read_to_string(learner_file)
         .with_context(|| format!("cannot read your file {}", learner_file.display()))?;
     on_event(GradeEvent::Building);
+    let violations = policy::check(&source);
+    if !violations.is_empty() {
+        let tests = build::test_functions(exercise)?;
+        let diagnostics = violations.iter().map(|v| policy_diagnostic(v, &source, learner_file)).collect();
+        return Ok(compile_error_verdict(exercise, &tests, diagnostics, 0.0, start));
+    }
     let krate = build::assemble(course, exercise, &source, paths, slot)?;
     let binary = match build::build(&krate, paths, learner_file)? {
         build::BuildOutcome::Built { binary, seconds } => (binary, seconds),
@@ -52,18 +60,66 @@ pub fn grade(
     };
     let (binary, build_seconds) = binary;
 
+    let scratch = krate.dir.join("scratch");
+    std::fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
     let points = |name: &str| exercise.meta.points.for_test(name);
     let settings = run::RunSettings {
-        wall_limit: Duration::from_secs_f64(exercise.meta.limits.test_seconds),
+        limits: &exercise.meta.limits,
+        scratch: &scratch,
         learner_path: learner_file,
         points: &points,
     };
-    let mut results = Vec::with_capacity(krate.tests.len());
-    for (i, test) in krate.tests.iter().enumerate() {
-        on_event(GradeEvent::Running { test: i + 1, of: krate.tests.len() });
-        results.push(run::run_test(&binary, test, &settings)?);
-    }
+    let results = run_all(&binary, &krate.tests, &settings, on_event)?;
     Ok(Verdict::from_tests(exercise.id(), results, build_seconds, start.elapsed().as_secs_f64()))
+}
+
+/// Runs the tests, as many at once as there are cores (each is its own process), and
+/// returns their results in test order.
+fn run_all(
+    binary: &Path,
+    tests: &[build::TestFn],
+    settings: &run::RunSettings,
+    on_event: &mut dyn FnMut(GradeEvent),
+) -> Result<Vec<TestResult>> {
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(tests.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let next = &next;
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(test) = tests.get(i) else { break };
+                if sender.send((i, run::run_test(binary, test, settings))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(sender);
+        let mut results: Vec<Option<TestResult>> = vec![None; tests.len()];
+        let mut done = 0;
+        for (i, result) in receiver {
+            done += 1;
+            on_event(GradeEvent::Running { test: done, of: tests.len() });
+            results[i] = Some(result?);
+        }
+        Ok(results.into_iter().map(|r| r.expect("every test reports")).collect())
+    })
+}
+
+fn policy_diagnostic(v: &policy::Violation, source: &str, learner_file: &Path) -> Diagnostic {
+    let file = learner_file.display().to_string();
+    let text = source.lines().nth(v.line - 1).unwrap_or_default().to_string();
+    Diagnostic {
+        level: "error".into(),
+        message: v.message.clone(),
+        file: Some(file.clone()),
+        line: Some(v.line),
+        column: Some(v.column),
+        rendered: format!("error: {}\n --> {file}:{}:{}\n  |\n  | {text}\n", v.message, v.line, v.column),
+        source_lines: vec![text],
+    }
 }
 
 fn compile_error_verdict(

@@ -5,6 +5,7 @@
 //! `nma_harness`), never on stdout, so printing cannot forge a result.
 
 use crate::build::{TestFn, LEARNER_MODULE};
+use crate::course::Limits;
 use crate::verdict::{FailureKind, Status, TestResult, Visibility};
 use anyhow::{Context, Result};
 use serde::Deserialize;
@@ -12,10 +13,12 @@ use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Bytes of stdout+stderr kept per test; the rest is dropped with a notice.
-pub const OUTPUT_LIMIT: usize = 16 * 1024;
+/// A test printing this many times its kept output is stopped: it would only fill memory.
+const OUTPUT_STOP_FACTOR: usize = 16;
 
 #[derive(Deserialize)]
 struct Report {
@@ -31,10 +34,12 @@ struct Report {
 }
 
 pub struct RunSettings<'a> {
-    pub wall_limit: Duration,
+    pub limits: &'a Limits,
+    /// Empty folder the test runs in (its current directory).
+    pub scratch: &'a Path,
     /// The learner's file as they know it, to point panics at it.
     pub learner_path: &'a Path,
-    pub points: &'a dyn Fn(&str) -> f64,
+    pub points: &'a (dyn Fn(&str) -> f64 + Sync),
 }
 
 /// Runs one test in a child process and turns how it ended into a [`TestResult`].
@@ -43,9 +48,17 @@ pub fn run_test(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<
     let (reader, writer) = std::io::pipe().context("cannot create the result pipe")?;
     let writer_fd = std::os::fd::AsRawFd::as_raw_fd(&writer);
 
+    let wall_limit = Duration::from_secs_f64(settings.limits.test_seconds);
+    let memory_bytes = settings.limits.memory_mb.saturating_mul(1024 * 1024);
+    // CPU time may run ahead of wall time on two cores; past twice the wall limit it is a runaway.
+    let cpu_seconds = (settings.limits.test_seconds * 2.0).ceil() as u64 + 1;
+    let kept_bytes = settings.limits.output_kib * 1024;
+
     let mut command = Command::new(binary);
     command
         .args(["--nma-run", &test.path()])
+        .current_dir(settings.scratch)
+        .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -63,6 +76,16 @@ pub fn run_test(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<
             } else if libc::dup2(writer_fd, nma_harness::RESULT_FD) < 0 {
                 return Err(std::io::Error::last_os_error());
             }
+            let limit = |resource, value: u64| {
+                let rl = libc::rlimit { rlim_cur: value as libc::rlim_t, rlim_max: value as libc::rlim_t };
+                if libc::setrlimit(resource, &rl) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            };
+            limit(libc::RLIMIT_AS, memory_bytes)?;
+            limit(libc::RLIMIT_CPU, cpu_seconds)?;
+            limit(libc::RLIMIT_CORE, 0)?;
             Ok(())
         });
     }
@@ -74,8 +97,10 @@ pub fn run_test(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<
 
     let stdout = child.stdout.take().expect("piped stdout");
     let stderr = child.stderr.take().expect("piped stderr");
-    let out_thread = std::thread::spawn(move || read_capped(stdout));
-    let err_thread = std::thread::spawn(move || read_capped(stderr));
+    let printed = Arc::new(AtomicUsize::new(0));
+    let (p1, p2) = (printed.clone(), printed.clone());
+    let out_thread = std::thread::spawn(move || read_capped(stdout, kept_bytes, &p1));
+    let err_thread = std::thread::spawn(move || read_capped(stderr, kept_bytes, &p2));
     let report_thread = std::thread::spawn(move || {
         let mut text = String::new();
         let _ = reader.take(1024 * 1024).read_to_string(&mut text);
@@ -83,13 +108,17 @@ pub fn run_test(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<
     });
 
     let pid = child.id() as i32;
-    let mut timed_out = false;
+    let mut stopped_for = None;
     let status = loop {
         if let Some(status) = child.try_wait().context("cannot wait for the test process")? {
             break status;
         }
-        if start.elapsed() >= settings.wall_limit {
-            timed_out = true;
+        if start.elapsed() >= wall_limit {
+            stopped_for = Some(FailureKind::Timeout);
+        } else if printed.load(Ordering::Relaxed) > kept_bytes * OUTPUT_STOP_FACTOR {
+            stopped_for = Some(FailureKind::OutputLimit);
+        }
+        if stopped_for.is_some() {
             // SAFETY: plain syscall; the negative pid names the child's process group.
             unsafe { libc::kill(-pid, libc::SIGKILL) };
             break child.wait().context("cannot reap the stopped test process")?;
@@ -99,7 +128,9 @@ pub fn run_test(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<
     // Anything the test started is killed with it, so the pipes reach end-of-file.
     unsafe { libc::kill(-pid, libc::SIGKILL) };
     let seconds = start.elapsed().as_secs_f64();
-    let output = join_output(out_thread.join().unwrap_or_default(), err_thread.join().unwrap_or_default());
+    let stderr_text = err_thread.join().unwrap_or_default();
+    let ran_out_of_memory = stderr_text.0.contains("memory allocation of");
+    let output = join_output(out_thread.join().unwrap_or_default(), stderr_text, kept_bytes);
     let report_text = report_thread.join().unwrap_or_default();
     let report = report_text.lines().next().and_then(|l| serde_json::from_str::<Report>(l).ok());
 
@@ -117,25 +148,44 @@ pub fn run_test(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<
         seconds,
     };
 
-    match (timed_out, report) {
-        (true, _) => {
+    let cpu_exhausted = status.signal() == Some(libc::SIGXCPU);
+    match (stopped_for, report) {
+        (Some(FailureKind::Timeout), _) => {
             result.kind = Some(FailureKind::Timeout);
             result.message = format!(
                 "Stopped after {:.0} s: the test did not finish in time. Look for a loop that never ends.",
-                settings.wall_limit.as_secs_f64()
+                wall_limit.as_secs_f64()
             );
         }
-        (false, Some(r)) if r.outcome == "pass" && status.success() => {
+        (Some(kind), _) => {
+            result.kind = Some(kind);
+            result.message = format!(
+                "Stopped: the test printed more than {} KiB. Remove prints inside loops.",
+                kept_bytes * OUTPUT_STOP_FACTOR / 1024
+            );
+        }
+        (None, _) if cpu_exhausted => {
+            result.kind = Some(FailureKind::Timeout);
+            result.message = format!("Stopped after using {cpu_seconds} s of CPU time. Look for a loop that never ends.");
+        }
+        (None, _) if ran_out_of_memory => {
+            result.kind = Some(FailureKind::OutOfMemory);
+            result.message = format!(
+                "Ran out of memory: the test may use {} MiB. Look for a collection that keeps growing.",
+                settings.limits.memory_mb
+            );
+        }
+        (None, Some(r)) if r.outcome == "pass" && status.success() => {
             result.status = Status::Pass;
             result.score = max_score;
             result.message = "passed".into();
         }
-        (false, Some(r)) if r.outcome == "panic" => {
+        (None, Some(r)) if r.outcome == "panic" => {
             let (kind, message) = describe_panic(&r, settings.learner_path);
             result.kind = Some(kind);
             result.message = message;
         }
-        (false, _) => {
+        (None, _) => {
             result.kind = Some(FailureKind::Crashed);
             result.message = describe_exit(status);
         }
@@ -183,7 +233,8 @@ fn describe_exit(status: std::process::ExitStatus) -> String {
     }
 }
 
-fn read_capped(mut stream: impl Read) -> (String, bool) {
+/// Keeps the first `limit` bytes of a stream and counts all of them in `printed`.
+fn read_capped(mut stream: impl Read, limit: usize, printed: &AtomicUsize) -> (String, bool) {
     let mut kept = Vec::new();
     let mut buf = [0u8; 8192];
     let mut truncated = false;
@@ -192,7 +243,8 @@ fn read_capped(mut stream: impl Read) -> (String, bool) {
         match stream.read(&mut buf) {
             Ok(0) | Err(_) => break,
             Ok(n) => {
-                let room = OUTPUT_LIMIT.saturating_sub(kept.len());
+                printed.fetch_add(n, Ordering::Relaxed);
+                let room = limit.saturating_sub(kept.len());
                 kept.extend_from_slice(&buf[..n.min(room)]);
                 truncated |= n > room;
             }
@@ -201,7 +253,7 @@ fn read_capped(mut stream: impl Read) -> (String, bool) {
     (String::from_utf8_lossy(&kept).into_owned(), truncated)
 }
 
-fn join_output((out, out_cut): (String, bool), (err, err_cut): (String, bool)) -> String {
+fn join_output((out, out_cut): (String, bool), (err, err_cut): (String, bool), limit: usize) -> String {
     let mut text = out;
     if !err.is_empty() {
         if !text.is_empty() && !text.ends_with('\n') {
@@ -210,7 +262,7 @@ fn join_output((out, out_cut): (String, bool), (err, err_cut): (String, bool)) -
         text.push_str(&err);
     }
     if out_cut || err_cut {
-        text.push_str(&format!("\n[output truncated: only the first {} KiB of each stream are kept]", OUTPUT_LIMIT / 1024));
+        text.push_str(&format!("\n[output truncated: only the first {} KiB of each stream are kept]", limit / 1024));
     }
     text
 }
@@ -242,11 +294,13 @@ mod tests {
 
     #[test]
     fn output_beyond_the_limit_is_dropped_with_a_notice() {
-        let big = vec![b'x'; OUTPUT_LIMIT * 3];
-        let (text, cut) = read_capped(&big[..]);
-        assert_eq!(text.len(), OUTPUT_LIMIT);
+        let big = vec![b'x'; 3 * 4096];
+        let printed = AtomicUsize::new(0);
+        let (text, cut) = read_capped(&big[..], 4096, &printed);
+        assert_eq!(text.len(), 4096);
         assert!(cut);
-        let joined = join_output((text, cut), (String::from("err"), false));
-        assert!(joined.ends_with("KiB of each stream are kept]"));
+        assert_eq!(printed.load(Ordering::Relaxed), 3 * 4096, "everything printed is counted");
+        let joined = join_output((text, cut), (String::from("err"), false), 4096);
+        assert!(joined.ends_with("only the first 4 KiB of each stream are kept]"), "{joined}");
     }
 }

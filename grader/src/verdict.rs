@@ -24,6 +24,10 @@ pub enum FailureKind {
     Timeout,
     /// The process ended without reporting: early `exit`, abort, or a signal.
     Crashed,
+    /// The test needed more memory than its limit.
+    OutOfMemory,
+    /// The test printed far more than the output limit and was stopped.
+    OutputLimit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +52,8 @@ pub struct TestResult {
     pub visibility: Visibility,
     pub score: f64,
     pub max_score: f64,
+    /// Wall-clock seconds the test ran.
+    #[serde(rename = "execution_time")]
     pub seconds: f64,
 }
 
@@ -79,6 +85,8 @@ pub struct Verdict {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub compile_errors: Vec<Diagnostic>,
     pub build_seconds: f64,
+    /// Wall-clock seconds for the whole grade, build included.
+    #[serde(rename = "execution_time")]
     pub seconds: f64,
 }
 

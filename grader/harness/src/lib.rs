@@ -9,7 +9,12 @@
 //! like a result. A child that exits without writing a line (early `exit`, abort,
 //! signal, timeout) is judged by the parent from how it ended.
 //!
-//! No dependencies on purpose: this crate is compiled into every submission build.
+//! Before the test runs, [`sandbox::confine`] takes away files, sockets, processes and
+//! signals (Linux), so the learner's code cannot reach the pipe or the hidden tests.
+//!
+//! Only libc as a dependency: this crate is compiled into every submission build.
+
+pub mod sandbox;
 
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
@@ -52,7 +57,13 @@ pub fn run_from_args(groups: &[&[Test]]) {
                 eprintln!("no test named {name}");
                 std::process::exit(2);
             };
+            let confinement = sandbox::confine();
             let line = run_one(test);
+            let line = format!(
+                "{},\"confined\":{}}}",
+                line.trim_end_matches('}'),
+                confinement == sandbox::Confinement::Confined
+            );
             report(&line);
             std::process::exit(0);
         }
