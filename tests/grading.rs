@@ -210,3 +210,63 @@ fn the_grade_command_prints_one_json_verdict_and_exits_zero() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no exercise called `no_such_exercise`"));
 }
+
+#[test]
+fn grade_batch_writes_results_and_a_summary_resumes_and_merges_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let subs = dir.path().join("cohort");
+    std::fs::create_dir_all(subs.join("dana")).unwrap();
+    std::fs::create_dir_all(subs.join("erin")).unwrap();
+    let ex = repo().join("exercises/w2d2_output_shape");
+    std::fs::copy(ex.join("solution.rs"), subs.join("ana.rs")).unwrap();
+    std::fs::copy(submission("wrong_answer.rs"), subs.join("ben.rs")).unwrap();
+    std::fs::copy(submission("compile_error.rs"), subs.join("cy.rs")).unwrap();
+    std::fs::copy(ex.join("solution.rs"), subs.join("dana/w2d2_output_shape.rs")).unwrap();
+    // erin's folder is empty: still a row in the summary, as an error.
+    let bin = env!("CARGO_BIN_EXE_nma-tutor");
+    let batch = |extra: &[&str], out: &Path| {
+        let out = std::process::Command::new(bin)
+            .args(["--workspace", dir.path().join("ws").to_str().unwrap(), "grade-batch", "w2d2_output_shape"])
+            .arg(&subs)
+            .arg("--out")
+            .arg(out)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+
+    let out = dir.path().join("out");
+    let said = batch(&["--jobs", "2", "--format", "exercism"], &out);
+    assert!(said.contains("graded 5 submission(s)") && said.contains("2 pass"), "{said}");
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = summary.lines().skip(1).map(|l| l.splitn(6, ',').collect()).collect();
+    let status: Vec<(&str, &str)> = rows.iter().map(|r| (r[0], r[1])).collect();
+    assert_eq!(status, vec![("ana", "pass"), ("ben", "fail"), ("cy", "error"), ("dana", "pass"), ("erin", "error")]);
+    assert_eq!(rows[0][2..4], ["7.0", "7.0"]);
+    assert!(rows[4][5].contains("no .rs file"), "{summary}");
+    let exercism: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("exercism/ben.json")).unwrap()).unwrap();
+    assert_eq!((exercism["version"].as_u64(), exercism["status"].as_str()), (Some(3), Some("fail")));
+
+    // A rerun resumes: nothing left to do. --force grades everything again.
+    let said = batch(&[], &out);
+    assert!(said.contains("graded 0 submission(s)") && said.contains("skipped 5"), "{said}");
+    let said = batch(&["--force"], &out);
+    assert!(said.contains("graded 5 submission(s)"), "{said}");
+
+    // Two shards into separate folders, then merged: the same summary as one run.
+    let (s1, s2) = (dir.path().join("s1"), dir.path().join("s2"));
+    batch(&["--shard", "1/2"], &s1);
+    batch(&["--shard", "2/2"], &s2);
+    let in_s1 = std::fs::read_dir(s1.join("results")).unwrap().count();
+    let in_s2 = std::fs::read_dir(s2.join("results")).unwrap().count();
+    assert_eq!((in_s1, in_s2), (3, 2), "round-robin shares");
+    assert!(s1.join("summary.shard-1-of-2.csv").is_file());
+    let merged = dir.path().join("merged");
+    let out = std::process::Command::new(bin).arg("merge").arg(&s1).arg(&s2).arg("--out").arg(&merged).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let merged_rows: Vec<String> = std::fs::read_to_string(merged.join("summary.csv")).unwrap().lines().map(|l| l.split(',').take(4).collect::<Vec<_>>().join(",")).collect();
+    let single_rows: Vec<String> = summary.lines().map(|l| l.split(',').take(4).collect::<Vec<_>>().join(",")).collect();
+    assert_eq!(merged_rows, single_rows);
+}

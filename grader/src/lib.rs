@@ -4,6 +4,7 @@
 //! The data path: learner file → [`build::assemble`] (learner module + harness + tests)
 //! → [`build::build`] (cargo, JSON diagnostics) → [`run::run_test`] per test → [`Verdict`].
 
+pub mod batch;
 pub mod build;
 pub mod course;
 pub mod policy;
@@ -25,7 +26,21 @@ use std::time::Instant;
 #[derive(Debug, Clone, PartialEq)]
 pub enum GradeEvent {
     Building,
-    Running { test: usize, of: usize },
+    /// Tests are running; `done` of `of` have finished (0 right after the build).
+    Running { done: usize, of: usize },
+}
+
+/// Builds the engine into the shared grading target, so the learner's first save is
+/// graded as fast as the later ones. Returns the seconds it took.
+pub fn warm_up(course: &Course, paths: &BuildPaths) -> Result<f64> {
+    let exercise = course.exercises.first().context("the course has no exercises")?;
+    let starter = exercise.starter();
+    let source = std::fs::read_to_string(&starter).with_context(|| format!("cannot read {}", starter.display()))?;
+    let krate = build::assemble(course, exercise, &source, paths, "warmup")?;
+    match build::build(&krate, paths, &starter)? {
+        build::BuildOutcome::Built { seconds, .. } => Ok(seconds),
+        build::BuildOutcome::CompileError { .. } => anyhow::bail!("the starter of {} does not compile", exercise.id()),
+    }
 }
 
 /// Grades `learner_file` as a submission of `exercise`.
@@ -98,10 +113,9 @@ fn run_all(
         }
         drop(sender);
         let mut results: Vec<Option<TestResult>> = vec![None; tests.len()];
-        let mut done = 0;
-        for (i, result) in receiver {
-            done += 1;
-            on_event(GradeEvent::Running { test: done, of: tests.len() });
+        on_event(GradeEvent::Running { done: 0, of: tests.len() });
+        for (done, (i, result)) in receiver.into_iter().enumerate() {
+            on_event(GradeEvent::Running { done: done + 1, of: tests.len() });
             results[i] = Some(result?);
         }
         Ok(results.into_iter().map(|r| r.expect("every test reports")).collect())

@@ -2,8 +2,13 @@
 
 use crate::context::Context;
 use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
+use nma_grader::batch::{self, BatchOptions};
+use nma_grader::report::{self, Format};
 use nma_grader::{ExerciseState, Status, Verdict, Visibility};
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 pub fn list(ctx: &Context, json: bool) -> Result<()> {
     let (progress, problem) = ctx.workspace.load_progress();
@@ -39,13 +44,14 @@ pub fn list(ctx: &Context, json: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn grade(ctx: &Context, id: &str, file: Option<PathBuf>, json: bool) -> Result<()> {
+/// `json`: print the verdict in this format instead of as text.
+pub fn grade(ctx: &Context, id: &str, file: Option<PathBuf>, json: Option<Format>) -> Result<()> {
     let exercise = ctx.course.exercise(id)?;
     let own_copy = file.is_none();
     let path = file.unwrap_or_else(|| ctx.workspace.exercise_file(id));
     let slot = if own_copy { "cli" } else { "file" };
     let verdict = nma_grader::grade(&ctx.course, exercise, &path, &ctx.build, slot, &mut |event| {
-        if !json {
+        if json.is_none() {
             if let nma_grader::GradeEvent::Building = event {
                 eprintln!("building {} ...", path.display());
             }
@@ -59,11 +65,55 @@ pub fn grade(ctx: &Context, id: &str, file: Option<PathBuf>, json: bool) -> Resu
         progress.record(&verdict);
         ctx.workspace.save_progress(&progress)?;
     }
-    if json {
-        println!("{}", serde_json::to_string_pretty(&verdict)?);
-    } else {
-        print_verdict(&verdict);
+    match json {
+        Some(format) => {
+            let tests = nma_grader::build::test_functions(exercise)?;
+            println!("{}", serde_json::to_string_pretty(&report::render(&verdict, format, &tests))?);
+        }
+        None => print_verdict(&verdict),
     }
+    Ok(())
+}
+
+pub fn grade_batch(ctx: &Context, id: &str, submissions: &Path, options: &BatchOptions) -> Result<()> {
+    let exercise = ctx.course.exercise(id)?;
+    let found = batch::discover(submissions, id)?;
+    if found.is_empty() {
+        anyhow::bail!("no submissions in {}: expected .rs files or one folder per learner", submissions.display());
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed} elapsed, {eta} left]")
+            .expect("a valid template"),
+    );
+    // Logs (Slurm, Kubernetes) get a plain line every 10% instead of a bar.
+    let interactive = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let report = batch::run(&ctx.course, exercise, &found, &ctx.build, options, &|done, total, name| {
+        if interactive {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+            bar.set_message(name.to_string());
+        } else if done == total || done % (total / 10).max(1) == 0 {
+            eprintln!("graded {done}/{total} ({name})");
+        }
+    })?;
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let rate = if seconds > 0.0 { report.graded as f64 * 60.0 / seconds } else { 0.0 };
+    println!(
+        "graded {} submission(s) in {seconds:.1} s ({rate:.0}/min), skipped {} already graded; {} pass. Summary: {}",
+        report.graded,
+        report.skipped,
+        report.passed,
+        report.summary.display()
+    );
+    Ok(())
+}
+
+pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<()> {
+    let (count, summary) = batch::merge(inputs, out)?;
+    println!("merged {count} result(s); summary: {}", summary.display());
     Ok(())
 }
 
@@ -77,11 +127,11 @@ fn print_verdict(v: &Verdict) {
             Status::Fail => "✗",
             Status::Error => "-",
         };
-        let hidden = if t.visibility == Visibility::Hidden { " (hidden)" } else { "" };
-        if t.status == Status::Pass {
-            println!("{mark} {}{hidden}", t.name);
-        } else {
-            println!("{mark} {}{hidden}: {}", t.name, t.message);
+        // Hidden tests are a check, not a spoiler: no name, no message.
+        match (t.visibility, t.status) {
+            (Visibility::Hidden, _) => println!("{mark} hidden test"),
+            (_, Status::Pass) => println!("{mark} {}", t.name),
+            _ => println!("{mark} {}: {}", t.name, t.message),
         }
     }
     println!("{} — score {}/{}", v.message, v.score, v.max_score);

@@ -39,6 +39,37 @@ enum Command {
         /// Print the verdict as JSON on stdout.
         #[arg(long)]
         json: bool,
+        /// With --json: native (default), gradescope or exercism.
+        #[arg(long, default_value = "native", requires = "json")]
+        format: nma_grader::report::Format,
+    },
+    /// Grade a folder of submissions (files, or one folder per learner) into --out.
+    GradeBatch {
+        exercise: String,
+        submissions: PathBuf,
+        /// Where results/, summary.csv (and gradescope/ or exercism/) go.
+        #[arg(long)]
+        out: PathBuf,
+        /// Submissions graded at once.
+        #[arg(long, default_value_t = 2)]
+        jobs: usize,
+        /// Grade again even where a result exists (otherwise a rerun resumes).
+        #[arg(long)]
+        force: bool,
+        /// Grade only share K of N (1-based), e.g. --shard 3/10 on the third of ten machines.
+        #[arg(long)]
+        shard: Option<nma_grader::batch::Shard>,
+        /// Also write each result as gradescope or exercism JSON.
+        #[arg(long, default_value = "native")]
+        format: nma_grader::report::Format,
+    },
+    /// Join the --out folders of several shards into one results/ and summary.csv.
+    Merge {
+        /// The shards' output folders.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Show the hints of an exercise, one more each time you ask.
     Hint {
@@ -56,7 +87,12 @@ fn main() -> ExitCode {
     let result = context::Context::open(cli.course, cli.workspace).and_then(|(ctx, report)| match cli.command {
         None => app::run(ctx, report),
         Some(Command::List { json }) => cli::list(&ctx, json),
-        Some(Command::Grade { exercise, file, json }) => cli::grade(&ctx, &exercise, file, json),
+        Some(Command::Grade { exercise, file, json, format }) => cli::grade(&ctx, &exercise, file, json.then_some(format)),
+        Some(Command::GradeBatch { exercise, submissions, out, jobs, force, shard, format }) => {
+            let options = nma_grader::batch::BatchOptions { out, jobs, force, shard, format };
+            cli::grade_batch(&ctx, &exercise, &submissions, &options)
+        }
+        Some(Command::Merge { inputs, out }) => cli::merge(&inputs, &out),
         Some(Command::Hint { exercise, all }) => cli::hint(&ctx, &exercise, all),
         Some(Command::Reset { exercise }) => cli::reset(&ctx, &exercise),
     });

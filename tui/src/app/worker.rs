@@ -1,0 +1,77 @@
+//! The grading thread: runs one grade at a time so the UI never waits on cargo.
+//!
+//! It grades jobs in the order they come; deciding *when* to grade (and coalescing
+//! saves) is the state's job, which sends a new job only when the last one finished.
+
+use nma_grader::{BuildPaths, Course, Exercise, GradeEvent, Verdict};
+use std::path::PathBuf;
+use std::sync::mpsc::{channel, Receiver, Sender};
+
+/// Slot name for `nma_grader::grade`: the tutor's builds never disturb the CLI's.
+const SLOT: &str = "tutor";
+
+pub struct Job {
+    pub exercise: Exercise,
+    pub file: PathBuf,
+}
+
+#[derive(Debug)]
+pub enum WorkerEvent {
+    Progress(GradeEvent),
+    /// `Err` says why the grader could not run at all.
+    Finished {
+        exercise: String,
+        result: Result<Verdict, String>,
+    },
+}
+
+pub struct Worker {
+    jobs: Sender<Job>,
+    pub events: Receiver<WorkerEvent>,
+}
+
+impl Worker {
+    pub fn spawn(course: Course, build: BuildPaths) -> std::io::Result<Worker> {
+        let (jobs, job_rx) = channel::<Job>();
+        let (event_tx, events) = channel();
+        std::thread::Builder::new().name(THREAD_NAME.into()).spawn(move || {
+            // Build the engine before the first save needs it. A failure here shows up,
+            // with its reason, in the first real grade.
+            let _ = nma_grader::warm_up(&course, &build);
+            for job in job_rx {
+                let progress = event_tx.clone();
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    nma_grader::grade(&course, &job.exercise, &job.file, &build, SLOT, &mut |event| {
+                        let _ = progress.send(WorkerEvent::Progress(event));
+                    })
+                }));
+                let result = match result {
+                    Ok(Ok(verdict)) => Ok(verdict),
+                    Ok(Err(error)) => Err(format!("{error:#}")),
+                    Err(panic) => Err(format!("the grader crashed: {}", panic_message(&panic))),
+                };
+                let finished = WorkerEvent::Finished { exercise: job.exercise.id().to_string(), result };
+                if event_tx.send(finished).is_err() {
+                    break; // the UI has gone
+                }
+            }
+        })?;
+        Ok(Worker { jobs, events })
+    }
+
+    /// Queues a grade; an error means the thread has died, which the caller reports.
+    pub fn grade(&self, exercise: Exercise, file: PathBuf) -> Result<(), String> {
+        self.jobs.send(Job { exercise, file }).map_err(|_| "the grading thread has stopped".to_string())
+    }
+}
+
+/// The worker's thread name, so the panic hook can tell its (caught) panics apart.
+pub const THREAD_NAME: &str = "nma-grader";
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
