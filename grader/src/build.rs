@@ -109,7 +109,11 @@ impl BuildPaths {
     /// tutor's build, but in a separate target directory so a running `cargo` on the
     /// workspace never holds the lock a grading build needs.
     pub fn for_course(course: &Course) -> BuildPaths {
-        let base = course.root.join("target").join("grading");
+        Self::under(&course.root.join("target").join("grading"))
+    }
+
+    /// Crate folders and target directory under one folder of the caller's choosing.
+    pub fn under(base: &Path) -> BuildPaths {
         BuildPaths { crates: base.join("crates"), target: base.join("target") }
     }
 }

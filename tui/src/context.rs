@@ -26,13 +26,20 @@ pub fn default_workspace_root(course_root: &Path) -> PathBuf {
 impl Context {
     /// `course` and `workspace` come from flags or environment (`NMA_COURSE`,
     /// `NMA_WORKSPACE`), else the defaults above.
-    pub fn open(course: Option<PathBuf>, workspace: Option<PathBuf>) -> Result<(Context, OpenReport)> {
+    pub fn open(
+        course: Option<PathBuf>,
+        workspace: Option<PathBuf>,
+        build_dir: Option<PathBuf>,
+    ) -> Result<(Context, OpenReport)> {
         let course_root = course.unwrap_or_else(default_course_root);
         let course = Course::load(&course_root)
             .with_context(|| format!("cannot load the course from {}", course_root.display()))?;
         let workspace_root = workspace.unwrap_or_else(|| default_workspace_root(&course.root));
         let (workspace, report) = Workspace::open(&workspace_root, &course)?;
-        let build = BuildPaths::for_course(&course);
+        let build = match build_dir {
+            Some(dir) => BuildPaths::under(&dir),
+            None => BuildPaths::for_course(&course),
+        };
         Ok((Context { course, workspace, build }, report))
     }
 }

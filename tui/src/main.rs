@@ -17,6 +17,10 @@ struct Cli {
     /// Your workspace, where your copies of the exercises live. Default: <course>/workspace.
     #[arg(long, global = true, env = "NMA_WORKSPACE")]
     workspace: Option<PathBuf>,
+    /// Where grading builds happen (the engine is built there once). Default: <course>/target/grading.
+    /// On a cluster, point it at node-local disk.
+    #[arg(long, global = true, env = "NMA_BUILD_DIR")]
+    build_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -84,7 +88,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = context::Context::open(cli.course, cli.workspace).and_then(|(ctx, report)| match cli.command {
+    let result = context::Context::open(cli.course, cli.workspace, cli.build_dir).and_then(|(ctx, report)| match cli.command {
         None => app::run(ctx, report),
         Some(Command::List { json }) => cli::list(&ctx, json),
         Some(Command::Grade { exercise, file, json, format }) => cli::grade(&ctx, &exercise, file, json.then_some(format)),
