@@ -142,11 +142,63 @@ impl Exercise {
     }
 }
 
+/// A lesson's front matter: the TOML between the `+++` lines that open its Markdown file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LessonMeta {
+    pub title: String,
+    /// Course day, e.g. `W1D1`.
+    pub day: String,
+    /// Position among the day's lessons (1, 2, …).
+    pub order: u32,
+    /// Exercises to do after reading, by id.
+    #[serde(default)]
+    pub exercises: Vec<String>,
+}
+
+/// One lesson: `lessons/<day>/<slug>.md`, known by its id `<day>/<slug>`.
+#[derive(Debug, Clone)]
+pub struct Lesson {
+    pub id: String,
+    pub meta: LessonMeta,
+    pub path: PathBuf,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// Line number (1-based) in the file where `body` starts, for error messages.
+    pub body_line: usize,
+}
+
+impl Lesson {
+    /// Reads and parses a lesson file. `id` is `<day-folder>/<file stem>`.
+    pub fn load(path: &Path, id: &str) -> Result<Lesson> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let (front, body, body_line) = split_front_matter(&text)
+            .with_context(|| format!("{} must start with front matter between two `+++` lines", path.display()))?;
+        let meta: LessonMeta =
+            toml::from_str(front).with_context(|| format!("{}: the front matter is not valid", path.display()))?;
+        Ok(Lesson { id: id.to_string(), meta, path: path.to_path_buf(), body: body.to_string(), body_line })
+    }
+}
+
+/// Splits `+++\n<toml>\n+++\n<markdown>`; returns the TOML, the Markdown and the
+/// Markdown's first line number.
+pub fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
+    let rest = text.strip_prefix("+++")?.strip_prefix('\n').or_else(|| text.strip_prefix("+++\r\n"))?;
+    let end = rest.find("\n+++")?;
+    let front = &rest[..end];
+    let after = &rest[end + 4..];
+    let body = after.strip_prefix("\r\n").or_else(|| after.strip_prefix('\n')).unwrap_or(after);
+    let body_line = text[..text.len() - body.len()].lines().count() + 1;
+    Some((front, body, body_line))
+}
+
 /// Everything the tutor and grader need to know about where the course lives.
 #[derive(Debug, Clone)]
 pub struct Course {
     pub root: PathBuf,
     pub exercises: Vec<Exercise>,
+    /// In course order: by day, then `order`.
+    pub lessons: Vec<Lesson>,
 }
 
 impl Course {
@@ -166,7 +218,12 @@ impl Course {
             }
         }
         exercises.sort_by(|a, b| day_order(&a.meta.day).cmp(&day_order(&b.meta.day)).then(a.id().cmp(b.id())));
-        Ok(Course { root, exercises })
+        let lessons = load_lessons(&root.join("lessons"))?;
+        Ok(Course { root, exercises, lessons })
+    }
+
+    pub fn lesson(&self, id: &str) -> Option<&Lesson> {
+        self.lessons.iter().find(|l| l.id == id)
     }
 
     pub fn exercise(&self, id: &str) -> Result<&Exercise> {
@@ -182,6 +239,30 @@ impl Course {
     pub fn harness_dir(&self) -> PathBuf {
         self.root.join("grader").join("harness")
     }
+}
+
+/// Every `lessons/<day>/<slug>.md`, in course order. A missing `lessons/` is an empty course text.
+fn load_lessons(dir: &Path) -> Result<Vec<Lesson>> {
+    let mut lessons = Vec::new();
+    let Ok(days) = std::fs::read_dir(dir) else { return Ok(lessons) };
+    for day in days {
+        let day = day?.path();
+        if !day.is_dir() {
+            continue;
+        }
+        let day_name = day.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        for file in std::fs::read_dir(&day).with_context(|| format!("cannot read {}", day.display()))? {
+            let path = file?.path();
+            if path.extension().is_some_and(|e| e == "md") {
+                let stem = path.file_stem().and_then(|n| n.to_str()).unwrap_or_default();
+                lessons.push(Lesson::load(&path, &format!("{day_name}/{stem}"))?);
+            }
+        }
+    }
+    lessons.sort_by(|a, b| {
+        day_order(&a.meta.day).cmp(&day_order(&b.meta.day)).then(a.meta.order.cmp(&b.meta.order)).then(a.id.cmp(&b.id))
+    });
+    Ok(lessons)
 }
 
 /// `W2D3` sorts after `W1D5`; anything unparsable goes last.
@@ -220,6 +301,19 @@ colour = "blue"
 "#;
         let err = toml::from_str::<ExerciseMeta>(text).unwrap_err().to_string();
         assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn front_matter_is_split_from_the_markdown_with_its_line_number() {
+        let text = "+++\ntitle = \"Tensors\"\nday = \"W1D1\"\norder = 2\n+++\n# Tensors\n\nBody.\n";
+        let (front, body, line) = split_front_matter(text).unwrap();
+        assert_eq!(front, "title = \"Tensors\"\nday = \"W1D1\"\norder = 2");
+        assert_eq!(body, "# Tensors\n\nBody.\n");
+        assert_eq!(line, 6);
+        let meta: LessonMeta = toml::from_str(front).unwrap();
+        assert_eq!((meta.title.as_str(), meta.order, meta.exercises.len()), ("Tensors", 2, 0));
+        assert!(split_front_matter("# no front matter").is_none());
+        assert!(split_front_matter("+++\ntitle = 1\n").is_none(), "unclosed");
     }
 
     #[test]
