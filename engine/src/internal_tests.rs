@@ -1,0 +1,138 @@
+//! Tests that need the engine's internals: the IR built for an expression,
+//! how many operators reach luminal, and result caching.
+
+use std::rc::Rc;
+
+use crate::ir::Op;
+use crate::realize::lowered_op_count;
+use crate::tensor::Tensor;
+use crate::view;
+
+/// Operator nodes lowered into luminal while running `f`.
+fn ops_lowered_by(f: impl FnOnce()) -> usize {
+    let before = lowered_op_count();
+    f();
+    lowered_op_count() - before
+}
+
+#[test]
+fn realized_result_is_cached_and_reused_as_a_leaf() {
+    let x = Tensor::from_vec(vec![1.0, 2.0, 3.0], &[3]);
+    let y = x.exp().sqrt(); // Mul(const), Constant, Exp2, Sqrt: 4 operator nodes
+    assert!(!y.is_realized());
+    let first = ops_lowered_by(|| assert_eq!(y.to_vec().len(), 3));
+    assert_eq!(first, 4);
+    assert!(y.is_realized());
+
+    // Realizing again computes nothing and hands out the very same buffer.
+    let cached = y.node.realized_data().unwrap();
+    assert_eq!(ops_lowered_by(|| drop(y.to_vec())), 0);
+    assert!(Rc::ptr_eq(&cached, &y.node.realized_data().unwrap()));
+
+    // A new expression on top of y lowers only its own nodes (Constant + Add).
+    let z = &y + 1.0;
+    assert_eq!(ops_lowered_by(|| drop(z.to_vec())), 2);
+    // e^(x/2) + 1, values from Python: math.exp(0.5) etc.
+    let expected = [2.6487213, 3.7182817, 5.481689];
+    for (got, want) in z.to_vec().iter().zip(expected) {
+        assert!((got - want).abs() < 1e-5, "{got} vs {want}");
+    }
+}
+
+#[test]
+fn shared_subexpressions_are_lowered_once() {
+    let x = Tensor::from_vec(vec![0.5, 1.0], &[2]);
+    let s = x.sin(); // one Sin node
+    let y = &s + &s; // one Add node reading it twice
+    assert_eq!(ops_lowered_by(|| drop(y.to_vec())), 2);
+    assert_eq!(y.to_vec(), vec![2.0 * 0.5f32.sin(), 2.0 * 1.0f32.sin()]);
+}
+
+#[test]
+fn realizing_a_view_caches_the_underlying_node() {
+    let x = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2]);
+    let y = x.matmul(&x);
+    let yt = y.t();
+    assert_eq!(yt.to_vec(), vec![7.0, 15.0, 10.0, 22.0]);
+    assert!(y.is_realized(), "y and y.t() share one node");
+    assert_eq!(ops_lowered_by(|| drop(y.to_vec())), 0);
+}
+
+#[test]
+fn views_create_no_nodes_and_unary_ops_copy_non_plain_views_first() {
+    let x = Tensor::from_vec((0..6).map(|v| v as f32).collect(), &[2, 3]);
+    let t = x.t();
+    assert!(Rc::ptr_eq(&t.node, &x.node), "transpose is only a view");
+
+    // Unary primitives ignore views in luminal, so they read a Contiguous copy.
+    let root = t.sqrt();
+    assert_eq!(root.node.op, Op::Sqrt);
+    assert_eq!(root.node.inputs[0].node.op, Op::Contiguous);
+    assert!(view::is_plain(&root.node.inputs[0].view));
+    assert_eq!(
+        root.to_vec(),
+        [0.0f32, 3.0, 1.0, 4.0, 2.0, 5.0].map(f32::sqrt).to_vec()
+    );
+
+    // Binary primitives read views directly: no copy.
+    let doubled = &t * 2.0;
+    assert_eq!(doubled.node.op, Op::Mul);
+    assert!(Rc::ptr_eq(&doubled.node.inputs[0].node, &x.node));
+    assert_eq!(doubled.to_vec(), vec![0.0, 6.0, 2.0, 8.0, 4.0, 10.0]);
+}
+
+#[test]
+fn unary_op_on_a_padded_view_sees_the_padding() {
+    // luminal's unary operators ignore views, so exp of a padded view would
+    // skip the zero padding; the engine inserts Contiguous first.
+    let x = Tensor::from_vec(vec![1.0, 2.0], &[2]);
+    let padded = x.padded(0, 1, 2); // [0, 1, 2, 0, 0]
+    assert_eq!(padded.shape(), vec![5]);
+    assert_eq!(padded.to_vec(), vec![0.0, 1.0, 2.0, 0.0, 0.0]);
+    let e = padded.sqrt();
+    assert_eq!(e.node.inputs[0].node.op, Op::Contiguous);
+    assert_eq!(e.to_vec(), vec![0.0, 1.0, 2.0f32.sqrt(), 0.0, 0.0]);
+    // exp(0) = 1 in the padding.
+    let e = padded.exp().to_vec();
+    assert!(
+        (e[0] - 1.0).abs() < 1e-6 && (e[4] - 1.0).abs() < 1e-6,
+        "{e:?}"
+    );
+}
+
+#[test]
+fn zero_sized_results_never_reach_luminal() {
+    let x = Tensor::zeros(&[0, 3]);
+    let y = (&x + 1.0).exp();
+    assert_eq!(ops_lowered_by(|| assert!(y.to_vec().is_empty())), 0);
+    assert_eq!(y.shape(), vec![0, 3]);
+    // Summing over the empty dimension gives zeros, without luminal.
+    assert_eq!(x.sum_dim(0, false).to_vec(), vec![0.0, 0.0, 0.0]);
+}
+
+#[test]
+fn dropping_a_very_long_chain_does_not_overflow_the_stack() {
+    let mut x = Tensor::scalar(0.0);
+    for _ in 0..20_000 {
+        x = &x + 1.0;
+    }
+    drop(x);
+}
+
+#[test]
+fn realizing_a_deep_chain_works() {
+    let mut x = Tensor::scalar(0.0);
+    for _ in 0..3_000 {
+        x = &x + 1.0;
+    }
+    assert_eq!(x.item(), 3000.0);
+}
+
+#[test]
+fn max_of_a_padded_view_sees_the_zero_padding() {
+    // luminal's MaxReduce skips padded positions; padding must read as 0.
+    let x = Tensor::from_vec(vec![-3.0, -1.0], &[2]);
+    let padded = x.padded(0, 1, 0); // [0, -3, -1]
+    assert_eq!(padded.max_dim(0, false).item(), 0.0);
+    assert_eq!(padded.sum_dim(0, false).item(), -4.0);
+}

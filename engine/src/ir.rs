@@ -1,0 +1,132 @@
+//! The engine's intermediate representation (IR).
+//!
+//! A [`Tensor`] is a cheap handle: an `Rc<Node>` plus a luminal `ShapeTracker`
+//! describing how the node's output buffer is viewed (permuted, broadcast,
+//! sliced, padded, reshaped). A node is either a leaf that owns data or one of
+//! luminal's primitive operators applied to input tensors; each input is itself
+//! a `Tensor`, so every edge carries its own view.
+//!
+//! Keeping the IR this small is deliberate: reverse-mode autograd and faster CPU
+//! passes will be written against exactly these operators.
+//!
+//! Invariant: a node's output buffer is contiguous, row-major, with
+//! `node.shape` as its shape; all reshaping/permuting lives in the views.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::tensor::Tensor;
+use crate::view;
+
+/// One primitive operation. The names match luminal's `op` module.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Op {
+    /// Data supplied by the user (or a previously realized result that was detached).
+    Leaf,
+    /// A single number, shape `[]`; broadcast it with a view.
+    Constant(f32),
+    Log2,
+    Exp2,
+    Sin,
+    Sqrt,
+    Recip,
+    Add,
+    Mul,
+    /// Remainder with the sign of the dividend (C `fmod`).
+    Mod,
+    /// 1.0 where `a < b`, else 0.0.
+    LessThan,
+    /// Sum over one axis of the input view; that axis disappears.
+    SumReduce(usize),
+    /// Max over one axis of the input view; that axis disappears.
+    MaxReduce(usize),
+    /// Copy the input view into a fresh contiguous buffer.
+    Contiguous,
+}
+
+impl Op {
+    pub(crate) fn is_unary(self) -> bool {
+        matches!(self, Op::Log2 | Op::Exp2 | Op::Sin | Op::Sqrt | Op::Recip)
+    }
+}
+
+pub(crate) struct Node {
+    pub(crate) op: Op,
+    /// Inputs in operator order; each carries the view the operator reads through.
+    pub(crate) inputs: Vec<Tensor>,
+    /// Shape of this node's contiguous output buffer.
+    pub(crate) shape: Vec<usize>,
+    /// The computed output. Always set for leaves; filled in for other nodes
+    /// once they have been realized, after which they are treated as leaves.
+    pub(crate) data: RefCell<Option<Rc<Vec<f32>>>>,
+}
+
+impl Node {
+    pub(crate) fn realized_data(&self) -> Option<Rc<Vec<f32>>> {
+        self.data.borrow().clone()
+    }
+}
+
+impl Tensor {
+    /// A leaf tensor owning `data` (already checked to match `shape`).
+    pub(crate) fn leaf(data: Rc<Vec<f32>>, shape: Vec<usize>) -> Tensor {
+        debug_assert_eq!(data.len(), shape.iter().product::<usize>());
+        let view = view::plain(&shape);
+        let node = Node {
+            op: Op::Leaf,
+            inputs: Vec::new(),
+            shape,
+            data: RefCell::new(Some(data)),
+        };
+        Tensor {
+            node: Rc::new(node),
+            view,
+        }
+    }
+
+    /// A `Constant` node: one number of shape `[]`, broadcast later with views.
+    pub(crate) fn constant(value: f32) -> Tensor {
+        Tensor::from_op(Op::Constant(value), Vec::new(), Vec::new())
+    }
+
+    /// A new operator node whose output buffer has `shape`, viewed plainly.
+    /// Tensors with no elements never reach luminal (it miscounts them as one
+    /// element), so they become empty leaves right away.
+    pub(crate) fn from_op(op: Op, inputs: Vec<Tensor>, shape: Vec<usize>) -> Tensor {
+        if shape.iter().product::<usize>() == 0 {
+            return Tensor::leaf(Rc::new(Vec::new()), shape);
+        }
+        debug_assert!(
+            !op.is_unary() || view::is_plain(&inputs[0].view),
+            "luminal's unary operators ignore views; callers must make the input contiguous"
+        );
+        let view = view::plain(&shape);
+        let node = Node {
+            op,
+            inputs,
+            shape,
+            data: RefCell::new(None),
+        };
+        Tensor {
+            node: Rc::new(node),
+            view,
+        }
+    }
+}
+
+/// Dropping a long chain of nodes recursively could overflow the stack (think
+/// of a training loop that keeps `w = w - lr * g` for thousands of steps), so
+/// inputs that are uniquely owned are dismantled iteratively instead.
+impl Drop for Node {
+    fn drop(&mut self) {
+        let mut pending: Vec<Rc<Node>> = std::mem::take(&mut self.inputs)
+            .into_iter()
+            .map(|t| t.node)
+            .collect();
+        while let Some(node) = pending.pop() {
+            if let Ok(mut node) = Rc::try_unwrap(node) {
+                pending.extend(std::mem::take(&mut node.inputs).into_iter().map(|t| t.node));
+            }
+        }
+    }
+}
