@@ -270,3 +270,42 @@ fn grade_batch_writes_results_and_a_summary_resumes_and_merges_shards() {
     let single_rows: Vec<String> = summary.lines().map(|l| l.split(',').take(4).collect::<Vec<_>>().join(",")).collect();
     assert_eq!(merged_rows, single_rows);
 }
+
+#[test]
+fn training_runs_report_their_curve_and_divergence_or_shortfall() {
+    let ex = "w1d2_narrow_net";
+    let dir = repo().join("tests/submissions").join(ex);
+    let headline = "learns_the_product_from_a_random_start";
+
+    // The reference: a loss curve, the metric against its threshold, streamed live.
+    let course = course();
+    let exercise = course.exercise(ex).unwrap();
+    let mut streamed = 0;
+    let v = nma_grader::grade(&course, exercise, &exercise.solution(), &BuildPaths::for_course(&course), "train-ref", &mut |e| {
+        if let nma_grader::GradeEvent::Training { test, .. } = e {
+            assert_eq!(test, headline);
+            streamed += 1;
+        }
+    })
+    .unwrap();
+    assert_eq!(v.status, Status::Pass, "{}", describe(&v));
+    let t = v.tests.iter().find(|t| t.name == headline).unwrap();
+    let run = t.training.as_ref().expect("the training record is kept");
+    assert_eq!((run.metric.as_str(), run.steps, run.losses.len()), ("final loss", 100, 100));
+    assert!(run.margin().unwrap() > 0.0 && run.value.unwrap() < 1e-6, "{run:?}");
+    assert!(streamed >= 1, "losses are streamed while the test runs");
+
+    // Forgetting the average makes the steps 41 times too big: the loss blows up.
+    let v = grade_file(ex, &dir.join("diverges.rs"), "train-div", None);
+    let t = v.tests.iter().find(|t| t.name == headline).unwrap();
+    assert_eq!(t.kind, Some(FailureKind::Diverged), "{}", describe(&v));
+    let at = t.training.as_ref().unwrap().diverged_at.expect("the step is known");
+    assert!(t.message.contains(&format!("at step {at}")), "{}", t.message);
+
+    // Stopping early: the run ends above the threshold, and the curve is kept.
+    let v = grade_file(ex, &dir.join("stops_early.rs"), "train-short", None);
+    let t = v.tests.iter().find(|t| t.name == headline).unwrap();
+    assert_eq!(t.kind, Some(FailureKind::BelowThreshold), "{}", describe(&v));
+    assert!(t.message.starts_with("final loss reached") && t.message.contains("needs at most 0.0001"), "{}", t.message);
+    assert!(t.training.as_ref().unwrap().margin().unwrap() < 0.0);
+}

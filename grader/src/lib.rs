@@ -26,6 +26,8 @@ use std::time::Instant;
 #[derive(Debug, Clone, PartialEq)]
 pub enum GradeEvent {
     Building,
+    /// A training test's loss at a step (`None`: not a finite number).
+    Training { test: String, step: usize, loss: Option<f64> },
     /// Tests are running; `done` of `of` have finished (0 right after the build).
     Running { done: usize, of: usize },
 }
@@ -56,6 +58,26 @@ pub fn grade(
     slot: &str,
     on_event: &mut dyn FnMut(GradeEvent),
 ) -> Result<Verdict> {
+    grade_with(course, exercise, learner_file, paths, slot, &GradeOptions::default(), on_event)
+}
+
+/// Choices beyond the defaults, for instructors and the authoring check.
+#[derive(Debug, Clone, Default)]
+pub struct GradeOptions {
+    /// Seed handed to the tests (`nma_harness::seed()`); tests use their own default without it.
+    pub seed: Option<u64>,
+}
+
+/// [`grade`] with options.
+pub fn grade_with(
+    course: &Course,
+    exercise: &Exercise,
+    learner_file: &Path,
+    paths: &BuildPaths,
+    slot: &str,
+    options: &GradeOptions,
+    on_event: &mut dyn FnMut(GradeEvent),
+) -> Result<Verdict> {
     let start = Instant::now();
     let source = std::fs::read_to_string(learner_file)
         .with_context(|| format!("cannot read your file {}", learner_file.display()))?;
@@ -83,6 +105,7 @@ pub fn grade(
         scratch: &scratch,
         learner_path: learner_file,
         points: &points,
+        seed: options.seed,
     };
     let results = run_all(&binary, &krate.tests, &settings, on_event)?;
     Ok(Verdict::from_tests(exercise.id(), results, build_seconds, start.elapsed().as_secs_f64()))
@@ -97,6 +120,10 @@ fn run_all(
     on_event: &mut dyn FnMut(GradeEvent),
 ) -> Result<Vec<TestResult>> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(tests.len()).max(1);
+    enum Message {
+        Finished(usize, Result<TestResult>),
+        Progress(String, usize, Option<f64>),
+    }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
@@ -106,17 +133,31 @@ fn run_all(
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(test) = tests.get(i) else { break };
-                if sender.send((i, run::run_test(binary, test, settings))).is_err() {
+                let progress_sender = std::sync::Mutex::new(sender.clone());
+                let on_progress = |step: usize, loss: Option<f64>| {
+                    if let Ok(s) = progress_sender.lock() {
+                        let _ = s.send(Message::Progress(test.name.clone(), step, loss));
+                    }
+                };
+                let result = run::run_test(binary, test, settings, &on_progress);
+                if sender.send(Message::Finished(i, result)).is_err() {
                     break;
                 }
             });
         }
         drop(sender);
         let mut results: Vec<Option<TestResult>> = vec![None; tests.len()];
-        on_event(GradeEvent::Running { done: 0, of: tests.len() });
-        for (done, (i, result)) in receiver.into_iter().enumerate() {
-            on_event(GradeEvent::Running { done: done + 1, of: tests.len() });
-            results[i] = Some(result?);
+        let mut done = 0;
+        on_event(GradeEvent::Running { done, of: tests.len() });
+        for message in receiver {
+            match message {
+                Message::Progress(test, step, loss) => on_event(GradeEvent::Training { test, step, loss }),
+                Message::Finished(i, result) => {
+                    done += 1;
+                    on_event(GradeEvent::Running { done, of: tests.len() });
+                    results[i] = Some(result?);
+                }
+            }
         }
         Ok(results.into_iter().map(|r| r.expect("every test reports")).collect())
     })
@@ -166,6 +207,7 @@ fn compile_error_verdict(
             score: 0.0,
             max_score: exercise.meta.points.for_test(&t.name),
             seconds: 0.0,
+            training: None,
         })
         .collect::<Vec<_>>();
     Verdict {

@@ -131,6 +131,7 @@ mod tests {
             score: if pass { 2.0 } else { 0.0 },
             max_score: 2.0,
             seconds: 0.01,
+            training: None,
         }
     }
 

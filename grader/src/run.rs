@@ -6,7 +6,7 @@
 
 use crate::build::{TestFn, LEARNER_MODULE};
 use crate::course::Limits;
-use crate::verdict::{FailureKind, Status, TestResult, Visibility};
+use crate::verdict::{FailureKind, Status, TestResult, TrainingRecord, Visibility};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::io::Read;
@@ -31,6 +31,14 @@ struct Report {
     line: u32,
     #[serde(default)]
     column: u32,
+    #[serde(default)]
+    training: Option<TrainingRecord>,
+}
+
+#[derive(Deserialize)]
+struct Progress {
+    step: usize,
+    loss: Option<f64>,
 }
 
 pub struct RunSettings<'a> {
@@ -40,13 +48,23 @@ pub struct RunSettings<'a> {
     /// The learner's file as they know it, to point panics at it.
     pub learner_path: &'a Path,
     pub points: &'a (dyn Fn(&str) -> f64 + Sync),
+    /// Passed to the test as `NMA_SEED` (see `nma_harness::seed`).
+    pub seed: Option<u64>,
 }
 
 /// Runs one test in a child process and turns how it ended into a [`TestResult`].
-pub fn run_test(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<TestResult> {
+/// `on_progress(step, loss)` receives a training test's live losses.
+pub fn run_test(
+    binary: &Path,
+    test: &TestFn,
+    settings: &RunSettings,
+    on_progress: &(dyn Fn(usize, Option<f64>) + Sync),
+) -> Result<TestResult> {
     let start = Instant::now();
     let (reader, writer) = std::io::pipe().context("cannot create the result pipe")?;
+    let (progress_reader, progress_writer) = std::io::pipe().context("cannot create the progress pipe")?;
     let writer_fd = std::os::fd::AsRawFd::as_raw_fd(&writer);
+    let progress_fd = std::os::fd::AsRawFd::as_raw_fd(&progress_writer);
 
     let wall_limit = Duration::from_secs_f64(settings.limits.test_seconds);
     let memory_bytes = settings.limits.memory_mb.saturating_mul(1024 * 1024);
@@ -59,21 +77,28 @@ pub fn run_test(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<
         .args(["--nma-run", &test.path()])
         .current_dir(settings.scratch)
         .env("RUST_BACKTRACE", "0")
+        .env_remove("NMA_SEED")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         // Its own process group, so a timeout kills anything it started too.
         .process_group(0);
+    if let Some(seed) = settings.seed {
+        command.env("NMA_SEED", seed.to_string());
+    }
     // SAFETY: between fork and exec we only call async-signal-safe libc functions.
     unsafe {
         command.pre_exec(move || {
-            if writer_fd == nma_harness::RESULT_FD {
-                // Already in place: just make it survive exec.
-                let flags = libc::fcntl(writer_fd, libc::F_GETFD);
-                if flags < 0 || libc::fcntl(writer_fd, libc::F_SETFD, flags & !libc::FD_CLOEXEC) < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-            } else if libc::dup2(writer_fd, nma_harness::RESULT_FD) < 0 {
+            // Move both out of the way first, so neither dup2 can land on the other's source.
+            let result = libc::fcntl(writer_fd, libc::F_DUPFD_CLOEXEC, 10);
+            let progress = libc::fcntl(progress_fd, libc::F_DUPFD_CLOEXEC, 10);
+            if result < 0 || progress < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // dup2 leaves the new descriptors open across exec; the high copies close.
+            if libc::dup2(result, nma_harness::RESULT_FD) < 0
+                || libc::dup2(progress, nma_harness::training::PROGRESS_FD) < 0
+            {
                 return Err(std::io::Error::last_os_error());
             }
             let limit = |resource, value: u64| {
@@ -92,8 +117,9 @@ pub fn run_test(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<
     let mut child = command
         .spawn()
         .with_context(|| format!("cannot start the test binary {}", binary.display()))?;
-    // Our copy of the write end must close, or the pipe never reports end-of-file.
+    // Our copies of the write ends must close, or the pipes never report end-of-file.
     drop(writer);
+    drop(progress_writer);
 
     let stdout = child.stdout.take().expect("piped stdout");
     let stderr = child.stderr.take().expect("piped stderr");
@@ -106,33 +132,32 @@ pub fn run_test(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<
         let _ = reader.take(1024 * 1024).read_to_string(&mut text);
         text
     });
+    // Live losses are relayed as they come; a malformed line is only a missed point.
+    let progress_thread = std::thread::scope(|scope| {
+        let relay = scope.spawn(|| {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(progress_reader).lines().map_while(Result::ok) {
+                if let Ok(p) = serde_json::from_str::<Progress>(&line) {
+                    on_progress(p.step, p.loss);
+                }
+            }
+        });
+        let waited = wait_for(&mut child, start, wall_limit, kept_bytes, &printed);
+        // The relay ends when the child (and anything it left) is gone.
+        // SAFETY: plain syscall; the negative pid names the child's process group.
+        unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+        let _ = relay.join();
+        waited
+    });
+    let (status, stopped_for) = progress_thread?;
 
-    let pid = child.id() as i32;
-    let mut stopped_for = None;
-    let status = loop {
-        if let Some(status) = child.try_wait().context("cannot wait for the test process")? {
-            break status;
-        }
-        if start.elapsed() >= wall_limit {
-            stopped_for = Some(FailureKind::Timeout);
-        } else if printed.load(Ordering::Relaxed) > kept_bytes * OUTPUT_STOP_FACTOR {
-            stopped_for = Some(FailureKind::OutputLimit);
-        }
-        if stopped_for.is_some() {
-            // SAFETY: plain syscall; the negative pid names the child's process group.
-            unsafe { libc::kill(-pid, libc::SIGKILL) };
-            break child.wait().context("cannot reap the stopped test process")?;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    };
-    // Anything the test started is killed with it, so the pipes reach end-of-file.
-    unsafe { libc::kill(-pid, libc::SIGKILL) };
     let seconds = start.elapsed().as_secs_f64();
     let stderr_text = err_thread.join().unwrap_or_default();
     let ran_out_of_memory = stderr_text.0.contains("memory allocation of");
     let output = join_output(out_thread.join().unwrap_or_default(), stderr_text, kept_bytes);
     let report_text = report_thread.join().unwrap_or_default();
     let report = report_text.lines().next().and_then(|l| serde_json::from_str::<Report>(l).ok());
+    let training = report.as_ref().and_then(|r| r.training.clone());
 
     let visibility = if test.module == "hidden" { Visibility::Hidden } else { Visibility::Visible };
     let max_score = (settings.points)(&test.name);
@@ -146,6 +171,7 @@ pub fn run_test(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<
         score: 0.0,
         max_score,
         seconds,
+        training: training.clone(),
     };
 
     let cpu_exhausted = status.signal() == Some(libc::SIGXCPU);
@@ -182,8 +208,15 @@ pub fn run_test(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<
         }
         (None, Some(r)) if r.outcome == "panic" => {
             let (kind, message) = describe_panic(&r, settings.learner_path);
-            result.kind = Some(kind);
-            result.message = message;
+            result.kind = Some(match &training {
+                Some(t) if t.diverged_at.is_some() => FailureKind::Diverged,
+                Some(t) if t.margin().is_some_and(|m| m < 0.0) => FailureKind::BelowThreshold,
+                _ => kind,
+            });
+            result.message = match result.kind {
+                Some(FailureKind::Diverged | FailureKind::BelowThreshold) => r.message.clone(),
+                _ => message,
+            };
         }
         (None, _) => {
             result.kind = Some(FailureKind::Crashed);
@@ -191,6 +224,36 @@ pub fn run_test(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<
         }
     }
     Ok(result)
+}
+
+/// Waits for the child, stopping it at the wall-time limit or when it floods output.
+fn wait_for(
+    child: &mut std::process::Child,
+    start: Instant,
+    wall_limit: Duration,
+    kept_bytes: usize,
+    printed: &AtomicUsize,
+) -> Result<(std::process::ExitStatus, Option<FailureKind>)> {
+    let pid = child.id() as i32;
+    loop {
+        if let Some(status) = child.try_wait().context("cannot wait for the test process")? {
+            return Ok((status, None));
+        }
+        let stop = if start.elapsed() >= wall_limit {
+            Some(FailureKind::Timeout)
+        } else if printed.load(Ordering::Relaxed) > kept_bytes * OUTPUT_STOP_FACTOR {
+            Some(FailureKind::OutputLimit)
+        } else {
+            None
+        };
+        if stop.is_some() {
+            // SAFETY: plain syscall; the negative pid names the child's process group.
+            unsafe { libc::kill(-pid, libc::SIGKILL) };
+            let status = child.wait().context("cannot reap the stopped test process")?;
+            return Ok((status, stop));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
 }
 
 fn describe_panic(r: &Report, learner_path: &Path) -> (FailureKind, String) {

@@ -28,6 +28,10 @@ pub enum FailureKind {
     OutOfMemory,
     /// The test printed far more than the output limit and was stopped.
     OutputLimit,
+    /// A training run's loss became NaN or infinite.
+    Diverged,
+    /// A training run finished but its metric missed the threshold.
+    BelowThreshold,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +39,31 @@ pub enum FailureKind {
 pub enum Visibility {
     Visible,
     Hidden,
+}
+
+/// What a training test reported about its run (see `nma_harness::Training`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingRecord {
+    pub metric: String,
+    /// The metric reached; absent when the run diverged first.
+    pub value: Option<f64>,
+    pub threshold: f64,
+    /// `at_least` (accuracy) or `at_most` (a loss).
+    pub goal: String,
+    pub final_loss: Option<f64>,
+    pub steps: usize,
+    pub seconds: f64,
+    /// (step, loss), thinned to a few hundred points; a non-finite loss is `None`.
+    pub losses: Vec<(usize, Option<f64>)>,
+    pub diverged_at: Option<usize>,
+}
+
+impl TrainingRecord {
+    /// How far the metric cleared its threshold (negative when it missed).
+    pub fn margin(&self) -> Option<f64> {
+        let value = self.value?;
+        Some(if self.goal == "at_most" { self.threshold - value } else { value - self.threshold })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,6 +84,9 @@ pub struct TestResult {
     /// Wall-clock seconds the test ran.
     #[serde(rename = "execution_time")]
     pub seconds: f64,
+    /// For training tests: metric, threshold, final loss, steps, seconds, loss curve.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub training: Option<TrainingRecord>,
 }
 
 /// One compiler error, located in the learner's file where it points there.

@@ -259,7 +259,10 @@ impl AppState {
 
     pub fn grade_progress(&mut self, event: GradeEvent) {
         if let Some(running) = &mut self.running {
-            running.stage = Some(event);
+            // A loss point is not a stage: keep showing "testing k of n".
+            if !matches!(event, GradeEvent::Training { .. }) {
+                running.stage = Some(event);
+            }
         }
     }
 
@@ -363,6 +366,7 @@ pub(crate) mod tests {
             score: if status == Status::Pass { 1.0 } else { 0.0 },
             max_score: 1.0,
             seconds: 0.01,
+            training: None,
         }
     }
 

@@ -246,6 +246,8 @@ fn watch_status(state: &AppState, index: usize) -> Line<'static> {
                     format!("building… {elapsed} s (the first build compiles the engine: a minute or two)")
                 }
                 Some(GradeEvent::Building) | None => "building…".to_string(),
+                // Training points do not replace the stage (see AppState::grade_progress).
+                Some(GradeEvent::Training { .. }) => "training…".to_string(),
             };
             spans.push(Span::styled(format!("◌ {what}"), tried_style().bold()));
         }
@@ -389,6 +391,8 @@ fn failure_label(test: &TestResult) -> &'static str {
         (_, Some(FailureKind::Crashed)) => "crashed",
         (_, Some(FailureKind::OutOfMemory)) => "ran out of memory",
         (_, Some(FailureKind::OutputLimit)) => "printed too much",
+        (_, Some(FailureKind::Diverged)) => "training diverged",
+        (_, Some(FailureKind::BelowThreshold)) => "below the threshold",
         (_, None) => "failed",
     }
 }
