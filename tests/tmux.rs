@@ -1,7 +1,9 @@
-//! End to end: the real `nma-tutor` binary in a tmux terminal. A learner opens an
-//! exercise, saves a wrong and then a right solution from "their editor" (this test
-//! writing the file), and the verdicts appear without a key pressed. Progress must
-//! survive a restart.
+//! End to end: the real `nma-tutor` binary in a tmux terminal. A learner finds an
+//! exercise on the course map (filtering it by name), saves a wrong solution from
+//! "their editor" (this test writing the file) and sees the failure without a key
+//! pressed, then presses `e`, whose $EDITOR writes the right one, and sees the pass.
+//! The solution is locked before the pass and open after. Progress must survive a
+//! restart. The time to the first frame is measured and printed.
 //!
 //! Skipped (with a message) where tmux is not installed.
 
@@ -78,34 +80,38 @@ impl Drop for Tmux {
     }
 }
 
-fn tutor_command(workspace: &Path, exit_file: &Path) -> String {
+fn tutor_command(workspace: &Path, exit_file: &Path, first_frame_file: &Path, editor: &str) -> String {
     // The exit status lands in a file so the test can tell a clean quit from a crash.
     format!(
-        "'{}' --workspace '{}'; echo $? > '{}'",
+        "NMA_TUTOR_FIRST_FRAME_FILE='{}' EDITOR=\"{editor}\" '{}' --workspace '{}'; echo $? > '{}'",
+        first_frame_file.display(),
         env!("CARGO_BIN_EXE_nma-tutor"),
         workspace.display(),
         exit_file.display()
     )
 }
 
-/// A row of the exercise table: it has a day (`W2D2`) and an exercise id.
-fn is_exercise_row(line: &str) -> bool {
-    let is_day = |t: &str| {
-        t.strip_prefix('W').and_then(|rest| rest.split_once('D')).is_some_and(|(w, d)| {
-            !w.is_empty() && !d.is_empty() && (w.to_owned() + d).chars().all(|c| c.is_ascii_digit())
-        })
-    };
-    let is_id = |t: &str| {
-        t.starts_with('w')
-            && t.contains('_')
-            && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-    };
-    let tokens: Vec<&str> = line.split(|c: char| c.is_whitespace() || c == '│').collect();
-    tokens.iter().any(|t| is_day(t)) && tokens.iter().any(|t| is_id(t))
+/// The map's row for an exercise: it names the exercise's id.
+fn exercise_row<'a>(screen: &'a str, id: &str) -> Option<&'a str> {
+    screen.lines().find(|l| l.contains(id) && l.contains("exercise"))
 }
 
-fn exercise_row<'a>(screen: &'a str, id: &str) -> Option<&'a str> {
-    screen.lines().find(|l| is_exercise_row(l) && l.contains(id))
+/// Milliseconds from `spawned` to the first frame the tutor recorded.
+fn first_frame_ms(spawned: std::time::SystemTime, first_frame_file: &Path) -> Option<f64> {
+    let nanos: u128 = std::fs::read_to_string(first_frame_file).ok()?.trim().parse().ok()?;
+    let spawned = spawned.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    Some(nanos.checked_sub(spawned)? as f64 / 1e6)
+}
+
+/// Filters the map down to `id` and opens it, as a learner looking for it would.
+fn open_from_the_map(tmux: &Tmux, session: &str, id: &str) {
+    tmux.keys(session, &["/"]);
+    tmux.keys(session, &["-l", id]);
+    tmux.keys(session, &["Enter"]);
+    tmux.wait_for(session, "the filtered map", Duration::from_secs(10), |s| {
+        s.contains(&format!("filter: {id}")) && exercise_row(s, id).is_some_and(|row| row.contains('▶'))
+    });
+    tmux.keys(session, &["Enter"]);
 }
 
 #[test]
@@ -119,19 +125,24 @@ fn saves_are_graded_live_and_progress_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let workspace = dir.path().join("workspace");
     let exit_file = dir.path().join("exit-status");
+    let first_frame_file = dir.path().join("first-frame");
+    let solution_path = repo_root().join("exercises").join(EXERCISE).join("solution.rs");
+    // "The learner's editor" for `e`: copies the reference over the file it is given.
+    let editor = format!("cp '{}'", solution_path.display());
     let tmux = Tmux::new();
 
-    tmux.start("tutor", &tutor_command(&workspace, &exit_file));
-    let (_, screen) = tmux.wait_for("tutor", "the exercise list", Duration::from_secs(30), |s| {
-        s.contains(EXERCISE) && s.contains("Enter") && s.contains("quit")
+    let spawned = std::time::SystemTime::now();
+    tmux.start("tutor", &tutor_command(&workspace, &exit_file, &first_frame_file, &editor));
+    let (_, screen) = tmux.wait_for("tutor", "the course map", Duration::from_secs(30), |s| {
+        s.contains("Week") && s.contains("◀ next") && s.contains("quit")
     });
-    // Move down to the exercise: one `j` per row above it in the table.
-    let rows: Vec<&str> = screen.lines().filter(|l| is_exercise_row(l)).collect();
-    let position = rows.iter().position(|l| l.contains(EXERCISE)).expect("the exercise is listed");
-    for _ in 0..position {
-        tmux.keys("tutor", &["j"]);
+    assert!(screen.contains("lessons read"), "the map counts progress:\n{screen}");
+    if let Some(ms) = first_frame_ms(spawned, &first_frame_file) {
+        eprintln!("tmux e2e: first frame {ms:.0} ms after tmux started the tutor (includes tmux and sh start-up)");
+        assert!(ms < 2000.0, "the first frame took {ms:.0} ms");
     }
-    tmux.keys("tutor", &["Enter"]);
+
+    open_from_the_map(&tmux, "tutor", EXERCISE);
     tmux.wait_for("tutor", "the exercise view", Duration::from_secs(10), |s| {
         s.contains("Your file:") && s.contains(&format!("{EXERCISE}.rs")) && s.contains("watching for saves")
     });
@@ -145,15 +156,21 @@ fn saves_are_graded_live_and_progress_survives_a_restart() {
         first.as_secs_f64()
     );
     assert!(screen.contains("wrong answer"), "the failure is explained:\n{screen}");
+    tmux.keys("tutor", &["s"]);
+    tmux.wait_for("tutor", "the solution to stay locked", Duration::from_secs(10), |s| {
+        s.contains("opens once your code passes")
+    });
 
-    let solution = std::fs::read_to_string(repo_root().join("exercises").join(EXERCISE).join("solution.rs")).unwrap();
-    std::fs::write(&file, solution).unwrap();
+    // `e` hands the terminal to $EDITOR (here: copies the reference in) and takes it back.
+    tmux.keys("tutor", &["e"]);
     let (warm, screen) = tmux.wait_for("tutor", "the pass message", Duration::from_secs(60), |s| {
         s.contains("tests pass") && !s.contains("tests fail")
     });
-    eprintln!("tmux e2e: save → passing verdict in {:.1} s (warm)", warm.as_secs_f64());
+    eprintln!("tmux e2e: editor save → passing verdict in {:.1} s (warm)", warm.as_secs_f64());
     assert!(screen.contains("done"), "the header shows the exercise done:\n{screen}");
     assert!(screen.contains("Your file:"), "passing does not leave the exercise:\n{screen}");
+    tmux.keys("tutor", &["s"]);
+    tmux.wait_for("tutor", "the reference solution", Duration::from_secs(10), |s| s.contains("Reference solution"));
 
     tmux.keys("tutor", &["q"]);
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -163,10 +180,13 @@ fn saves_are_graded_live_and_progress_survives_a_restart() {
     assert!(!tmux.alive("tutor"), "q quits the tutor");
     assert_eq!(std::fs::read_to_string(&exit_file).unwrap_or_default().trim(), "0", "the tutor exits cleanly");
 
-    tmux.start("again", &tutor_command(&workspace, &exit_file));
-    let (_, screen) = tmux.wait_for("again", "the list after a restart", Duration::from_secs(30), |s| {
-        exercise_row(s, EXERCISE).is_some_and(|row| row.contains("done"))
+    tmux.start("again", &tutor_command(&workspace, &exit_file, &first_frame_file, &editor));
+    tmux.wait_for("again", "the map after a restart", Duration::from_secs(30), |s| s.contains("Week"));
+    tmux.keys("again", &["/"]);
+    tmux.keys("again", &["-l", EXERCISE]);
+    let (_, screen) = tmux.wait_for("again", "the exercise passed after a restart", Duration::from_secs(10), |s| {
+        exercise_row(s, EXERCISE).is_some_and(|row| row.contains('✓'))
     });
     assert!(!screen.contains("Copied"), "the restart seeds nothing:\n{screen}");
-    tmux.keys("again", &["q"]);
+    tmux.keys("again", &["Escape", "q"]);
 }

@@ -136,3 +136,20 @@ fn max_of_a_padded_view_sees_the_zero_padding() {
     assert_eq!(padded.max_dim(0, false).item(), 0.0);
     assert_eq!(padded.sum_dim(0, false).item(), -4.0);
 }
+
+#[test]
+fn realize_all_computes_several_targets_in_one_pass() {
+    let x = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2]);
+    let shared = x.matmul(&x); // Mul + SumReduce
+    let a = &shared + 1.0; // Constant + Add
+    let b = shared.sum(); // SumReduce
+    let already = Tensor::scalar(5.0);
+    // One lowering: the shared product is computed once for both targets.
+    let lowered = ops_lowered_by(|| Tensor::realize_all(&[&a, &b, &already, &a]));
+    assert_eq!(lowered, 5);
+    assert!(a.is_realized() && b.is_realized());
+    assert_eq!(ops_lowered_by(|| drop((a.to_vec(), b.item()))), 0);
+    assert_eq!(a.to_vec(), vec![8.0, 11.0, 16.0, 23.0]);
+    assert_eq!(b.item(), 54.0);
+    Tensor::realize_all(&[]);
+}

@@ -21,6 +21,11 @@
 //!
 //! Tensors hold `Rc`s, so they are single-threaded (`!Send`).
 
+mod autograd;
+mod cpu;
+#[cfg(feature = "cuda")]
+mod cuda;
+pub mod device;
 mod display;
 mod errors;
 mod ir;
@@ -31,13 +36,29 @@ mod tensor;
 pub mod testing;
 mod view;
 
+pub mod data;
+pub mod nn;
+pub mod optim;
+pub mod train;
+
+pub use cpu::runtime;
 pub use tensor::Tensor;
 
 /// Everything a learner needs: `use nma_engine::prelude::*;`
+/// `use nma_engine::prelude::*;` brings types, traits and the modules, but no free
+/// functions: a learner's exercise often defines its own `cross_entropy` or `relu`, and
+/// two glob imports of one name would be ambiguous in the tests. Functions are one
+/// module away: `nn::cross_entropy(&logits, &labels)`, `data::moons(200, 0.1, 0)`.
 pub mod prelude {
+    pub use crate::data::{self, Batch, Dataset, Targets};
+    pub use crate::nn::{
+        self, Activation, LeakyReLU, Linear, LogSoftmax, Mlp, Module, ReLU, Sequential, Sigmoid, Softmax, Tanh,
+        GELU,
+    };
+    pub use crate::optim::{self, Adam, AdamW, Optimizer, RmsProp, Sgd};
     pub use crate::rng::Rng;
     pub use crate::tensor::Tensor;
-    pub use crate::testing::{assert_close, assert_scalar_close};
+    pub use crate::train::{self, History, Trainer};
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ use luminal::graph::{Dependency, Graph, NodeIndex};
 use luminal::op::{self as lop, ConstantValue, Operator};
 
 use crate::ir::{Node, Op};
+use crate::tensor::Tensor;
 
 thread_local! {
     /// Number of operator nodes lowered into luminal on this thread; tests use
@@ -41,18 +42,90 @@ pub(crate) fn realize(target: &Rc<Node>) -> Rc<Vec<f32>> {
     if let Some(data) = target.realized_data() {
         return data;
     }
-    let order = unrealized_in_dependency_order(target);
+    realize_nodes(std::slice::from_ref(target));
+    target
+        .realized_data()
+        .expect("internal error: realization left the target without data")
+}
 
+impl Tensor {
+    /// Computes several tensors in one pass, e.g. a loss and every gradient of
+    /// a training step: work they share is done once, and each result is
+    /// cached in its tensor (so `to_vec()`/`item()` afterwards are free).
+    /// Tensors that are already computed are skipped.
+    pub fn realize_all(targets: &[&Tensor]) {
+        let nodes: Vec<Rc<Node>> = targets.iter().map(|t| t.node.clone()).collect();
+        realize_nodes(&nodes);
+    }
+}
+
+/// Computes every unrealized node in `targets` in one lowering and stores each
+/// result in its node.
+pub(crate) fn realize_nodes(targets: &[Rc<Node>]) {
+    let mut seen: HashSet<*const Node> = HashSet::new();
+    let targets: Vec<Rc<Node>> = targets
+        .iter()
+        .filter(|t| t.realized_data().is_none() && seen.insert(Rc::as_ptr(t)))
+        .cloned()
+        .collect();
+    if targets.is_empty() {
+        return;
+    }
+    let started = std::time::Instant::now();
+    let order = unrealized_in_dependency_order(&targets);
+    crate::cpu::record("collect unrealized graph", started);
+    let results = match () {
+        #[cfg(feature = "cuda")]
+        _ if crate::device::current() == crate::device::Device::Cuda => crate::cuda::execute(&order, &targets),
+        _ if use_luminal_backend() => luminal_execute(&order, &targets),
+        _ => {
+            let (results, op_count) = crate::cpu::execute(&order, &targets);
+            LOWERED_OPS.with(|c| c.set(c.get() + op_count));
+            results
+        }
+    };
+    for (target, data) in targets.iter().zip(results) {
+        assert_eq!(
+            data.len(),
+            target.shape.iter().product::<usize>(),
+            "internal error: realized buffer has the wrong length for shape {:?}",
+            target.shape
+        );
+        *target.data.borrow_mut() = Some(Rc::new(data));
+    }
+}
+
+/// `NMA_ENGINE_BACKEND=luminal` runs every realization on luminal's own
+/// operators (slow; the reference the fast path is tested against).
+fn use_luminal_backend() -> bool {
+    thread_local! {
+        static LUMINAL: bool = std::env::var("NMA_ENGINE_BACKEND").is_ok_and(|v| v == "luminal");
+    }
+    LUMINAL.with(|l| *l)
+}
+
+/// A fresh luminal graph holding the unrealized graph `order`: realized nodes
+/// become input nodes (listed in `inputs`, in `order`'s order, with their data),
+/// the others luminal's primitive operators, with our views on the edges.
+/// Boxed, because luminal's `Constant` keeps a pointer into the graph.
+pub(crate) struct Lowering {
+    pub graph: Box<Graph>,
+    pub ids: HashMap<*const Node, NodeIndex>,
+    pub inputs: Vec<(NodeIndex, Rc<Vec<f32>>)>,
+}
+
+pub(crate) fn lower(order: &[Rc<Node>]) -> Lowering {
     let mut graph = Box::new(Graph::new());
     let mut ids: HashMap<*const Node, NodeIndex> = HashMap::with_capacity(order.len());
-    for node in &order {
+    let mut inputs = Vec::new();
+    for node in order {
         let id = match node.realized_data() {
             Some(data) => {
                 let id = graph.graph.add_node(Box::new(lop::Function(
                     "engine input".to_string(),
                     Box::new(|_| unreachable!("inputs are preset before execution")),
                 )));
-                graph.set_tensor(id, 0, luminal::tensor::Tensor::new(data.as_ref().clone()));
+                inputs.push((id, data));
                 id
             }
             None => {
@@ -76,29 +149,38 @@ pub(crate) fn realize(target: &Rc<Node>) -> Rc<Vec<f32>> {
         };
         ids.insert(Rc::as_ptr(node), id);
     }
+    Lowering { graph, ids, inputs }
+}
 
-    let target_id = ids[&Rc::as_ptr(target)];
-    // `execute` frees intermediates as soon as their consumers ran; the target
-    // must survive until we have read it.
-    graph.no_delete.insert(target_id);
-    graph.execute();
+/// Takes the host buffer luminal left for node `id` (a `Vec<f32>`).
+pub(crate) fn take_output(graph: &mut Graph, id: NodeIndex) -> Vec<f32> {
     let mut output = graph
-        .get_tensor(target_id, 0)
-        .expect("luminal produced no output for the realized node");
+        .get_tensor(id, 0)
+        .expect("luminal produced no output for a realized node");
     let buffer = output
         .data
         .as_any_mut()
         .downcast_mut::<Vec<f32>>()
-        .expect("luminal's CPU operators produce Vec<f32> buffers");
-    let data = Rc::new(std::mem::take(buffer));
-    assert_eq!(
-        data.len(),
-        target.shape.iter().product::<usize>(),
-        "internal error: realized buffer has the wrong length for shape {:?}",
-        target.shape
-    );
-    *target.data.borrow_mut() = Some(data.clone());
-    data
+        .expect("luminal's outputs on the host are Vec<f32> buffers");
+    std::mem::take(buffer)
+}
+
+/// The reference path: lower `order` (see [`unrealized_in_dependency_order`])
+/// into a fresh luminal graph, run luminal's own CPU operators, and return the
+/// output buffers of `targets` (in that order).
+pub(crate) fn luminal_execute(order: &[Rc<Node>], targets: &[Rc<Node>]) -> Vec<Vec<f32>> {
+    let Lowering { mut graph, ids, inputs } = lower(order);
+    for (id, data) in inputs {
+        graph.set_tensor(id, 0, luminal::tensor::Tensor::new(data.as_ref().clone()));
+    }
+    let target_ids: Vec<NodeIndex> = targets.iter().map(|t| ids[&Rc::as_ptr(t)]).collect();
+    // `execute` frees intermediates as soon as their consumers ran; the targets
+    // must survive until we have read them.
+    for &id in &target_ids {
+        graph.no_delete.insert(id);
+    }
+    graph.execute();
+    target_ids.iter().map(|&id| take_output(&mut graph, id)).collect()
 }
 
 /// `graph` must be boxed and stay put: `Constant` keeps a pointer into it.
@@ -124,15 +206,15 @@ fn luminal_operator(op: Op, graph: &Graph) -> Box<dyn Operator> {
     }
 }
 
-/// The target plus every node it depends on that still has to be computed,
+/// The targets plus every node they depend on that still has to be computed,
 /// and the already-realized nodes on the boundary (they become inputs),
 /// ordered so that every node comes after its inputs. Iterative, because
 /// graphs built in loops can be deeper than the stack.
-fn unrealized_in_dependency_order(target: &Rc<Node>) -> Vec<Rc<Node>> {
+pub(crate) fn unrealized_in_dependency_order(targets: &[Rc<Node>]) -> Vec<Rc<Node>> {
     let mut order = Vec::new();
     let mut visited: HashSet<*const Node> = HashSet::new();
     // (node, inputs already scheduled)
-    let mut stack: Vec<(Rc<Node>, bool)> = vec![(target.clone(), false)];
+    let mut stack: Vec<(Rc<Node>, bool)> = targets.iter().rev().map(|t| (t.clone(), false)).collect();
     while let Some((node, inputs_done)) = stack.pop() {
         if inputs_done {
             order.push(node);

@@ -64,16 +64,7 @@ pub(crate) fn read(data: &[f32], view: &ShapeTracker) -> Vec<f32> {
     if is_plain(view) {
         return data.to_vec();
     }
-    let numel: usize = logical_shape(view).iter().product();
-    let index = view.index_expression();
-    let valid = view.valid_expression();
-    (0..numel)
-        .map(|i| {
-            if valid.exec_single_var(i) != 0 {
-                data[index.exec_single_var(i)]
-            } else {
-                0.0
-            }
-        })
-        .collect()
+    // Integer strides computed once (see cpu/strided.rs), not luminal's
+    // index expressions interpreted per element.
+    crate::cpu::read_view(data, view)
 }

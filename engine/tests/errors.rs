@@ -6,6 +6,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use nma_engine::prelude::*;
+#[allow(unused_imports)]
+use nma_engine::{data::*, nn::*, testing::*, train::*};
 
 thread_local! {
     static CAPTURING: RefCell<bool> = const { RefCell::new(false) };

@@ -4,6 +4,8 @@
 use std::panic::{self, AssertUnwindSafe};
 
 use nma_engine::prelude::*;
+#[allow(unused_imports)]
+use nma_engine::{data::*, nn::*, testing::*, train::*};
 
 fn panic_message(f: impl FnOnce()) -> String {
     let payload = panic::catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");

@@ -2,6 +2,8 @@
 //! affected by them; plus lazy evaluation and caching as seen from outside.
 
 use nma_engine::prelude::*;
+#[allow(unused_imports)]
+use nma_engine::{data::*, nn::*, testing::*, train::*};
 
 fn t(data: &[f32], shape: &[usize]) -> Tensor {
     Tensor::from_vec(data.to_vec(), shape)

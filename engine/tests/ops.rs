@@ -3,6 +3,8 @@
 //! digits); everything else is worked out by hand in the comments.
 
 use nma_engine::prelude::*;
+#[allow(unused_imports)]
+use nma_engine::{data::*, nn::*, testing::*, train::*};
 
 const TOL: f32 = 1e-5;
 

@@ -3,6 +3,8 @@
 //! out by hand from `arange`, where element values equal their flat index.
 
 use nma_engine::prelude::*;
+#[allow(unused_imports)]
+use nma_engine::{data::*, nn::*, testing::*, train::*};
 
 fn check(got: &Tensor, shape: &[usize], expected: &[f32]) {
     assert_close(got, shape, expected, 1e-6);

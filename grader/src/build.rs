@@ -105,11 +105,12 @@ pub struct BuildPaths {
 }
 
 impl BuildPaths {
-    /// The default: everything under the course's own `target/` folder, next to the
-    /// tutor's build, but in a separate target directory so a running `cargo` on the
-    /// workspace never holds the lock a grading build needs.
+    /// The default: everything under the `target/` folder of the course's code root (the
+    /// course itself unless [`Course::with_code_root`]), next to the tutor's build, but in
+    /// a separate target directory so a running `cargo` on the workspace never holds the
+    /// lock a grading build needs.
     pub fn for_course(course: &Course) -> BuildPaths {
-        Self::under(&course.root.join("target").join("grading"))
+        Self::under(&course.code_root.join("target").join("grading"))
     }
 
     /// Crate folders and target directory under one folder of the caller's choosing.
@@ -153,7 +154,7 @@ pub fn assemble(
          use {LEARNER_MODULE}::*;\n\
          mod tests;\n\
          mod hidden;\n\n\
-         fn main() {{\n    nma_harness::run_from_args(&[tests::NMA_TESTS, hidden::NMA_TESTS]);\n}}\n",
+         fn main() {{\n    nma_harness::run_from_args(&[tests::NMA_TESTS, hidden::NMA_TESTS], || {{\n        nma_engine::device::prepare().map(|d| d.name().to_string())\n    }});\n}}\n",
         id = exercise.id()
     );
     let visible = visible + &registry(&tests, "tests");
@@ -167,7 +168,7 @@ edition = "2021"
 publish = false
 
 [dependencies]
-nma-engine = {{ path = {engine:?} }}
+nma-engine = {{ path = {engine:?}{engine_features} }}
 nma-harness = {{ path = {harness:?} }}
 
 # Its own workspace root, so cargo never mistakes it for a member of the course's.
@@ -183,6 +184,8 @@ opt-level = 3
 opt-level = 3
 "#,
         engine = course.engine_dir().display().to_string(),
+        // A tutor built with CUDA builds submissions with CUDA, so `--device` can pick it.
+        engine_features = if cfg!(feature = "cuda") { ", features = [\"cuda\"]" } else { "" },
         harness = course.harness_dir().display().to_string(),
     );
 
@@ -190,7 +193,7 @@ opt-level = 3
     // Same dependency versions as the tutor's own build: start from its lock file.
     let lock = dir.join("Cargo.lock");
     if !lock.exists() {
-        let course_lock = course.root.join("Cargo.lock");
+        let course_lock = course.code_root.join("Cargo.lock");
         if course_lock.is_file() {
             std::fs::copy(&course_lock, &lock).context("cannot copy Cargo.lock")?;
         }

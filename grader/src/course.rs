@@ -68,6 +68,27 @@ pub struct ExerciseMeta {
     /// Points per test (by function name); tests not listed are worth `default`.
     #[serde(default)]
     pub points: Points,
+    /// Where the tests may compute: `auto` (the GPU when the grader has one), `cpu`
+    /// (exercises too small to gain from a GPU: skips its start-up cost) or `cuda`.
+    #[serde(default = "default_device")]
+    pub device: String,
+    /// How `nma-tutor author check` judges training tests (see docs/authoring.md).
+    #[serde(default)]
+    pub calibration: Calibration,
+}
+
+fn default_device() -> String {
+    "cpu".to_string()
+}
+
+/// `[calibration]` in `exercise.toml`: only the authoring check reads it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calibration {
+    /// Smallest margin (in the metric's units) by which the reference must clear each
+    /// training threshold on every seed. Default: 5% of |threshold|, at least 1e-6.
+    #[serde(default)]
+    pub min_margin: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -131,6 +152,9 @@ impl Exercise {
                 toml_path.display(),
                 meta.id
             );
+        }
+        if !["auto", "cpu", "cuda"].contains(&meta.device.as_str()) {
+            bail!("{}: device = \"{}\" is not one of auto, cpu, cuda", toml_path.display(), meta.device);
         }
         let exercise = Exercise { meta, dir: dir.to_path_buf() };
         for file in [exercise.starter(), exercise.solution(), exercise.visible_tests()] {
@@ -196,6 +220,9 @@ pub fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
 #[derive(Debug, Clone)]
 pub struct Course {
     pub root: PathBuf,
+    /// The checkout whose `engine/`, `grader/harness/` and `Cargo.lock` submissions build
+    /// against: the course root itself unless [`Course::with_code_root`] says otherwise.
+    pub code_root: PathBuf,
     pub exercises: Vec<Exercise>,
     /// In course order: by day, then `order`.
     pub lessons: Vec<Lesson>,
@@ -219,7 +246,18 @@ impl Course {
         }
         exercises.sort_by(|a, b| day_order(&a.meta.day).cmp(&day_order(&b.meta.day)).then(a.id().cmp(b.id())));
         let lessons = load_lessons(&root.join("lessons"))?;
-        Ok(Course { root, exercises, lessons })
+        Ok(Course { code_root: root.clone(), root, exercises, lessons })
+    }
+
+    /// Builds submissions against the engine and harness of another checkout, for course
+    /// material kept apart from the code (a fixture course, an instructor's own repository).
+    pub fn with_code_root(mut self, dir: &Path) -> Result<Course> {
+        let dir = dir.canonicalize().with_context(|| format!("engine folder {} does not exist", dir.display()))?;
+        if !dir.join("engine").join("Cargo.toml").is_file() {
+            bail!("{} holds no engine/Cargo.toml: point at a checkout of nma-tutor", dir.display());
+        }
+        self.code_root = dir;
+        Ok(self)
     }
 
     pub fn lesson(&self, id: &str) -> Option<&Lesson> {
@@ -234,10 +272,10 @@ impl Course {
     }
 
     pub fn engine_dir(&self) -> PathBuf {
-        self.root.join("engine")
+        self.code_root.join("engine")
     }
     pub fn harness_dir(&self) -> PathBuf {
-        self.root.join("grader").join("harness")
+        self.code_root.join("grader").join("harness")
     }
 }
 
@@ -266,7 +304,7 @@ fn load_lessons(dir: &Path) -> Result<Vec<Lesson>> {
 }
 
 /// `W2D3` sorts after `W1D5`; anything unparsable goes last.
-fn day_order(day: &str) -> (u32, u32) {
+pub(crate) fn day_order(day: &str) -> (u32, u32) {
     let upper = day.to_ascii_uppercase();
     let parse = || -> Option<(u32, u32)> {
         let rest = upper.strip_prefix('W')?;

@@ -4,6 +4,7 @@
 //! The data path: learner file → [`build::assemble`] (learner module + harness + tests)
 //! → [`build::build`] (cargo, JSON diagnostics) → [`run::run_test`] per test → [`Verdict`].
 
+pub mod author;
 pub mod batch;
 pub mod build;
 pub mod course;
@@ -66,6 +67,9 @@ pub fn grade(
 pub struct GradeOptions {
     /// Seed handed to the tests (`nma_harness::seed()`); tests use their own default without it.
     pub seed: Option<u64>,
+    /// `auto`, `cpu` or `cuda` for exercises that may use a GPU; `None` leaves the
+    /// tutor's own `NMA_DEVICE` (set by `--device`) to the tests.
+    pub device: Option<String>,
 }
 
 /// [`grade`] with options.
@@ -106,6 +110,8 @@ pub fn grade_with(
         learner_path: learner_file,
         points: &points,
         seed: options.seed,
+        // An exercise that says `cpu` runs there whatever was asked: too small to gain.
+        device: if exercise.meta.device == "cpu" { Some("cpu") } else { options.device.as_deref() },
     };
     let results = run_all(&binary, &krate.tests, &settings, on_event)?;
     Ok(Verdict::from_tests(exercise.id(), results, build_seconds, start.elapsed().as_secs_f64()))
@@ -208,6 +214,7 @@ fn compile_error_verdict(
             max_score: exercise.meta.points.for_test(&t.name),
             seconds: 0.0,
             training: None,
+            device: None,
         })
         .collect::<Vec<_>>();
     Verdict {
@@ -219,6 +226,7 @@ fn compile_error_verdict(
         tests: results,
         compile_errors: diagnostics,
         build_seconds,
+        device: None,
         seconds: start.elapsed().as_secs_f64(),
     }
 }

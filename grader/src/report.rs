@@ -132,6 +132,7 @@ mod tests {
             max_score: 2.0,
             seconds: 0.01,
             training: None,
+            device: None,
         }
     }
 

@@ -33,6 +33,8 @@ struct Report {
     column: u32,
     #[serde(default)]
     training: Option<TrainingRecord>,
+    #[serde(default)]
+    device: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -50,6 +52,8 @@ pub struct RunSettings<'a> {
     pub points: &'a (dyn Fn(&str) -> f64 + Sync),
     /// Passed to the test as `NMA_SEED` (see `nma_harness::seed`).
     pub seed: Option<u64>,
+    /// Passed to the test as `NMA_DEVICE` (`auto`, `cpu` or `cuda`); inherited when `None`.
+    pub device: Option<&'a str>,
 }
 
 /// Runs one test in a child process and turns how it ended into a [`TestResult`].
@@ -85,6 +89,9 @@ pub fn run_test(
         .process_group(0);
     if let Some(seed) = settings.seed {
         command.env("NMA_SEED", seed.to_string());
+    }
+    if let Some(device) = settings.device {
+        command.env("NMA_DEVICE", device);
     }
     // SAFETY: between fork and exec we only call async-signal-safe libc functions.
     unsafe {
@@ -158,6 +165,7 @@ pub fn run_test(
     let report_text = report_thread.join().unwrap_or_default();
     let report = report_text.lines().next().and_then(|l| serde_json::from_str::<Report>(l).ok());
     let training = report.as_ref().and_then(|r| r.training.clone());
+    let device = report.as_ref().and_then(|r| r.device.clone());
 
     let visibility = if test.module == "hidden" { Visibility::Hidden } else { Visibility::Visible };
     let max_score = (settings.points)(&test.name);
@@ -172,6 +180,7 @@ pub fn run_test(
         max_score,
         seconds,
         training: training.clone(),
+        device,
     };
 
     let cpu_exhausted = status.signal() == Some(libc::SIGXCPU);
@@ -342,6 +351,8 @@ mod tests {
             file: file.into(),
             line: 7,
             column: 9,
+            training: None,
+            device: None,
         };
         let learner = Path::new("/ws/w1d1.rs");
         let (kind, msg) = describe_panic(&at("src/exercise.rs"), learner);

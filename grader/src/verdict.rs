@@ -87,6 +87,9 @@ pub struct TestResult {
     /// For training tests: metric, threshold, final loss, steps, seconds, loss curve.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub training: Option<TrainingRecord>,
+    /// The device the test computed on (`cpu` or `cuda`), as the engine reported it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub device: Option<String>,
 }
 
 /// One compiler error, located in the learner's file where it points there.
@@ -117,6 +120,9 @@ pub struct Verdict {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub compile_errors: Vec<Diagnostic>,
     pub build_seconds: f64,
+    /// The device the tests ran on (`cpu`, `cuda`), when they reported one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub device: Option<String>,
     /// Wall-clock seconds for the whole grade, build included.
     #[serde(rename = "execution_time")]
     pub seconds: f64,
@@ -132,6 +138,7 @@ impl Verdict {
         let score: f64 = tests.iter().map(|t| t.score).sum();
         let max_score: f64 = tests.iter().map(|t| t.max_score).sum();
         let failed = tests.iter().filter(|t| t.status != Status::Pass).count();
+        let device = tests.iter().find_map(|t| t.device.clone());
         let (status, message) = if tests.is_empty() {
             (Status::Error, "This exercise has no tests; tell your instructor.".to_string())
         } else if failed == 0 {
@@ -156,6 +163,7 @@ impl Verdict {
             tests,
             compile_errors: Vec::new(),
             build_seconds,
+            device,
             seconds,
         }
     }

@@ -1,6 +1,7 @@
 //! `nma-tutor`: the learner's terminal tutor (no subcommand) and the command line.
 
 mod app;
+mod author;
 mod cli;
 mod context;
 
@@ -84,10 +85,18 @@ enum Command {
     },
     /// Put the starter back in your workspace (your file is backed up first).
     Reset { exercise: String },
+    /// For instructors: scaffold lessons and exercises, check the course, preview a lesson.
+    #[command(subcommand)]
+    Author(author::AuthorCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Authoring works on a course that may not load yet (that is what `check` reports),
+    // so it opens the course itself.
+    if let Some(Command::Author(command)) = cli.command {
+        return exit_code(author::run(command, cli.course, cli.workspace, cli.build_dir));
+    }
     let result = context::Context::open(cli.course, cli.workspace, cli.build_dir).and_then(|(ctx, report)| match cli.command {
         None => app::run(ctx, report),
         Some(Command::List { json }) => cli::list(&ctx, json),
@@ -99,7 +108,12 @@ fn main() -> ExitCode {
         Some(Command::Merge { inputs, out }) => cli::merge(&inputs, &out),
         Some(Command::Hint { exercise, all }) => cli::hint(&ctx, &exercise, all),
         Some(Command::Reset { exercise }) => cli::reset(&ctx, &exercise),
+        Some(Command::Author(_)) => unreachable!("author commands return above"),
     });
+    exit_code(result)
+}
+
+fn exit_code(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

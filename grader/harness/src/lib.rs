@@ -43,9 +43,14 @@ struct PanicReport {
 
 static LAST_PANIC: Mutex<Option<PanicReport>> = Mutex::new(None);
 
+/// Chooses the compute device before the sandbox closes (the CUDA driver opens device
+/// files); returns its name, or why it cannot be used. The generated `main` passes the
+/// engine's `device::prepare`.
+pub type PrepareDevice = fn() -> Result<String, String>;
+
 /// Entry point for the generated `main`: runs the test named on the command line.
 /// `groups` holds one list per test module (visible, hidden).
-pub fn run_from_args(groups: &[&[Test]]) {
+pub fn run_from_args(groups: &[&[Test]], prepare_device: PrepareDevice) {
     let tests: Vec<&Test> = groups.iter().flat_map(|g| g.iter()).collect();
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
@@ -60,10 +65,21 @@ pub fn run_from_args(groups: &[&[Test]]) {
                 eprintln!("no test named {name}");
                 std::process::exit(2);
             };
+            let device = prepare_device();
             let confinement = sandbox::confine();
-            let mut line = run_one(test);
+            let mut line = match &device {
+                Ok(_) => run_one(test),
+                Err(why) => format!(
+                    "{{\"outcome\":\"panic\",\"name\":{},\"message\":{},\"file\":\"\",\"line\":0,\"column\":0}}",
+                    json_string(test.name),
+                    json_string(&format!("the compute device could not be set up: {why}"))
+                ),
+            };
             line.pop(); // reopen the object to add fields
             line.push_str(&format!(",\"confined\":{}", confinement == sandbox::Confinement::Confined));
+            if let Ok(name) = &device {
+                line.push_str(&format!(",\"device\":{}", json_string(name)));
+            }
             if let Some(record) = training::take_record() {
                 line.push_str(&format!(",\"training\":{record}"));
             }

@@ -4,15 +4,26 @@
 //! are returned as [`Effect`]s for the run loop to carry out, so every transition can
 //! be unit-tested.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use nma_grader::{Course, Exercise, GradeEvent, Progress, Verdict, Workspace};
-use std::collections::HashMap;
+use super::highlight;
+use super::map::{self, CourseMap, Item, ItemState};
+use super::markdown;
+use super::reader::Reader;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use nma_grader::course::Lesson;
+use nma_grader::{Course, Exercise, ExerciseState, GradeEvent, Progress, Verdict, Workspace};
+use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-/// Lines one PageUp/PageDown moves the exercise view.
+/// Lines one PageUp/PageDown moves the exercise view and the map.
 const PAGE: u16 = 10;
+/// Lines one turn of the mouse wheel scrolls.
+const WHEEL: isize = 3;
+/// Live loss points kept per training test; beyond this every other one is dropped.
+const LIVE_POINTS: usize = 2000;
+/// The smallest terminal the screens are laid out for.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
 
 /// What the run loop must do after a state change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,12 +32,29 @@ pub enum Effect {
     StartGrade(usize),
     /// Write `progress` to the workspace.
     SaveProgress,
+    /// Write `lessons_read` to the workspace.
+    SaveLessonsRead,
+    /// Suspend the UI and open the learner's copy of this exercise in their editor.
+    OpenEditor(usize),
+    /// Read this exercise's reference solution and call [`AppState::show_solution`].
+    LoadSolution(usize),
+    /// Put the starter back (the learner confirmed) and call [`AppState::reset_done`].
+    Reset(usize),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
-    List,
+    Map,
+    Lesson(LessonView),
     Exercise(ExerciseView),
+    Solution(SolutionView),
+}
+
+/// The lesson being read: index into `course.lessons`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LessonView {
+    pub index: usize,
+    pub reader: Reader,
 }
 
 /// The open exercise: which one, and how far its body is scrolled.
@@ -34,6 +62,23 @@ pub enum Screen {
 pub struct ExerciseView {
     pub index: usize,
     pub scroll: u16,
+}
+
+/// An exercise's reference solution (only ever opened after a pass).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolutionView {
+    pub index: usize,
+    pub reader: Reader,
+}
+
+/// Something drawn over the screen that takes the keys until it closes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help {
+        scroll: u16,
+    },
+    /// "Reset this exercise to its starter?", for the exercise at this index.
+    ConfirmReset(usize),
 }
 
 /// The result of the latest grade of one exercise in this session.
@@ -44,25 +89,41 @@ pub struct Outcome {
     pub at: SystemTime,
 }
 
+/// (step, loss) points of one training run; a loss that is not a number is `None`.
+pub type LossCurve = Vec<(usize, Option<f64>)>;
+
 /// The grade running on the worker.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunningGrade {
     pub index: usize,
     pub stage: Option<GradeEvent>,
     pub started: SystemTime,
+    /// Loss points streamed so far, per training test, in the order tests reported.
+    pub losses: Vec<(String, LossCurve)>,
 }
 
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub course: Course,
+    pub map: CourseMap,
     pub workspace: Workspace,
     /// How the workspace root is shown: absolute in the app, a fixed label in tests.
     pub shown_workspace: PathBuf,
     pub progress: Progress,
-    /// Selected row of the exercise list.
-    pub selected: usize,
+    /// Ids of the lessons read to the end (kept beside progress, see `reading.rs`).
+    pub lessons_read: BTreeSet<String>,
+    /// The map's selected item; `None` when nothing matches the filter.
+    pub selected: Option<Item>,
+    pub filter: String,
+    /// Typing the filter (after `/`).
+    pub filter_editing: bool,
     pub screen: Screen,
-    /// Messages for the status line: start-up report, failed saves, watcher trouble.
+    pub overlay: Option<Overlay>,
+    /// Where each lesson was left, so reopening it (Tab from its exercise) returns there.
+    pub lesson_scroll: HashMap<String, usize>,
+    /// The terminal's size, kept current by the run loop; reader text is wrapped to it.
+    pub viewport: (u16, u16),
+    /// Messages for the map's status area: start-up report, failed saves, watcher trouble.
     pub notices: Vec<String>,
     /// Why saves are not being watched, if they are not.
     pub watch_problem: Option<String>,
@@ -73,8 +134,12 @@ pub struct AppState {
     pub outcomes: HashMap<String, Outcome>,
     /// The clock the view shows relative times against; set by the run loop each frame.
     pub now: SystemTime,
-    /// A short-lived message for the exercise view (e.g. "no more hints").
+    /// A short-lived message for the footer (e.g. "no more hints").
     pub flash: Option<String>,
+    /// The author's live preview of one lesson: no map, no exercises; Esc quits.
+    pub preview: bool,
+    /// Why the previewed lesson's latest save could not be shown.
+    pub lesson_problem: Option<String>,
     pub quit: bool,
 }
 
@@ -86,13 +151,21 @@ impl AppState {
         progress: Progress,
         now: SystemTime,
     ) -> Self {
-        AppState {
+        let map = CourseMap::new(&course);
+        let mut state = AppState {
             course,
+            map,
             workspace,
             shown_workspace,
             progress,
-            selected: 0,
-            screen: Screen::List,
+            lessons_read: BTreeSet::new(),
+            selected: None,
+            filter: String::new(),
+            filter_editing: false,
+            screen: Screen::Map,
+            overlay: None,
+            lesson_scroll: HashMap::new(),
+            viewport: MIN_SIZE,
             notices: Vec::new(),
             watch_problem: None,
             running: None,
@@ -100,12 +173,16 @@ impl AppState {
             outcomes: HashMap::new(),
             now,
             flash: None,
+            preview: false,
+            lesson_problem: None,
             quit: false,
-        }
+        };
+        state.selected = state.next_step().or_else(|| state.map.items().next());
+        state
     }
 
     /// A problem found while running (a failed save, a watcher error): listed on the
-    /// list screen and flashed in the exercise view. Repeats are shown once.
+    /// map and flashed in the footer. Repeats are shown once.
     pub fn report_problem(&mut self, message: String) {
         const KEEP: usize = 4;
         self.flash = Some(message.clone());
@@ -117,10 +194,28 @@ impl AppState {
         }
     }
 
+    pub fn item_state(&self, item: Item) -> ItemState {
+        map::item_state(item, &self.course, &self.progress, &self.lessons_read)
+    }
+
+    /// The first lesson not read or exercise not passed, in course order.
+    pub fn next_step(&self) -> Option<Item> {
+        self.map.items().find(|item| self.item_state(*item) != ItemState::Done)
+    }
+
+    /// The map's items that pass the filter, in order.
+    pub fn visible_items(&self) -> Vec<Item> {
+        self.map.items().filter(|item| map::item_matches(*item, &self.course, &self.filter)).collect()
+    }
+
+    pub fn map_rows(&self) -> Vec<map::Row> {
+        self.map.rows(|item| map::item_matches(item, &self.course, &self.filter), |item| self.item_state(item))
+    }
+
     pub fn open_exercise(&self) -> Option<&Exercise> {
         match &self.screen {
             Screen::Exercise(view) => self.course.exercises.get(view.index),
-            Screen::List => None,
+            _ => None,
         }
     }
 
@@ -154,6 +249,41 @@ impl AppState {
         text
     }
 
+    // ---- layout facts the keys need (kept in step with ui.rs) ----
+
+    /// Columns lesson text is wrapped to: the screen less the border and a margin each side.
+    pub fn reader_width(&self) -> u16 {
+        self.viewport.0.saturating_sub(4).max(20)
+    }
+
+    /// Rows of text a reader shows at once: less the borders and the footer.
+    pub fn reader_page(&self) -> usize {
+        usize::from(self.viewport.1.saturating_sub(3)).max(1)
+    }
+
+    /// The terminal changed size: rewraps the lesson and keeps scroll positions in range.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.viewport = (width, height);
+        self.render_lesson();
+        let page = self.reader_page();
+        if let Screen::Solution(view) = &mut self.screen {
+            view.reader.clamp(page);
+        }
+        self.clamp_scroll();
+    }
+
+    /// (Re)renders the open lesson for the current width, keeping its scroll position.
+    fn render_lesson(&mut self) {
+        let (width, page) = (self.reader_width(), self.reader_page());
+        if let Screen::Lesson(view) = &mut self.screen {
+            if let Some(lesson) = self.course.lessons.get(view.index) {
+                view.reader.set_lines(markdown::render(&lesson.body, width), width, page);
+            }
+        }
+    }
+
+    // ---- keys ----
+
     pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         // Terminals that report releases (Windows) would otherwise act twice per press.
         if key.kind == KeyEventKind::Release {
@@ -163,27 +293,275 @@ impl AppState {
             self.quit = true;
             return Vec::new();
         }
-        match self.screen {
-            Screen::List => self.list_key(key.code),
+        if let Some(overlay) = self.overlay.clone() {
+            return self.overlay_key(overlay, key.code);
+        }
+        if self.typing() {
+            self.text_input_key(key.code);
+            return self.after_reader_move();
+        }
+        if key.code == KeyCode::Char('?') {
+            self.overlay = Some(Overlay::Help { scroll: 0 });
+            return Vec::new();
+        }
+        let effects = match self.screen {
+            Screen::Map => self.map_key(key.code),
+            Screen::Lesson(_) => self.lesson_key(key.code),
             Screen::Exercise(_) => self.exercise_key(key.code),
+            Screen::Solution(_) => self.solution_key(key.code),
+        };
+        let mut effects = effects;
+        effects.extend(self.after_reader_move());
+        effects
+    }
+
+    /// Whether keys go into a text field (the map's filter or a reader's search).
+    pub fn typing(&self) -> bool {
+        match &self.screen {
+            Screen::Map => self.filter_editing,
+            Screen::Lesson(view) => view.reader.search.editing,
+            Screen::Solution(view) => view.reader.search.editing,
+            Screen::Exercise(_) => false,
         }
     }
 
-    fn list_key(&mut self, code: KeyCode) -> Vec<Effect> {
-        let last = self.course.exercises.len().saturating_sub(1);
+    fn text_input_key(&mut self, code: KeyCode) {
+        let page = self.reader_page();
+        if let Screen::Map = self.screen {
+            match code {
+                KeyCode::Char(c) => self.filter.push(c),
+                KeyCode::Backspace => {
+                    self.filter.pop();
+                }
+                KeyCode::Enter => self.filter_editing = false,
+                KeyCode::Esc => {
+                    self.filter.clear();
+                    self.filter_editing = false;
+                }
+                KeyCode::Up | KeyCode::Down => self.move_selection(if code == KeyCode::Up { -1 } else { 1 }),
+                _ => {}
+            }
+            self.keep_selection_visible();
+            return;
+        }
+        let Some(reader) = self.reader_mut() else { return };
+        match code {
+            KeyCode::Char(c) => reader.search.query.push(c),
+            KeyCode::Backspace => {
+                reader.search.query.pop();
+            }
+            KeyCode::Enter => reader.run_search(page),
+            KeyCode::Esc => reader.clear_search(),
+            _ => {}
+        }
+    }
+
+    fn reader_mut(&mut self) -> Option<&mut Reader> {
+        match &mut self.screen {
+            Screen::Lesson(view) => Some(&mut view.reader),
+            Screen::Solution(view) => Some(&mut view.reader),
+            _ => None,
+        }
+    }
+
+    fn overlay_key(&mut self, overlay: Overlay, code: KeyCode) -> Vec<Effect> {
+        match overlay {
+            Overlay::Help { scroll } => match code {
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(1) })
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.overlay = Some(Overlay::Help { scroll: scroll.saturating_add(1) })
+                }
+                KeyCode::PageUp => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(PAGE) }),
+                KeyCode::PageDown | KeyCode::Char(' ') => {
+                    self.overlay = Some(Overlay::Help { scroll: scroll.saturating_add(PAGE) })
+                }
+                KeyCode::Char('q') if self.preview => self.quit = true,
+                _ => self.overlay = None,
+            },
+            Overlay::ConfirmReset(index) => {
+                self.overlay = None;
+                if matches!(code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+                    return vec![Effect::Reset(index)];
+                }
+                self.flash = Some("Reset cancelled: your file is unchanged.".into());
+            }
+        }
+        Vec::new()
+    }
+
+    pub fn handle_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        let delta = match mouse.kind {
+            MouseEventKind::ScrollUp => -WHEEL,
+            MouseEventKind::ScrollDown => WHEEL,
+            _ => return Vec::new(),
+        };
+        let page = self.reader_page();
+        match (&mut self.overlay, &mut self.screen) {
+            (Some(Overlay::Help { scroll }), _) => *scroll = scroll.saturating_add_signed(delta as i16),
+            (Some(_), _) => {}
+            (None, Screen::Map) => self.move_selection(delta.signum()),
+            (None, Screen::Lesson(LessonView { reader, .. }) | Screen::Solution(SolutionView { reader, .. })) => {
+                reader.scroll_by(delta, page)
+            }
+            (None, Screen::Exercise(view)) => view.scroll = view.scroll.saturating_add_signed(delta as i16),
+        }
+        self.clamp_scroll();
+        self.after_reader_move()
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        let items = self.visible_items();
+        let Some(last) = items.len().checked_sub(1) else { return };
+        let at = self.selected.and_then(|s| items.iter().position(|i| *i == s)).unwrap_or(0);
+        self.selected = Some(items[at.saturating_add_signed(delta).min(last)]);
+    }
+
+    /// After the filter changes: keeps the selection if it still shows, else the first that does.
+    fn keep_selection_visible(&mut self) {
+        let items = self.visible_items();
+        if !self.selected.is_some_and(|s| items.contains(&s)) {
+            self.selected = items.first().copied();
+        }
+    }
+
+    fn map_key(&mut self, code: KeyCode) -> Vec<Effect> {
         match code {
             KeyCode::Char('q') => self.quit = true,
-            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => self.selected = (self.selected + 1).min(last),
-            KeyCode::PageUp => self.selected = self.selected.saturating_sub(PAGE as usize),
-            KeyCode::PageDown => self.selected = (self.selected + PAGE as usize).min(last),
-            KeyCode::Home => self.selected = 0,
-            KeyCode::End => self.selected = last,
-            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') if self.selected < self.course.exercises.len() => {
-                self.screen = Screen::Exercise(ExerciseView { index: self.selected, scroll: 0 });
-                self.flash = None;
+            KeyCode::Up | KeyCode::Char('k') => self.move_selection(-1),
+            KeyCode::Down | KeyCode::Char('j') => self.move_selection(1),
+            KeyCode::PageUp => self.move_selection(-(PAGE as isize)),
+            KeyCode::PageDown => self.move_selection(PAGE as isize),
+            KeyCode::Home => self.move_selection(isize::MIN / 2),
+            KeyCode::End => self.move_selection(isize::MAX / 2),
+            KeyCode::Char('/') => {
+                self.filter_editing = true;
+                self.keep_selection_visible();
             }
+            KeyCode::Esc if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.keep_selection_visible();
+            }
+            KeyCode::Char('n') => match self.next_step() {
+                Some(next) => {
+                    self.filter.clear();
+                    self.selected = Some(next);
+                }
+                None => self.flash = Some("Everything is done. Well done!".into()),
+            },
+            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => match self.selected {
+                Some(Item::Lesson(index)) => self.open_lesson(index),
+                Some(Item::Exercise(index)) => self.open_exercise_at(index),
+                None => {}
+            },
             _ => {}
+        }
+        Vec::new()
+    }
+
+    pub fn open_lesson(&mut self, index: usize) {
+        let Some(lesson) = self.course.lessons.get(index) else { return };
+        let scroll = self.lesson_scroll.get(&lesson.id).copied().unwrap_or(0);
+        self.screen = Screen::Lesson(LessonView { index, reader: Reader { scroll, ..Reader::default() } });
+        self.flash = None;
+        self.render_lesson();
+    }
+
+    pub fn open_exercise_at(&mut self, index: usize) {
+        if index < self.course.exercises.len() {
+            self.screen = Screen::Exercise(ExerciseView { index, scroll: 0 });
+            self.flash = None;
+        }
+    }
+
+    /// Esc from a lesson or exercise: the map, with what was open selected.
+    fn back_to_map(&mut self, item: Item) {
+        self.screen = Screen::Map;
+        self.flash = None;
+        if map::item_matches(item, &self.course, &self.filter) {
+            self.selected = Some(item);
+        } else {
+            self.filter.clear();
+            self.selected = Some(item);
+        }
+    }
+
+    fn lesson_key(&mut self, code: KeyCode) -> Vec<Effect> {
+        let page = self.reader_page();
+        let Screen::Lesson(view) = &mut self.screen else { return Vec::new() };
+        let index = view.index;
+        if let Some(lesson) = self.course.lessons.get(index) {
+            self.lesson_scroll.insert(lesson.id.clone(), view.reader.scroll);
+        }
+        match code {
+            KeyCode::Char('q') => self.quit = true,
+            KeyCode::Esc if !view.reader.search.query.is_empty() => view.reader.clear_search(),
+            KeyCode::Esc | KeyCode::Left | KeyCode::Backspace if self.preview => self.quit = true,
+            KeyCode::Esc | KeyCode::Left | KeyCode::Backspace => self.back_to_map(Item::Lesson(index)),
+            KeyCode::Char('x') | KeyCode::Tab if self.preview => {
+                self.flash = Some("Exercises open in the tutor, not in the preview.".into())
+            }
+            KeyCode::Char('x') | KeyCode::Tab => self.lesson_exercises(index),
+            _ => Self::reader_key(&mut view.reader, code, page),
+        }
+        if let Screen::Lesson(view) = &self.screen {
+            if let Some(lesson) = self.course.lessons.get(view.index) {
+                self.lesson_scroll.insert(lesson.id.clone(), view.reader.scroll);
+            }
+        }
+        Vec::new()
+    }
+
+    /// Scrolling and search, shared by the lesson and solution readers.
+    fn reader_key(reader: &mut Reader, code: KeyCode, page: usize) {
+        let page_step = page.saturating_sub(2).max(1) as isize;
+        match code {
+            KeyCode::Up | KeyCode::Char('k') => reader.scroll_by(-1, page),
+            KeyCode::Down | KeyCode::Char('j') => reader.scroll_by(1, page),
+            KeyCode::PageUp | KeyCode::Char('b') => reader.scroll_by(-page_step, page),
+            KeyCode::PageDown | KeyCode::Char(' ') => reader.scroll_by(page_step, page),
+            KeyCode::Home | KeyCode::Char('g') => reader.scroll = 0,
+            KeyCode::End | KeyCode::Char('G') => reader.scroll = reader.max_scroll(page),
+            KeyCode::Char('/') => {
+                reader.search.query.clear();
+                reader.search.editing = true;
+            }
+            KeyCode::Char('n') => reader.next_match(true, page),
+            KeyCode::Char('N') => reader.next_match(false, page),
+            _ => {}
+        }
+    }
+
+    /// `x` in a lesson: its first exercise not yet passed (else its first).
+    fn lesson_exercises(&mut self, lesson_index: usize) {
+        let Some(lesson) = self.course.lessons.get(lesson_index) else { return };
+        let indices: Vec<usize> = lesson
+            .meta
+            .exercises
+            .iter()
+            .filter_map(|id| self.course.exercises.iter().position(|e| e.id() == id))
+            .collect();
+        let pick = indices
+            .iter()
+            .find(|i| self.progress.state(self.course.exercises[**i].id()) != ExerciseState::Passed)
+            .or(indices.first());
+        match pick {
+            Some(index) => self.open_exercise_at(*index),
+            None => self.flash = Some("This lesson has no exercises.".into()),
+        }
+    }
+
+    /// Marks the open lesson read once its last line has been on screen.
+    fn after_reader_move(&mut self) -> Vec<Effect> {
+        if self.preview {
+            return Vec::new();
+        }
+        let page = self.reader_page();
+        let Screen::Lesson(view) = &self.screen else { return Vec::new() };
+        let Some(lesson) = self.course.lessons.get(view.index) else { return Vec::new() };
+        if view.reader.at_end(page) && self.lessons_read.insert(lesson.id.clone()) {
+            return vec![Effect::SaveLessonsRead];
         }
         Vec::new()
     }
@@ -193,27 +571,97 @@ impl AppState {
         let index = view.index;
         match code {
             KeyCode::Char('q') => self.quit = true,
-            KeyCode::Esc | KeyCode::Left | KeyCode::Backspace => {
-                self.selected = index;
-                self.screen = Screen::List;
-            }
+            KeyCode::Esc | KeyCode::Left | KeyCode::Backspace => self.back_to_map(Item::Exercise(index)),
             KeyCode::Up | KeyCode::Char('k') => view.scroll = view.scroll.saturating_sub(1),
             KeyCode::Down | KeyCode::Char('j') => view.scroll = view.scroll.saturating_add(1),
             KeyCode::PageUp => view.scroll = view.scroll.saturating_sub(PAGE),
-            KeyCode::PageDown => view.scroll = view.scroll.saturating_add(PAGE),
+            KeyCode::PageDown | KeyCode::Char(' ') => view.scroll = view.scroll.saturating_add(PAGE),
             KeyCode::Home => view.scroll = 0,
+            KeyCode::End => view.scroll = u16::MAX,
             KeyCode::Char('h') => return self.reveal_hint(index),
             KeyCode::Char('g') => {
-                self.flash = None;
+                self.flash = Some("Grading…".into());
                 return self.request_grade(index).into_iter().collect();
             }
+            KeyCode::Char('e') => return vec![Effect::OpenEditor(index)],
+            KeyCode::Char('s') => return self.ask_for_solution(index),
+            KeyCode::Char('R') => self.overlay = Some(Overlay::ConfirmReset(index)),
+            KeyCode::Tab | KeyCode::Char('L') => self.exercise_lesson(index),
             _ => {}
         }
         self.clamp_scroll();
         Vec::new()
     }
 
-    /// Keeps the body from scrolling past its last line.
+    /// Tab in an exercise: the lesson it belongs to.
+    fn exercise_lesson(&mut self, index: usize) {
+        let lesson_id = &self.course.exercises[index].meta.lesson;
+        let found = self.course.lessons.iter().position(|l| {
+            &l.id == lesson_id || l.meta.exercises.iter().any(|e| e == self.course.exercises[index].id())
+        });
+        match found {
+            Some(lesson) => self.open_lesson(lesson),
+            None => self.flash = Some("This exercise's lesson is not written yet.".into()),
+        }
+    }
+
+    /// The reference solution opens only after a pass: before, it would spoil the exercise.
+    fn ask_for_solution(&mut self, index: usize) -> Vec<Effect> {
+        if self.progress.state(self.course.exercises[index].id()) == ExerciseState::Passed {
+            vec![Effect::LoadSolution(index)]
+        } else {
+            self.flash = Some("The reference solution opens once your code passes.".into());
+            Vec::new()
+        }
+    }
+
+    /// The run loop read the solution (`Err`: why it could not).
+    pub fn show_solution(&mut self, index: usize, source: Result<String, String>) {
+        match source {
+            Ok(text) => {
+                let lines = highlight::highlight(&text, "rust");
+                let mut reader = Reader::default();
+                reader.set_lines(lines, 0, self.reader_page());
+                self.screen = Screen::Solution(SolutionView { index, reader });
+                self.flash = None;
+            }
+            Err(problem) => self.report_problem(format!("Cannot show the solution: {problem}")),
+        }
+    }
+
+    fn solution_key(&mut self, code: KeyCode) -> Vec<Effect> {
+        let page = self.reader_page();
+        let Screen::Solution(view) = &mut self.screen else { return Vec::new() };
+        match code {
+            KeyCode::Char('q') => self.quit = true,
+            KeyCode::Esc if !view.reader.search.query.is_empty() => view.reader.clear_search(),
+            KeyCode::Esc | KeyCode::Left | KeyCode::Backspace | KeyCode::Char('s') => {
+                let index = view.index;
+                self.open_exercise_at(index);
+            }
+            _ => Self::reader_key(&mut view.reader, code, page),
+        }
+        Vec::new()
+    }
+
+    /// The starter is back (`Ok` holds the backup of the learner's file, if there was one).
+    pub fn reset_done(&mut self, index: usize, result: Result<Option<PathBuf>, String>) {
+        let id = self.course.exercises[index].id().to_string();
+        match result {
+            Ok(backup) => {
+                // The verdict shown was of the file just replaced.
+                self.outcomes.remove(&id);
+                let kept = backup
+                    .and_then(|b| b.file_name().map(|n| n.to_string_lossy().into_owned()))
+                    .map(|name| format!(" Your previous file is kept as {name}."))
+                    .unwrap_or_default();
+                self.flash = Some(format!("Your file is back to the starter.{kept}"));
+            }
+            Err(problem) => self.report_problem(format!("Could not reset {id}: {problem}")),
+        }
+    }
+
+    /// Keeps the exercise body from scrolling past its last line.
     fn clamp_scroll(&mut self) {
         let lines = super::ui::exercise_body_line_count(self);
         if let Screen::Exercise(view) = &mut self.screen {
@@ -235,6 +683,8 @@ impl AppState {
         vec![Effect::SaveProgress]
     }
 
+    // ---- saves and grading ----
+
     /// Asks for a grade of exercise `index`: now if the worker is free, else once after
     /// the running grade (any number of requests in the meantime make one grade).
     pub fn request_grade(&mut self, index: usize) -> Option<Effect> {
@@ -242,7 +692,7 @@ impl AppState {
             self.queued = Some(index);
             return None;
         }
-        self.running = Some(RunningGrade { index, stage: None, started: self.now });
+        self.running = Some(RunningGrade { index, stage: None, started: self.now, losses: Vec::new() });
         Some(Effect::StartGrade(index))
     }
 
@@ -258,11 +708,29 @@ impl AppState {
     }
 
     pub fn grade_progress(&mut self, event: GradeEvent) {
-        if let Some(running) = &mut self.running {
+        let Some(running) = &mut self.running else { return };
+        match event {
             // A loss point is not a stage: keep showing "testing k of n".
-            if !matches!(event, GradeEvent::Training { .. }) {
-                running.stage = Some(event);
+            GradeEvent::Training { test, step, loss } => {
+                let slot = match running.losses.iter().position(|(name, _)| *name == test) {
+                    Some(slot) => slot,
+                    None => {
+                        running.losses.push((test, Vec::new()));
+                        running.losses.len() - 1
+                    }
+                };
+                let points = &mut running.losses[slot].1;
+                points.push((step, loss));
+                if points.len() > LIVE_POINTS {
+                    // Thin evenly rather than cut: the whole curve stays visible.
+                    let mut keep = false;
+                    points.retain(|_| {
+                        keep = !keep;
+                        keep
+                    });
+                }
             }
+            stage => running.stage = Some(stage),
         }
     }
 
@@ -271,6 +739,9 @@ impl AppState {
     pub fn grade_finished(&mut self, exercise: &str, result: Result<Verdict, String>) -> Vec<Effect> {
         let mut effects = Vec::new();
         self.running = None;
+        if self.flash.as_deref() == Some("Grading…") {
+            self.flash = None;
+        }
         if let Ok(verdict) = &result {
             self.progress.record(verdict);
             effects.push(Effect::SaveProgress);
@@ -286,12 +757,70 @@ impl AppState {
     pub fn outcome(&self, id: &str) -> Option<&Outcome> {
         self.outcomes.get(id)
     }
+
+    // ---- author preview ----
+
+    /// Opens the reader on one lesson for the author's preview.
+    pub fn start_preview(&mut self, lesson_index: usize) {
+        self.preview = true;
+        self.open_lesson(lesson_index);
+    }
+
+    /// The previewed lesson was saved: shows the new text at the same scroll position,
+    /// or, if it no longer parses, keeps the last good text and says why.
+    pub fn lesson_reloaded(&mut self, result: Result<Lesson, String>) {
+        let Screen::Lesson(view) = &self.screen else { return };
+        let index = view.index;
+        match result {
+            Ok(lesson) => {
+                self.course.lessons[index] = lesson;
+                self.lesson_problem = None;
+                self.render_lesson();
+            }
+            Err(problem) => self.lesson_problem = Some(problem),
+        }
+    }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
     use nma_grader::{ExerciseState, Status, TestResult, Visibility};
+
+    /// The first lesson of the fixture course: one of everything the reader renders.
+    pub(crate) const TENSORS_LESSON: &str = r#"# Tensors
+
+A **tensor** is an *n-dimensional* array. A matrix of shape $(n, m)$ holds $n·m$ numbers.
+
+## Operations
+
+1. Elementwise: `a + b` adds matching entries
+2. Reductions:
+   - `sum` of everything
+   - `mean`, the sum over the count
+
+| op | result shape |
+|----|:---:|
+| add | same as the inputs |
+| sum | scalar |
+
+```rust
+let t = Tensor::zeros(&[2, 3]);
+let s = t.sum(); // a scalar
+```
+
+> Shapes must match, or broadcast.
+
+See [the luminal docs](https://docs.rs/luminal) for more.
+
+---
+
+Run the tests with:
+
+```sh
+cargo test --release  # all of them
+```
+"#;
 
     /// A small course on disk, written fresh for each test so snapshots never depend on
     /// the real course's wording.
@@ -301,6 +830,7 @@ pub(crate) mod tests {
                 "w1d1_simple_ops",
                 "Simple tensor operations",
                 "W1D1",
+                "w1d1/tensors",
                 "unit",
                 "Add, multiply and sum tensors with the engine's elementwise operations.",
                 vec!["Look at `Tensor::add`.", "Summing all elements gives a scalar."],
@@ -309,14 +839,25 @@ pub(crate) mod tests {
                 "w1d3_cross_entropy",
                 "Cross-entropy loss",
                 "W1D3",
+                "w1d3/losses",
                 "property",
                 "Compute the mean cross-entropy of logits against integer class labels, stably.",
                 vec!["Subtract the row maximum before exponentiating."],
             ),
             (
+                "w1d5_train_mlp",
+                "Train an MLP",
+                "W1D5",
+                "w1d5/training",
+                "training",
+                "Train a two-layer MLP on the spirals until its loss is below the threshold.",
+                vec![],
+            ),
+            (
                 "w2d2_output_shape",
                 "Output shape of a convolution",
                 "W2D2",
+                "w2d2/convolutions",
                 "unit",
                 "Return the height and width a 2-D convolution produces\nfrom an input, a kernel, a stride and a padding.\n\nWork in whole cells.\n",
                 vec![
@@ -326,32 +867,52 @@ pub(crate) mod tests {
                 ],
             ),
         ];
-        for (id, title, day, kind, summary, hints) in exercises {
+        for (id, title, day, lesson, kind, summary, hints) in exercises {
             let dir = root.join("exercises").join(id);
             std::fs::create_dir_all(&dir).unwrap();
             let hints: Vec<String> = hints.iter().map(|h| format!("{h:?}")).collect();
             std::fs::write(
                 dir.join("exercise.toml"),
                 format!(
-                    "id = {id:?}\ntitle = {title:?}\nday = {day:?}\nlesson = \"x\"\nkind = {kind:?}\nsummary = {summary:?}\nhints = [{}]\n",
+                    "id = {id:?}\ntitle = {title:?}\nday = {day:?}\nlesson = {lesson:?}\nkind = {kind:?}\nsummary = {summary:?}\nhints = [{}]\n",
                     hints.join(", ")
                 ),
             )
             .unwrap();
-            for file in ["starter.rs", "solution.rs", "tests.rs"] {
+            for file in ["starter.rs", "tests.rs"] {
                 std::fs::write(dir.join(file), "").unwrap();
             }
+            std::fs::write(dir.join("solution.rs"), "pub fn answer() -> u32 {\n    42 // the reference\n}\n").unwrap();
+        }
+        let losses: String = (1..=30)
+            .map(|i| format!("Paragraph {i}: the loss measures how wrong the model is, step by step.\n\n"))
+            .collect();
+        let lessons = [
+            ("w1d1", "tensors", "Tensors", 1, "[\"w1d1_simple_ops\"]", TENSORS_LESSON.to_string()),
+            ("w1d1", "autograd", "Autograd", 2, "[]", "# Autograd\n\nGradients flow backwards.\n".to_string()),
+            ("w1d3", "losses", "Losses", 1, "[\"w1d3_cross_entropy\"]", format!("# Losses\n\n{losses}The end.\n")),
+            ("w1d5", "training", "Training loops", 1, "[\"w1d5_train_mlp\"]", "# Training\n\nLoop.\n".to_string()),
+        ];
+        for (day, slug, title, order, exercises, body) in lessons {
+            let dir = root.join("lessons").join(day);
+            std::fs::create_dir_all(&dir).unwrap();
+            let front = format!(
+                "+++\ntitle = {title:?}\nday = {:?}\norder = {order}\nexercises = {exercises}\n+++\n",
+                day.to_ascii_uppercase()
+            );
+            std::fs::write(dir.join(format!("{slug}.md")), front + &body).unwrap();
         }
         Course::load(root).unwrap()
     }
 
-    /// An `AppState` on the fixture course with a stable clock and workspace label.
+    /// An `AppState` on the fixture course with a stable clock, size and workspace label.
     pub(crate) fn fixture_state() -> (tempfile::TempDir, AppState) {
         let dir = tempfile::tempdir().unwrap();
         let course = fixture_course(dir.path());
         let workspace = Workspace { root: dir.path().join("workspace") };
         let now = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
-        let state = AppState::new(course, workspace, PathBuf::from("/home/learner/nma"), Progress::default(), now);
+        let mut state = AppState::new(course, workspace, PathBuf::from("/home/learner/nma"), Progress::default(), now);
+        state.resize(100, 30);
         (dir, state)
     }
 
@@ -367,54 +928,256 @@ pub(crate) mod tests {
             max_score: 1.0,
             seconds: 0.01,
             training: None,
+            device: None,
         }
     }
 
-    fn key(code: KeyCode) -> KeyEvent {
+    pub(crate) fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
 
-    fn index_of(state: &AppState, id: &str) -> usize {
+    fn type_text(state: &mut AppState, text: &str) {
+        for c in text.chars() {
+            state.handle_key(key(KeyCode::Char(c)));
+        }
+    }
+
+    pub(crate) fn index_of(state: &AppState, id: &str) -> usize {
         state.course.exercises.iter().position(|e| e.id() == id).unwrap()
     }
 
+    pub(crate) fn lesson_index(state: &AppState, id: &str) -> usize {
+        state.course.lessons.iter().position(|l| l.id == id).unwrap()
+    }
+
     fn open(state: &mut AppState, id: &str) {
-        state.selected = index_of(state, id);
+        state.selected = Some(Item::Exercise(index_of(state, id)));
         state.handle_key(key(KeyCode::Enter));
     }
 
+    fn pass(state: &mut AppState, id: &str) {
+        let verdict = Verdict::from_tests(id, vec![test_result("a", Status::Pass, "")], 0.1, 0.2);
+        state.progress.record(&verdict);
+    }
+
     #[test]
-    fn list_navigation_stays_within_the_course() {
+    fn the_map_orders_lessons_then_their_exercises_by_day() {
+        let (_dir, state) = fixture_state();
+        let names: Vec<String> = state
+            .map
+            .items()
+            .map(|item| match item {
+                Item::Lesson(l) => state.course.lessons[l].id.clone(),
+                Item::Exercise(e) => state.course.exercises[e].id().to_string(),
+            })
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                "w1d1/tensors",
+                "w1d1_simple_ops",
+                "w1d1/autograd",
+                "w1d3/losses",
+                "w1d3_cross_entropy",
+                "w1d5/training",
+                "w1d5_train_mlp",
+                "w2d2_output_shape"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_next_step_is_the_first_item_not_done_and_starts_selected() {
         let (_dir, mut state) = fixture_state();
+        assert_eq!(state.next_step(), Some(Item::Lesson(lesson_index(&state, "w1d1/tensors"))));
+        assert_eq!(state.selected, state.next_step());
+        state.lessons_read.insert("w1d1/tensors".into());
+        assert_eq!(state.next_step(), Some(Item::Exercise(index_of(&state, "w1d1_simple_ops"))));
+        pass(&mut state, "w1d1_simple_ops");
+        assert_eq!(state.next_step(), Some(Item::Lesson(lesson_index(&state, "w1d1/autograd"))));
+        state.selected = Some(Item::Exercise(index_of(&state, "w2d2_output_shape")));
+        state.handle_key(key(KeyCode::Char('n')));
+        assert_eq!(state.selected, state.next_step(), "n jumps to the next step");
+    }
+
+    #[test]
+    fn map_navigation_stays_within_the_course() {
+        let (_dir, mut state) = fixture_state();
+        let items = state.visible_items();
         state.handle_key(key(KeyCode::Up));
-        assert_eq!(state.selected, 0);
+        assert_eq!(state.selected, Some(items[0]));
         state.handle_key(key(KeyCode::Char('j')));
         state.handle_key(key(KeyCode::Down));
-        assert_eq!(state.selected, 2);
-        state.handle_key(key(KeyCode::Down));
-        assert_eq!(state.selected, 2, "the last row stays selected");
-        state.handle_key(key(KeyCode::Char('k')));
-        assert_eq!(state.selected, 1);
-        state.handle_key(key(KeyCode::Home));
-        assert_eq!(state.selected, 0);
+        assert_eq!(state.selected, Some(items[2]));
         state.handle_key(key(KeyCode::End));
-        assert_eq!(state.selected, 2);
+        assert_eq!(state.selected, items.last().copied());
+        state.handle_key(key(KeyCode::Down));
+        assert_eq!(state.selected, items.last().copied(), "the last row stays selected");
+        state.handle_key(key(KeyCode::Home));
+        assert_eq!(state.selected, Some(items[0]));
     }
 
     #[test]
-    fn enter_opens_the_selected_exercise_and_esc_goes_back_to_it() {
+    fn the_filter_narrows_the_map_as_you_type_and_esc_clears_it() {
         let (_dir, mut state) = fixture_state();
+        state.handle_key(key(KeyCode::Char('/')));
+        assert!(state.typing());
+        type_text(&mut state, "LOSS");
+        let visible = state.visible_items();
+        assert_eq!(
+            visible,
+            vec![
+                Item::Lesson(lesson_index(&state, "w1d3/losses")),
+                Item::Exercise(index_of(&state, "w1d3_cross_entropy")),
+                Item::Exercise(index_of(&state, "w1d5_train_mlp")),
+            ],
+            "titles, ids and summaries match, ignoring case"
+        );
+        assert_eq!(state.selected, Some(visible[0]), "the selection moves to a match");
+        assert!(!state.quit, "q while typing is a letter, not quit");
+        state.handle_key(key(KeyCode::Enter));
+        assert!(!state.typing());
+        assert_eq!(state.filter, "LOSS", "Enter keeps the filter");
+        state.handle_key(key(KeyCode::Down));
+        assert_eq!(state.selected, Some(visible[1]));
+        state.handle_key(key(KeyCode::Esc));
+        assert_eq!(state.filter, "");
+        assert_eq!(state.selected, Some(visible[1]), "clearing keeps the selection");
+        assert_eq!(state.visible_items().len(), 8);
+    }
+
+    #[test]
+    fn enter_opens_lessons_and_exercises_and_esc_goes_back_to_them() {
+        let (_dir, mut state) = fixture_state();
+        state.handle_key(key(KeyCode::Enter));
+        assert!(matches!(state.screen, Screen::Lesson(LessonView { index: 0, .. })));
+        state.handle_key(key(KeyCode::Esc));
+        assert_eq!(state.screen, Screen::Map);
         state.handle_key(key(KeyCode::Down));
         state.handle_key(key(KeyCode::Enter));
-        assert_eq!(state.open_exercise().map(Exercise::id), Some("w1d3_cross_entropy"));
+        assert_eq!(state.open_exercise().map(Exercise::id), Some("w1d1_simple_ops"));
         state.handle_key(key(KeyCode::Esc));
-        assert_eq!(state.screen, Screen::List);
-        assert_eq!(state.selected, 1, "the list keeps the exercise just left selected");
+        assert_eq!(state.screen, Screen::Map);
+        assert_eq!(state.selected, Some(Item::Exercise(index_of(&state, "w1d1_simple_ops"))));
         assert!(!state.quit);
     }
 
     #[test]
-    fn q_and_ctrl_c_quit_from_either_screen() {
+    fn x_goes_from_a_lesson_to_its_exercise_and_tab_back_to_the_same_place() {
+        let (_dir, mut state) = fixture_state();
+        state.open_lesson(lesson_index(&state, "w1d3/losses"));
+        state.handle_key(key(KeyCode::PageDown));
+        let Screen::Lesson(view) = &state.screen else { panic!("reading") };
+        let scroll = view.reader.scroll;
+        assert!(scroll > 0);
+        state.handle_key(key(KeyCode::Char('x')));
+        assert_eq!(state.open_exercise().map(Exercise::id), Some("w1d3_cross_entropy"));
+        state.handle_key(key(KeyCode::Tab));
+        let Screen::Lesson(view) = &state.screen else { panic!("back in the lesson") };
+        assert_eq!(view.reader.scroll, scroll, "the lesson reopens where it was left");
+
+        state.open_lesson(lesson_index(&state, "w1d1/autograd"));
+        state.handle_key(key(KeyCode::Char('x')));
+        assert_eq!(state.flash.as_deref(), Some("This lesson has no exercises."));
+    }
+
+    #[test]
+    fn a_lesson_counts_as_read_once_its_end_is_on_screen() {
+        let (_dir, mut state) = fixture_state();
+        state.open_lesson(lesson_index(&state, "w1d3/losses"));
+        assert!(state.lessons_read.is_empty(), "a long lesson is not read on opening");
+        assert_eq!(state.handle_key(key(KeyCode::End)), vec![Effect::SaveLessonsRead]);
+        assert!(state.lessons_read.contains("w1d3/losses"));
+        assert_eq!(state.handle_key(key(KeyCode::Up)), vec![], "recorded once");
+    }
+
+    #[test]
+    fn lesson_search_highlights_and_n_and_shift_n_move_between_matches() {
+        let (_dir, mut state) = fixture_state();
+        state.open_lesson(lesson_index(&state, "w1d3/losses"));
+        state.handle_key(key(KeyCode::Char('/')));
+        type_text(&mut state, "paragraph 2");
+        assert!(state.typing(), "n, N and q are text while typing");
+        state.handle_key(key(KeyCode::Enter));
+        let reader = |state: &AppState| match &state.screen {
+            Screen::Lesson(view) => view.reader.clone(),
+            _ => panic!("reading"),
+        };
+        // "Paragraph 2:" and "Paragraph 20" … "Paragraph 29".
+        assert_eq!(reader(&state).search.matches.len(), 11);
+        assert_eq!(reader(&state).search.current, Some(0));
+        state.handle_key(key(KeyCode::Char('n')));
+        assert_eq!(reader(&state).search.current, Some(1));
+        let on_screen = reader(&state).search.matches[1].line;
+        let r = reader(&state);
+        assert!(r.scroll <= on_screen && on_screen < r.scroll + state.reader_page(), "the match is shown");
+        state.handle_key(key(KeyCode::Char('N')));
+        state.handle_key(key(KeyCode::Char('N')));
+        assert_eq!(reader(&state).search.current, Some(10), "N wraps around to the last match");
+        state.handle_key(key(KeyCode::Esc));
+        assert!(reader(&state).search.matches.is_empty(), "Esc clears the search");
+        assert!(matches!(state.screen, Screen::Lesson(_)), "and stays in the lesson");
+    }
+
+    #[test]
+    fn the_solution_is_locked_until_the_exercise_passes() {
+        let (_dir, mut state) = fixture_state();
+        open(&mut state, "w2d2_output_shape");
+        let index = index_of(&state, "w2d2_output_shape");
+        assert_eq!(state.handle_key(key(KeyCode::Char('s'))), vec![]);
+        assert_eq!(state.flash.as_deref(), Some("The reference solution opens once your code passes."));
+        let failed = Verdict::from_tests("w2d2_output_shape", vec![test_result("a", Status::Fail, "")], 0.1, 0.2);
+        state.grade_finished("w2d2_output_shape", Ok(failed));
+        assert_eq!(state.handle_key(key(KeyCode::Char('s'))), vec![], "still locked after a failure");
+
+        pass(&mut state, "w2d2_output_shape");
+        assert_eq!(state.handle_key(key(KeyCode::Char('s'))), vec![Effect::LoadSolution(index)]);
+        state.show_solution(index, Ok("fn solved() {}\n".into()));
+        assert!(matches!(state.screen, Screen::Solution(SolutionView { index: i, .. }) if i == index));
+        state.handle_key(key(KeyCode::Esc));
+        assert_eq!(state.open_exercise().map(Exercise::id), Some("w2d2_output_shape"));
+    }
+
+    #[test]
+    fn reset_asks_first_and_only_y_confirms() {
+        let (_dir, mut state) = fixture_state();
+        open(&mut state, "w1d1_simple_ops");
+        let index = index_of(&state, "w1d1_simple_ops");
+        assert_eq!(state.handle_key(key(KeyCode::Char('R'))), vec![]);
+        assert_eq!(state.overlay, Some(Overlay::ConfirmReset(index)));
+        assert_eq!(state.handle_key(key(KeyCode::Char('q'))), vec![], "any other key cancels");
+        assert!(!state.quit && state.overlay.is_none());
+        assert_eq!(state.flash.as_deref(), Some("Reset cancelled: your file is unchanged."));
+
+        state.handle_key(key(KeyCode::Char('R')));
+        assert_eq!(state.handle_key(key(KeyCode::Char('y'))), vec![Effect::Reset(index)]);
+        pass(&mut state, "w1d1_simple_ops");
+        let verdict = Verdict::from_tests("w1d1_simple_ops", vec![test_result("a", Status::Pass, "")], 0.1, 0.2);
+        state.outcomes.insert("w1d1_simple_ops".into(), Outcome { result: Ok(verdict), at: state.now });
+        state.reset_done(index, Ok(Some(PathBuf::from("/ws/exercises/w1d1_simple_ops.rs.bak-17"))));
+        assert!(state.outcome("w1d1_simple_ops").is_none(), "the old verdict is gone with the old file");
+        assert_eq!(state.progress.state("w1d1_simple_ops"), ExerciseState::Passed, "progress is kept");
+        assert!(state.flash.as_deref().unwrap().contains("w1d1_simple_ops.rs.bak-17"));
+    }
+
+    #[test]
+    fn e_asks_for_the_editor_and_help_opens_from_any_screen() {
+        let (_dir, mut state) = fixture_state();
+        state.handle_key(key(KeyCode::Char('?')));
+        assert_eq!(state.overlay, Some(Overlay::Help { scroll: 0 }));
+        state.handle_key(key(KeyCode::Esc));
+        assert_eq!(state.overlay, None);
+        open(&mut state, "w1d1_simple_ops");
+        assert_eq!(
+            state.handle_key(key(KeyCode::Char('e'))),
+            vec![Effect::OpenEditor(index_of(&state, "w1d1_simple_ops"))]
+        );
+        state.handle_key(key(KeyCode::Char('?')));
+        assert!(state.overlay.is_some());
+    }
+
+    #[test]
+    fn q_and_ctrl_c_quit_from_any_screen() {
         let (_dir, mut state) = fixture_state();
         state.handle_key(key(KeyCode::Char('q')));
         assert!(state.quit);
@@ -425,7 +1188,7 @@ pub(crate) mod tests {
         assert!(state.quit);
 
         let (_dir, mut state) = fixture_state();
-        open(&mut state, "w2d2_output_shape");
+        state.open_lesson(0);
         state.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
         assert!(state.quit);
     }
@@ -441,13 +1204,6 @@ pub(crate) mod tests {
         assert_eq!(state.handle_key(key(KeyCode::Char('h'))), vec![], "nothing more to reveal or save");
         assert_eq!(state.progress.hints_shown("w2d2_output_shape"), 3);
         assert_eq!(state.flash.as_deref(), Some("All hints are shown."));
-    }
-
-    #[test]
-    fn h_on_the_list_does_nothing() {
-        let (_dir, mut state) = fixture_state();
-        assert!(state.handle_key(key(KeyCode::Char('h'))).is_empty());
-        assert_eq!(state.progress.hints_shown("w1d1_simple_ops"), 0);
     }
 
     #[test]
@@ -481,6 +1237,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn live_loss_points_are_kept_per_test_and_do_not_replace_the_stage() {
+        let (_dir, mut state) = fixture_state();
+        open(&mut state, "w1d5_train_mlp");
+        state.handle_key(key(KeyCode::Char('g')));
+        state.grade_progress(GradeEvent::Running { done: 0, of: 1 });
+        for step in 0..3000 {
+            state.grade_progress(GradeEvent::Training { test: "trains".into(), step, loss: Some(1.0) });
+        }
+        let running = state.running.as_ref().unwrap();
+        assert_eq!(running.stage, Some(GradeEvent::Running { done: 0, of: 1 }));
+        let points = &running.losses[0].1;
+        assert!(points.len() <= LIVE_POINTS, "{}", points.len());
+        assert_eq!(points.first().map(|p| p.0), Some(0));
+        assert!(points.last().unwrap().0 > 2900, "the curve still reaches the latest step");
+    }
+
+    #[test]
     fn verdicts_are_recorded_and_grader_errors_are_kept_for_display() {
         let (_dir, mut state) = fixture_state();
         open(&mut state, "w1d1_simple_ops");
@@ -509,5 +1282,49 @@ pub(crate) mod tests {
         state.handle_key(key(KeyCode::Home));
         let Screen::Exercise(view) = &state.screen else { panic!("view is open") };
         assert_eq!(view.scroll, 0);
+    }
+
+    #[test]
+    fn the_preview_keeps_its_place_on_reload_and_esc_quits() {
+        let (dir, mut state) = fixture_state();
+        let index = lesson_index(&state, "w1d3/losses");
+        state.start_preview(index);
+        state.handle_key(key(KeyCode::PageDown));
+        let scroll = |state: &AppState| match &state.screen {
+            Screen::Lesson(view) => view.reader.scroll,
+            _ => panic!("previewing"),
+        };
+        let before = scroll(&state);
+        assert!(before > 0);
+        assert!(state.lessons_read.is_empty(), "an author's preview is not reading");
+
+        let path = dir.path().join("lessons/w1d3/losses.md");
+        let edited = std::fs::read_to_string(&path).unwrap().replace("# Losses", "# Losses, edited");
+        std::fs::write(&path, edited).unwrap();
+        state.lesson_reloaded(Lesson::load(&path, "w1d3/losses").map_err(|e| format!("{e:#}")));
+        assert_eq!(scroll(&state), before, "the scroll position survives a reload");
+        assert!(state.course.lessons[index].body.contains("edited"));
+        state.lesson_reloaded(Err("front matter is broken".into()));
+        assert_eq!(state.lesson_problem.as_deref(), Some("front matter is broken"));
+        assert!(state.course.lessons[index].body.contains("edited"), "the last good text stays");
+
+        state.handle_key(key(KeyCode::Char('x')));
+        assert!(matches!(state.screen, Screen::Lesson(_)), "no exercises in the preview");
+        state.handle_key(key(KeyCode::Esc));
+        assert!(state.quit);
+    }
+
+    #[test]
+    fn mouse_wheel_scrolls_the_reader() {
+        let (_dir, mut state) = fixture_state();
+        state.open_lesson(lesson_index(&state, "w1d3/losses"));
+        let wheel = |kind| MouseEvent { kind, column: 0, row: 0, modifiers: KeyModifiers::NONE };
+        state.handle_mouse(wheel(MouseEventKind::ScrollDown));
+        state.handle_mouse(wheel(MouseEventKind::ScrollDown));
+        let Screen::Lesson(view) = &state.screen else { panic!("reading") };
+        assert_eq!(view.reader.scroll, 6);
+        state.handle_mouse(wheel(MouseEventKind::ScrollUp));
+        let Screen::Lesson(view) = &state.screen else { panic!("reading") };
+        assert_eq!(view.reader.scroll, 3);
     }
 }

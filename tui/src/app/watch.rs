@@ -7,11 +7,15 @@
 //! inotify also reports files being opened, including by the grader reading the learner's
 //! file, which would grade again forever. So an event counts as a save only when the
 //! file's modification time or length changed since we last looked.
+//!
+//! A file deleted and created again (some editors save that way, and so does `git
+//! checkout`) counts as saved once it is back. The tutor's own writes (a reset) are
+//! [`SaveWatcher::acknowledge`]d so they are not graded as if the learner had saved.
 
 use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_mini::{new_debouncer, DebounceEventResult, DebouncedEventKind, Debouncer};
 use std::collections::HashMap;
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, SystemTime};
@@ -63,7 +67,11 @@ impl SaveWatcher {
                     continue;
                 }
                 let Some(name) = event.path.file_name() else { continue };
-                let Some(now) = stamp(&self.dir.join(name)) else { continue };
+                let Some(now) = stamp(&self.dir.join(name)) else {
+                    // Gone (for now): whatever comes back under this name is a save.
+                    self.stamps.remove(name);
+                    continue;
+                };
                 if self.stamps.get(name) != Some(&now) {
                     self.stamps.insert(name.to_os_string(), now);
                     if !saved.iter().any(|s| s == name) {
@@ -73,6 +81,14 @@ impl SaveWatcher {
             }
         }
         Ok(saved)
+    }
+
+    /// The file as it is now was written by the tutor itself: do not report it as saved.
+    pub fn acknowledge(&mut self, name: &OsStr) {
+        match stamp(&self.dir.join(name)) {
+            Some(now) => self.stamps.insert(name.to_os_string(), now),
+            None => self.stamps.remove(name),
+        };
     }
 }
 
@@ -113,5 +129,34 @@ mod tests {
         std::fs::write(&tmp, "fn c() { /* longer */ }").unwrap();
         std::fs::rename(&tmp, &file).unwrap();
         assert_eq!(saves_within(&mut watcher, Duration::from_millis(1000)), vec![OsString::from("w1d1_x.rs")]);
+    }
+
+    #[test]
+    fn a_file_deleted_and_created_again_is_a_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("w1d1_x.rs");
+        std::fs::write(&file, "fn a() {}").unwrap();
+        let mut watcher = SaveWatcher::start(dir.path()).unwrap();
+        std::fs::remove_file(&file).unwrap();
+        assert!(saves_within(&mut watcher, Duration::from_millis(600)).is_empty(), "a deletion is not a save");
+        std::fs::write(&file, "fn a() {}").unwrap();
+        assert_eq!(saves_within(&mut watcher, Duration::from_millis(1000)), vec![OsString::from("w1d1_x.rs")]);
+    }
+
+    #[test]
+    fn the_tutors_own_writes_are_not_saves() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("w1d1_x.rs");
+        std::fs::write(&file, "fn learner() {}").unwrap();
+        let mut watcher = SaveWatcher::start(dir.path()).unwrap();
+        // What a reset does: back up the file, then put the starter in atomically.
+        std::fs::copy(&file, dir.path().join("w1d1_x.rs.bak-1")).unwrap();
+        nma_grader::workspace::write_atomically(&file, b"fn starter() { /* TODO */ }").unwrap();
+        watcher.acknowledge(OsStr::new("w1d1_x.rs"));
+        let saved = saves_within(&mut watcher, Duration::from_millis(800));
+        assert!(!saved.contains(&OsString::from("w1d1_x.rs")), "{saved:?}");
+        // The learner's next save still counts.
+        std::fs::write(&file, "fn learner_again() {}").unwrap();
+        assert!(saves_within(&mut watcher, Duration::from_millis(1000)).contains(&OsString::from("w1d1_x.rs")));
     }
 }

@@ -1,0 +1,444 @@
+//! Compiling the unrealized part of the graph into a [`Program`] of CPU kernels.
+//!
+//! Three passes over the IR (luminal's primitive operators with a
+//! `ShapeTracker` on every edge), in this order:
+//!
+//! 1. **matmul**: `SumReduce(k)` of a `Mul` of two views, where along every
+//!    other axis at most one side is broadcast (stride 0), is a (batched)
+//!    matrix product; it becomes one sgemm call per batch position with
+//!    strides read off the views (so transposes and slices cost nothing) and
+//!    the `[.., M, N, K]` product is never built. Padded operands, or views
+//!    that reach outside their buffer, keep the plain multiply-then-reduce.
+//! 2. **fusion**: an elementwise node (`Add`, `Mul`, `Mod`, `LessThan`, the
+//!    unary ops, `Contiguous`) used once, by another elementwise node that
+//!    reads it plainly, is inlined into that consumer; `Constant`s become
+//!    immediates. Each remaining elementwise root is one loop over its output.
+//! 3. **scheduling**: every value still needed (inputs, targets, operands of
+//!    reductions and products, values used more than once) gets a buffer slot,
+//!    and one step per computed slot, in dependency order.
+//!
+//! The program depends only on the graph's structure, never on data, so it is
+//! cached (see `mod.rs`) and rerun for every structurally identical graph.
+
+#![allow(clippy::needless_range_loop)]
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use crate::ir::{Node, Op};
+use crate::view;
+
+use super::kernels::{Arg, Fused, Gemm, Instr};
+use super::strided::Strided;
+
+/// Most instructions inlined into one fused kernel before a value is materialized.
+const MAX_FUSED: usize = 24;
+
+#[derive(Clone, Debug)]
+pub(crate) enum Kernel {
+    Fused(Fused),
+    Reduce {
+        src: usize,
+        view: Strided,
+        axis: usize,
+        max: bool,
+    },
+    Gemm(Gemm),
+}
+
+impl Kernel {
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Kernel::Fused(f) if f.instrs.len() == 1 => match f.instrs[0] {
+                Instr::Load { .. } => "copy",
+                _ => "fill",
+            },
+            Kernel::Fused(_) => "elementwise (fused)",
+            Kernel::Reduce { max: false, .. } => "sum reduce",
+            Kernel::Reduce { max: true, .. } => "max reduce",
+            Kernel::Gemm(_) => "matmul (sgemm)",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Step {
+    pub out: usize,
+    pub kernel: Kernel,
+}
+
+#[derive(Debug)]
+pub(crate) struct Program {
+    /// Length of every slot's buffer.
+    pub lens: Vec<usize>,
+    /// Slot of each boundary (already computed) node, in graph order.
+    pub input_slots: Vec<usize>,
+    pub steps: Vec<Step>,
+    /// Slot of each target, in the order the targets were given.
+    pub target_slots: Vec<usize>,
+    /// Whether a slot is a target (its buffer is handed out, not reused).
+    pub is_target: Vec<bool>,
+    /// Operator nodes this program computes (for the engine's own tests).
+    pub op_count: usize,
+    /// Times run, and intermediates kept from the last run (see `cpu::run`).
+    pub runs: Cell<u64>,
+    pub scratch: RefCell<Vec<Vec<f32>>>,
+}
+
+/// The graph to compile: `order` lists boundary inputs and unrealized operator
+/// nodes, inputs before consumers; `edges[i]` are the positions in `order` of
+/// node `i`'s inputs; `targets` are positions too.
+pub(crate) struct Lowered<'a> {
+    pub order: &'a [Rc<Node>],
+    pub edges: Vec<Vec<usize>>,
+    pub targets: Vec<usize>,
+}
+
+impl Lowered<'_> {
+    fn is_input(&self, i: usize) -> bool {
+        self.order[i].realized_data().is_some()
+    }
+}
+
+fn is_elementwise(op: Op) -> bool {
+    matches!(
+        op,
+        Op::Add
+            | Op::Mul
+            | Op::Mod
+            | Op::LessThan
+            | Op::Log2
+            | Op::Exp2
+            | Op::Sin
+            | Op::Sqrt
+            | Op::Recip
+            | Op::Contiguous
+    )
+}
+
+/// The view node `i` reads its input `e` through. luminal's unary operators
+/// ignore the edge's view and transform the whole buffer, so they do too.
+fn edge_view(g: &Lowered, i: usize, e: usize) -> Strided {
+    let node = &g.order[i];
+    if node.op.is_unary() {
+        Strided::plain(&g.order[g.edges[i][e]].shape)
+    } else {
+        Strided::from_tracker(&node.inputs[e].view)
+    }
+}
+
+/// Does node `i` read input `e` exactly as that input's buffer is laid out?
+fn reads_plainly(g: &Lowered, i: usize, e: usize) -> bool {
+    let node = &g.order[i];
+    let src = &g.order[g.edges[i][e]];
+    node.op.is_unary()
+        || (view::is_plain(&node.inputs[e].view)
+            && view::logical_shape(&node.inputs[e].view) == src.shape)
+}
+
+/// Largest buffer index a view without padding can reach, if all strides are non-negative.
+fn max_index(v: &Strided) -> Option<usize> {
+    let mut at = v.offset;
+    for a in 0..v.ndim {
+        if v.shape[a] == 0 || v.strides[a] < 0 {
+            return None;
+        }
+        at += (v.shape[a] as isize - 1) * v.strides[a];
+    }
+    (v.offset >= 0).then_some(at as usize)
+}
+
+/// If `view` reads a buffer of `shape` as a pure permutation (no broadcast,
+/// slice or padding; autograd reduces permuted views), logical axis `a` of
+/// the view is axis `perm[a]` of the buffer.
+fn permutation_of(view: &luminal::prelude::ShapeTracker, shape: &[usize]) -> Option<Vec<usize>> {
+    let ok = view.dims.len() == shape.len()
+        && (0..shape.len()).all(|p| {
+            !view.fake[p] && super::strided::num(&view.dims[p]) == shape[p] && view::dim_untouched(view, p)
+        });
+    ok.then(|| view.indexes.to_vec())
+}
+
+/// Pass 1: is `SumReduce(axis)` of the `Mul` node `mul`, read through the
+/// axis permutation `perm`, a matrix product? Returns the product with
+/// operand slots still given as node positions.
+fn as_gemm(g: &Lowered, mul: usize, perm: &[usize], axis: usize) -> Option<Gemm> {
+    let node = &g.order[mul];
+    let permuted = |v: Strided| {
+        let mut out = v;
+        for (a, &p) in perm.iter().enumerate() {
+            out.shape[a] = v.shape[p];
+            out.strides[a] = v.strides[p];
+        }
+        out
+    };
+    let x = Strided::from_tracker(&node.inputs[0].view);
+    let y = Strided::from_tracker(&node.inputs[1].view);
+    if x.valid.is_some() || y.valid.is_some() {
+        return None;
+    }
+    for (v, e) in [(&x, 0), (&y, 1)] {
+        let len: usize = g.order[g.edges[mul][e]].shape.iter().product::<usize>().max(1);
+        if max_index(v)? >= len {
+            return None;
+        }
+    }
+    let (x, y) = (permuted(x), permuted(y));
+    let shape: Vec<usize> = perm.iter().map(|&p| node.shape[p]).collect();
+    let shape = &shape;
+    // Row-major strides of the output (the product's shape without `axis`).
+    let mut out_strides = vec![0isize; shape.len()];
+    let mut acc = 1isize;
+    for a in (0..shape.len()).rev() {
+        if a != axis {
+            out_strides[a] = acc;
+            acc *= shape[a] as isize;
+        }
+    }
+    let (mut m_axes, mut n_axes, mut batch) = (Vec::new(), Vec::new(), Vec::new());
+    for a in 0..shape.len() {
+        if a == axis || shape[a] == 1 {
+            continue;
+        }
+        match (x.strides[a] != 0, y.strides[a] != 0) {
+            (true, false) => m_axes.push(a),
+            (false, true) => n_axes.push(a),
+            _ => batch.push(a),
+        }
+    }
+    // The largest axis of each kind is the GEMM's M (or N); others loop.
+    let pick = |axes: &mut Vec<usize>, batch: &mut Vec<usize>| {
+        let best = axes.iter().copied().max_by_key(|&a| shape[a]);
+        batch.extend(axes.iter().copied().filter(|&a| Some(a) != best));
+        best
+    };
+    let m_axis = pick(&mut m_axes, &mut batch);
+    let n_axis = pick(&mut n_axes, &mut batch);
+    batch.sort_unstable();
+    let size = |a: Option<usize>| a.map_or(1, |a| shape[a]);
+    let stride = |v: &[isize], a: Option<usize>| a.map_or(0, |a| v[a]);
+    Some(Gemm {
+        a: g.edges[mul][0],
+        b: g.edges[mul][1],
+        m: size(m_axis),
+        n: size(n_axis),
+        k: shape[axis],
+        a_offset: x.offset,
+        b_offset: y.offset,
+        a_strides: (stride(&x.strides, m_axis), x.strides[axis]),
+        b_strides: (y.strides[axis], stride(&y.strides, n_axis)),
+        c_strides: (stride(&out_strides, m_axis), stride(&out_strides, n_axis)),
+        batch: batch
+            .iter()
+            .map(|&a| (shape[a], x.strides[a], y.strides[a], out_strides[a]))
+            .collect(),
+    })
+}
+
+pub(crate) fn compile(g: &Lowered) -> Program {
+    let n = g.order.len();
+    let mut is_target = vec![false; n];
+    for &t in &g.targets {
+        is_target[t] = true;
+    }
+    // Consumers of every node: (consumer, input position).
+    let mut consumers: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    for i in 0..n {
+        for (e, &src) in g.edges[i].iter().enumerate() {
+            consumers[src].push((i, e));
+        }
+    }
+    let op = |i: usize| g.order[i].op;
+
+    // Pass 1: matrix products.
+    let mut absorbed = vec![false; n];
+    let mut gemms: Vec<Option<Gemm>> = vec![None; n];
+    for i in 0..n {
+        let Op::SumReduce(axis) = op(i) else { continue };
+        if g.is_input(i) {
+            continue;
+        }
+        let src = g.edges[i][0];
+        if g.is_input(src) || op(src) != Op::Mul || is_target[src] || consumers[src].len() != 1
+        {
+            continue;
+        }
+        let Some(perm) = permutation_of(&g.order[i].inputs[0].view, &g.order[src].shape) else {
+            continue;
+        };
+        if let Some(gemm) = as_gemm(g, src, &perm, axis) {
+            absorbed[src] = true;
+            gemms[i] = Some(gemm);
+        }
+    }
+
+    // Pass 2: fusion. Decided in dependency order so tree sizes are known.
+    let fusable_consumer = |i: usize| {
+        !g.is_input(i) && is_elementwise(op(i)) && !absorbed[i]
+    };
+    let mut inlined = vec![false; n];
+    let mut tree_size = vec![1usize; n];
+    let mut constant_needs_buffer = vec![false; n];
+    for i in 0..n {
+        if g.is_input(i) || absorbed[i] {
+            continue;
+        }
+        if let Op::Constant(_) = op(i) {
+            // Immediates wherever an elementwise kernel reads them unpadded.
+            constant_needs_buffer[i] = is_target[i]
+                || consumers[i].iter().any(|&(c, e)| {
+                    !fusable_consumer(c) || edge_view(g, c, e).valid.is_some()
+                });
+            continue;
+        }
+        if !is_elementwise(op(i)) {
+            continue;
+        }
+        tree_size[i] = 1 + g.edges[i]
+            .iter()
+            .filter(|&&s| inlined[s])
+            .map(|&s| tree_size[s])
+            .sum::<usize>();
+        inlined[i] = !is_target[i]
+            && consumers[i].len() == 1
+            && fusable_consumer(consumers[i][0].0)
+            && reads_plainly(g, consumers[i][0].0, consumers[i][0].1)
+            && tree_size[i] <= MAX_FUSED;
+    }
+
+    // Pass 3: slots and steps.
+    let mut slot_of = vec![usize::MAX; n];
+    let mut lens = Vec::new();
+    let mut slot_is_target = Vec::new();
+    let mut input_slots = Vec::new();
+    let mut new_slot = |i: usize, slot_of: &mut Vec<usize>| {
+        slot_of[i] = lens.len();
+        lens.push(g.order[i].shape.iter().product::<usize>());
+        slot_is_target.push(is_target[i]);
+        slot_of[i]
+    };
+    let mut steps = Vec::new();
+    let mut op_count = 0;
+    for i in 0..n {
+        if g.is_input(i) {
+            input_slots.push(new_slot(i, &mut slot_of));
+            continue;
+        }
+        op_count += 1;
+        if absorbed[i] || inlined[i] {
+            continue;
+        }
+        let kernel = match op(i) {
+            Op::Constant(value) => {
+                if !constant_needs_buffer[i] {
+                    continue;
+                }
+                Kernel::Fused(Fused {
+                    instrs: vec![Instr::Const(value)],
+                })
+            }
+            Op::SumReduce(axis) | Op::MaxReduce(axis) => match gemms[i].take() {
+                Some(mut gemm) => {
+                    gemm.a = slot_of[gemm.a];
+                    gemm.b = slot_of[gemm.b];
+                    Kernel::Gemm(gemm)
+                }
+                None => Kernel::Reduce {
+                    src: slot_of[g.edges[i][0]],
+                    view: Strided::from_tracker(&g.order[i].inputs[0].view),
+                    axis,
+                    max: matches!(op(i), Op::MaxReduce(_)),
+                },
+            },
+            Op::Leaf => unreachable!("leaves always hold data"),
+            _ => {
+                let mut instrs = Vec::new();
+                emit(g, i, &inlined, &slot_of, &mut instrs);
+                Kernel::Fused(Fused { instrs })
+            }
+        };
+        let out = new_slot(i, &mut slot_of);
+        steps.push(Step { out, kernel });
+    }
+    Program {
+        lens,
+        input_slots,
+        steps,
+        target_slots: g.targets.iter().map(|&t| slot_of[t]).collect(),
+        is_target: slot_is_target,
+        op_count,
+        runs: Cell::new(0),
+        scratch: RefCell::new(Vec::new()),
+    }
+}
+
+/// Appends the instructions computing elementwise node `i` (with its inlined
+/// inputs) to `instrs`; returns the register holding the result.
+fn emit(
+    g: &Lowered,
+    i: usize,
+    inlined: &[bool],
+    slot_of: &[usize],
+    instrs: &mut Vec<Instr>,
+) -> usize {
+    match emit_arg(g, i, inlined, slot_of, instrs) {
+        Arg::Reg(r) => r,
+        Arg::Imm(value) => {
+            instrs.push(Instr::Const(value));
+            instrs.len() - 1
+        }
+    }
+}
+
+fn emit_arg(
+    g: &Lowered,
+    i: usize,
+    inlined: &[bool],
+    slot_of: &[usize],
+    instrs: &mut Vec<Instr>,
+) -> Arg {
+    let mut args = [Arg::Imm(0.0); 2];
+    for (e, &src) in g.edges[i].iter().enumerate() {
+        args[e] = if inlined[src] {
+            emit_arg(g, src, inlined, slot_of, instrs)
+        } else {
+            let view = edge_view(g, i, e);
+            match g.order[src].op {
+                // Constants are immediates unless read through padding.
+                Op::Constant(value) if slot_of[src] == usize::MAX || view.valid.is_none() => {
+                    Arg::Imm(value)
+                }
+                _ => {
+                    instrs.push(Instr::Load {
+                        slot: slot_of[src],
+                        view: view.coalesced(),
+                    });
+                    Arg::Reg(instrs.len() - 1)
+                }
+            }
+        };
+    }
+    let reg = |arg: Arg, instrs: &mut Vec<Instr>| match arg {
+        Arg::Reg(r) => r,
+        Arg::Imm(value) => {
+            instrs.push(Instr::Const(value));
+            instrs.len() - 1
+        }
+    };
+    match g.order[i].op {
+        // A copy: the load above already is the result.
+        Op::Contiguous => return args[0],
+        op if op.is_unary() => {
+            let x = reg(args[0], instrs);
+            instrs.push(Instr::Unary(op, x));
+        }
+        op => {
+            let (a, b) = match args {
+                [Arg::Imm(_), Arg::Imm(_)] => (Arg::Reg(reg(args[0], instrs)), args[1]),
+                _ => (args[0], args[1]),
+            };
+            instrs.push(Instr::Binary(op, a, b));
+        }
+    }
+    Arg::Reg(instrs.len() - 1)
+}

@@ -1,0 +1,363 @@
+//! The CPU kernels a compiled program runs: fused elementwise loops, strided
+//! reductions, and matrix products (`matrixmultiply`'s sgemm, split over the
+//! worker pool when large). Every kernel reads its inputs through [`Strided`]
+//! views computed at compile time.
+
+use crate::ir::Op;
+
+use super::pool;
+use super::strided::Strided;
+
+/// Elements an elementwise kernel processes per instruction at a time: big
+/// enough for tight (vectorised) loops, small enough that all registers stay in cache.
+pub(crate) const CHUNK: usize = 1024;
+
+/// One instruction of a fused elementwise kernel. Instruction `i` writes register `i`.
+#[derive(Clone, Debug)]
+pub(crate) enum Instr {
+    /// Read a materialized value through a (coalesced) view.
+    Load { slot: usize, view: Strided },
+    Const(f32),
+    Unary(Op, usize),
+    Binary(Op, Arg, Arg),
+}
+
+/// An operand of a binary instruction: a register or an immediate constant.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Arg {
+    Reg(usize),
+    Imm(f32),
+}
+
+/// A tree of elementwise operators evaluated in one pass over the output.
+#[derive(Clone, Debug)]
+pub(crate) struct Fused {
+    pub instrs: Vec<Instr>,
+}
+
+/// Read access to the buffers of a running program.
+pub(crate) trait Slots {
+    fn get(&self, slot: usize) -> &[f32];
+}
+
+/// Copies elements `start..start + dst.len()` (row-major over `v`'s logical
+/// shape) of the view `v` of `src` into `dst`.
+pub(crate) fn gather(src: &[f32], v: &Strided, start: usize, dst: &mut [f32]) {
+    let nd = v.ndim;
+    let mut idx = [0usize; 6];
+    let mut rest = start;
+    for a in (0..nd).rev() {
+        idx[a] = rest % v.shape[a];
+        rest /= v.shape[a];
+    }
+    let last = nd - 1;
+    let (row_len, step) = (v.shape[last], v.strides[last]);
+    let mut written = 0;
+    while written < dst.len() {
+        let count = (row_len - idx[last]).min(dst.len() - written);
+        let out = &mut dst[written..written + count];
+        let base = v.offset_of(&idx[..nd]);
+        match &v.valid {
+            None => {
+                if step == 1 {
+                    let b = base as usize;
+                    out.copy_from_slice(&src[b..b + count]);
+                } else if step == 0 {
+                    out.fill(src[base as usize]);
+                } else {
+                    for (j, o) in out.iter_mut().enumerate() {
+                        *o = src[(base + j as isize * step) as usize];
+                    }
+                }
+            }
+            Some(valid) => {
+                let row_ok = (0..last).all(|a| idx[a] >= valid[a].0 && idx[a] < valid[a].1);
+                // Zeros, except the valid span of this row segment.
+                let (lo, hi) = valid[last];
+                let from = lo.saturating_sub(idx[last]).min(count);
+                let to = hi.saturating_sub(idx[last]).min(count).max(from);
+                out.fill(0.0);
+                if row_ok {
+                    for (j, o) in out.iter_mut().enumerate().take(to).skip(from) {
+                        *o = src[(base + j as isize * step) as usize];
+                    }
+                }
+            }
+        }
+        written += count;
+        idx[last] += count;
+        let mut a = last;
+        while idx[a] == v.shape[a] && a > 0 {
+            idx[a] = 0;
+            a -= 1;
+            idx[a] += 1;
+        }
+    }
+}
+
+fn unary(op: Op, x: &[f32], y: &mut [f32]) {
+    macro_rules! map {
+        ($f:expr) => {
+            for (y, &x) in y.iter_mut().zip(x) {
+                *y = $f(x);
+            }
+        };
+    }
+    match op {
+        Op::Log2 => map!(f32::log2),
+        Op::Exp2 => map!(f32::exp2),
+        Op::Sin => map!(f32::sin),
+        Op::Sqrt => map!(f32::sqrt),
+        Op::Recip => map!(f32::recip),
+        Op::Contiguous => y.copy_from_slice(x),
+        other => unreachable!("{other:?} is not a unary operator"),
+    }
+}
+
+fn binary(op: Op, a: Operand, b: Operand, y: &mut [f32]) {
+    macro_rules! zip {
+        ($f:expr) => {
+            match (a, b) {
+                (Operand::Slice(a), Operand::Slice(b)) => {
+                    for ((y, &a), &b) in y.iter_mut().zip(a).zip(b) {
+                        *y = $f(a, b);
+                    }
+                }
+                (Operand::Slice(a), Operand::Scalar(b)) => {
+                    for (y, &a) in y.iter_mut().zip(a) {
+                        *y = $f(a, b);
+                    }
+                }
+                (Operand::Scalar(a), Operand::Slice(b)) => {
+                    for (y, &b) in y.iter_mut().zip(b) {
+                        *y = $f(a, b);
+                    }
+                }
+                (Operand::Scalar(a), Operand::Scalar(b)) => y.fill($f(a, b)),
+            }
+        };
+    }
+    match op {
+        Op::Add => zip!(|a: f32, b: f32| a + b),
+        Op::Mul => zip!(|a: f32, b: f32| a * b),
+        Op::Mod => zip!(|a: f32, b: f32| a % b),
+        Op::LessThan => zip!(|a: f32, b: f32| if a < b { 1.0 } else { 0.0 }),
+        other => unreachable!("{other:?} is not a binary operator"),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Operand<'a> {
+    Slice(&'a [f32]),
+    Scalar(f32),
+}
+
+/// Evaluates `f` over the whole of `out`, `CHUNK` elements at a time.
+/// `scratch` is reused between calls so kernels do not allocate.
+pub(crate) fn run_fused(f: &Fused, slots: &dyn Slots, out: &mut [f32], scratch: &mut Vec<f32>) {
+    let n_regs = f.instrs.len();
+    if scratch.len() < n_regs * CHUNK {
+        scratch.resize(n_regs * CHUNK, 0.0);
+    }
+    let root = n_regs - 1;
+    let mut regs: Vec<*const f32> = vec![std::ptr::null(); n_regs];
+    let mut start = 0;
+    while start < out.len() {
+        let len = CHUNK.min(out.len() - start);
+        for (i, instr) in f.instrs.iter().enumerate() {
+            // The root writes straight into the output; others into their register.
+            let dst: &mut [f32] = if i == root {
+                &mut out[start..start + len]
+            } else {
+                &mut scratch[i * CHUNK..i * CHUNK + len]
+            };
+            // SAFETY: registers point either into `scratch` rows other than
+            // `dst`'s (every instruction reads only earlier registers) or into
+            // input buffers that outlive this call; all have `len` elements.
+            let reg = |r: usize| unsafe { std::slice::from_raw_parts(regs[r], len) };
+            match instr {
+                Instr::Load { slot, view } => {
+                    let src = slots.get(*slot);
+                    let contiguous =
+                        view.ndim == 1 && view.strides[0] == 1 && view.valid.is_none();
+                    if contiguous && i != root {
+                        regs[i] = src[view.offset as usize + start..].as_ptr();
+                        continue;
+                    }
+                    gather(src, view, start, dst);
+                }
+                Instr::Const(value) => dst.fill(*value),
+                Instr::Unary(op, x) => unary(*op, reg(*x), dst),
+                Instr::Binary(op, a, b) => {
+                    let arg = |x: &Arg| match *x {
+                        Arg::Reg(r) => Operand::Slice(reg(r)),
+                        Arg::Imm(v) => Operand::Scalar(v),
+                    };
+                    binary(*op, arg(a), arg(b), dst)
+                }
+            }
+            regs[i] = dst.as_ptr();
+        }
+        start += len;
+    }
+}
+
+/// Sum or max over axis `axis` of the view `v` of `src`, into the row-major
+/// `out` (the view's shape without that axis). Like luminal's reducers, the
+/// sum starts at 0 and adds in index order, the max starts at -inf and uses
+/// `f32::max` (which skips NaN), and padded positions are skipped.
+pub(crate) fn reduce(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32]) {
+    let init = if max { f32::NEG_INFINITY } else { 0.0 };
+    out.fill(init);
+    let nd = v.ndim;
+    let (k_len, k_step) = (v.shape[axis], v.strides[axis]);
+    let combine = |acc: f32, x: f32| if max { acc.max(x) } else { acc + x };
+    // Axes kept in the output, in order.
+    let kept: Vec<usize> = (0..nd).filter(|&a| a != axis).collect();
+    if v.valid.is_some() || kept.is_empty() || *kept.last().unwrap() < axis {
+        // Reduce innermost (or padded views): one output element at a time.
+        let mut idx = [0usize; 6];
+        for o in out.iter_mut() {
+            let mut acc = *o;
+            for k in 0..k_len {
+                idx[axis] = k;
+                if v.is_valid(&idx[..nd]) {
+                    acc = combine(acc, src[v.offset_of(&idx[..nd]) as usize]);
+                }
+            }
+            *o = acc;
+            increment(&mut idx, v, &kept);
+        }
+        return;
+    }
+    // Otherwise accumulate whole output rows along the last axis, which
+    // vectorises when that axis is contiguous.
+    let inner = *kept.last().unwrap();
+    let (i_len, i_step) = (v.shape[inner], v.strides[inner]);
+    let outer = &kept[..kept.len() - 1];
+    let mut idx = [0usize; 6];
+    for row in out.chunks_mut(i_len) {
+        let base = v.offset_of(&idx[..nd]);
+        for k in 0..k_len {
+            let at = base + k as isize * k_step;
+            if i_step == 1 {
+                let s = &src[at as usize..at as usize + i_len];
+                for (r, &x) in row.iter_mut().zip(s) {
+                    *r = combine(*r, x);
+                }
+            } else {
+                for (i, r) in row.iter_mut().enumerate() {
+                    *r = combine(*r, src[(at + i as isize * i_step) as usize]);
+                }
+            }
+        }
+        increment(&mut idx, v, outer);
+    }
+}
+
+/// Advances the multi-index `idx` over the axes `axes` (row-major, last fastest).
+fn increment(idx: &mut [usize; 6], v: &Strided, axes: &[usize]) {
+    for &a in axes.iter().rev() {
+        idx[a] += 1;
+        if idx[a] < v.shape[a] {
+            return;
+        }
+        idx[a] = 0;
+    }
+}
+
+/// `C[m, n] = Σ_k A[m, k] · B[k, n]` for every batch position, all operands
+/// given by offsets and element strides into their buffers.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Gemm {
+    pub a: usize,
+    pub b: usize,
+    pub m: usize,
+    pub n: usize,
+    pub k: usize,
+    pub a_offset: isize,
+    pub b_offset: isize,
+    /// (row stride, column stride) of A, B and C.
+    pub a_strides: (isize, isize),
+    pub b_strides: (isize, isize),
+    pub c_strides: (isize, isize),
+    /// Extra loops: (size, A stride, B stride, C stride).
+    pub batch: Vec<(usize, isize, isize, isize)>,
+}
+
+/// Products smaller than this many multiply-adds run on one thread: waking a
+/// helper costs more than it saves.
+pub(crate) const PARALLEL_MIN_MACS: usize = 1 << 20;
+
+pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
+    let (a, b) = (slots.get(g.a), slots.get(g.b));
+    let mut idx = vec![0usize; g.batch.len()];
+    let batches: usize = g.batch.iter().map(|d| d.0).product();
+    let threads = pool::threads();
+    let parallel = threads > 1 && g.m * g.n * g.k >= PARALLEL_MIN_MACS;
+    for _ in 0..batches {
+        let (mut ao, mut bo, mut co) = (g.a_offset, g.b_offset, 0isize);
+        for (i, &(_, sa, sb, sc)) in idx.iter().zip(&g.batch) {
+            ao += *i as isize * sa;
+            bo += *i as isize * sb;
+            co += *i as isize * sc;
+        }
+        // SAFETY: the compiler checked that every index the strides reach
+        // lies inside the buffers (operands are whole views of them, and C
+        // is this step's own output of the right length).
+        let a_ptr = unsafe { a.as_ptr().offset(ao) };
+        let b_ptr = unsafe { b.as_ptr().offset(bo) };
+        let c_ptr = unsafe { out.as_mut_ptr().offset(co) };
+        if parallel {
+            // Split the larger of M and N in two halves, one per thread.
+            let split_m = g.m >= g.n;
+            let total = if split_m { g.m } else { g.n };
+            let half = total / 2;
+            let (a_addr, b_addr, c_addr) = (a_ptr as usize, b_ptr as usize, c_ptr as usize);
+            pool::run2(&|part: usize| {
+                let (from, len) = if part == 0 { (0, half) } else { (half, total - half) };
+                let (m, n) = if split_m { (len, g.n) } else { (g.m, len) };
+                let (mut ap, mut bp, mut cp) =
+                    (a_addr as *const f32, b_addr as *const f32, c_addr as *mut f32);
+                unsafe {
+                    if split_m {
+                        ap = ap.offset(from as isize * g.a_strides.0);
+                        cp = cp.offset(from as isize * g.c_strides.0);
+                    } else {
+                        bp = bp.offset(from as isize * g.b_strides.1);
+                        cp = cp.offset(from as isize * g.c_strides.1);
+                    }
+                    sgemm(g, m, n, ap, bp, cp);
+                }
+            });
+        } else {
+            unsafe { sgemm(g, g.m, g.n, a_ptr, b_ptr, c_ptr) };
+        }
+        for (i, d) in idx.iter_mut().zip(&g.batch).rev() {
+            *i += 1;
+            if *i < d.0 {
+                break;
+            }
+            *i = 0;
+        }
+    }
+}
+
+unsafe fn sgemm(g: &Gemm, m: usize, n: usize, a: *const f32, b: *const f32, c: *mut f32) {
+    matrixmultiply::sgemm(
+        m,
+        g.k,
+        n,
+        1.0,
+        a,
+        g.a_strides.0,
+        g.a_strides.1,
+        b,
+        g.b_strides.0,
+        g.b_strides.1,
+        0.0,
+        c,
+        g.c_strides.0,
+        g.c_strides.1,
+    );
+}

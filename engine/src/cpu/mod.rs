@@ -1,0 +1,378 @@
+//! The fast CPU path of realization: compile once, run many.
+//!
+//! The unrealized subgraph is first reduced to a structural key (operators,
+//! constants, views, input shapes, which nodes are targets — never data).
+//! A training loop rebuilds an identical graph every step, so the key finds
+//! an already compiled [`Program`](compile::Program) in a small LRU cache and
+//! realization is just: bind the input buffers, run the kernels. On a miss the
+//! graph is compiled by the passes in `compile.rs`.
+//!
+//! Programs hold no tensor data (only shapes, strides and constants), plus
+//! reusable scratch buffers for their intermediates, so the cache's memory is
+//! bounded by its capacity.
+
+mod compile;
+mod kernels;
+mod pool;
+mod strided;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use luminal::prelude::ShapeTracker;
+
+use crate::ir::{Node, Op};
+use compile::{Kernel, Lowered, Program};
+use strided::num;
+
+/// Compiled programs kept per thread.
+const CACHE_CAPACITY: usize = 32;
+/// Programs whose intermediates together exceed this many floats do not keep
+/// them between runs.
+const MAX_KEPT_SCRATCH: usize = 1 << 20;
+
+struct Entry {
+    hash: u64,
+    key: Vec<u64>,
+    program: Rc<Program>,
+    last_used: u64,
+}
+
+#[derive(Default)]
+struct Cache {
+    entries: Vec<Entry>,
+    clock: u64,
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+    static PROFILE: RefCell<Option<BTreeMap<&'static str, (Duration, u64)>>> = const { RefCell::new(None) };
+    /// Registers of fused kernels, reused across runs.
+    static REGISTERS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Fast hashing of node addresses.
+#[derive(Default)]
+struct PtrHasher(u64);
+impl Hasher for PtrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only pointers are hashed")
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    }
+}
+
+pub(crate) fn record(kind: &'static str, since: Instant) {
+    PROFILE.with(|p| {
+        if let Some(map) = p.borrow_mut().as_mut() {
+            let e = map.entry(kind).or_default();
+            e.0 += since.elapsed();
+            e.1 += 1;
+        }
+    });
+}
+
+fn profiling() -> bool {
+    PROFILE.with(|p| p.borrow().is_some())
+}
+
+fn push_view(key: &mut Vec<u64>, st: &ShapeTracker) {
+    key.push(st.dims.len() as u64);
+    for p in 0..st.dims.len() {
+        key.push(num(&st.dims[p]) as u64);
+        key.push(st.indexes[p] as u64 | (st.fake[p] as u64) << 8);
+        key.push(num(&st.slices[p].0) as u64);
+        key.push(num(&st.slices[p].1) as u64);
+        key.push(num(&st.padding[p].0) as u64);
+        key.push(num(&st.padding[p].1) as u64);
+    }
+}
+
+fn op_code(op: Op) -> (u64, u64) {
+    match op {
+        Op::Leaf => (0, 0),
+        Op::Constant(v) => (1, v.to_bits() as u64),
+        Op::Log2 => (2, 0),
+        Op::Exp2 => (3, 0),
+        Op::Sin => (4, 0),
+        Op::Sqrt => (5, 0),
+        Op::Recip => (6, 0),
+        Op::Add => (7, 0),
+        Op::Mul => (8, 0),
+        Op::Mod => (9, 0),
+        Op::LessThan => (10, 0),
+        Op::SumReduce(a) => (11, a as u64),
+        Op::MaxReduce(a) => (12, a as u64),
+        Op::Contiguous => (13, 0),
+    }
+}
+
+/// The structural key of the graph, and its edges as positions in `order`.
+fn structure<'a>(order: &'a [Rc<Node>], targets: &[Rc<Node>]) -> (Vec<u64>, Lowered<'a>) {
+    let mut position: HashMap<*const Node, usize, BuildHasherDefault<PtrHasher>> =
+        HashMap::with_capacity_and_hasher(order.len(), Default::default());
+    let mut key = Vec::with_capacity(order.len() * 24);
+    let mut edges = Vec::with_capacity(order.len());
+    for (i, node) in order.iter().enumerate() {
+        position.insert(Rc::as_ptr(node), i);
+        if node.realized_data().is_some() {
+            key.push(u64::MAX);
+            key.push(node.shape.len() as u64);
+            key.extend(node.shape.iter().map(|&d| d as u64));
+            edges.push(Vec::new());
+            continue;
+        }
+        let (code, param) = op_code(node.op);
+        key.extend([code, param, node.inputs.len() as u64]);
+        key.extend(node.shape.iter().map(|&d| d as u64));
+        let mut inputs = Vec::with_capacity(node.inputs.len());
+        for input in &node.inputs {
+            let at = position[&Rc::as_ptr(&input.node)];
+            inputs.push(at);
+            key.push(at as u64);
+            push_view(&mut key, &input.view);
+        }
+        edges.push(inputs);
+    }
+    let targets: Vec<usize> = targets.iter().map(|t| position[&Rc::as_ptr(t)]).collect();
+    key.push(u64::MAX - 1);
+    key.extend(targets.iter().map(|&t| t as u64));
+    (
+        key,
+        Lowered {
+            order,
+            edges,
+            targets,
+        },
+    )
+}
+
+/// The structural key of an unrealized graph (ops, views, input shapes, targets;
+/// never data): equal keys mean one compiled program serves both. Other backends
+/// (CUDA) cache their compiled graphs by it too.
+#[cfg(feature = "cuda")]
+pub(crate) fn structure_key(order: &[Rc<Node>], targets: &[Rc<Node>]) -> Vec<u64> {
+    structure(order, targets).0
+}
+
+fn hash(key: &[u64]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for &k in key {
+        h = (h ^ k).wrapping_mul(0x100_0000_01b3).rotate_left(17);
+    }
+    h
+}
+
+/// Runs the unrealized graph `order` (see `realize::unrealized_in_dependency_order`)
+/// and returns the buffers of `targets`, plus how many operator nodes that computed.
+pub(crate) fn execute(order: &[Rc<Node>], targets: &[Rc<Node>]) -> (Vec<Vec<f32>>, usize) {
+    let started = Instant::now();
+    let (key, lowered) = structure(order, targets);
+    let h = hash(&key);
+    let cached = CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        c.clock += 1;
+        let now = c.clock;
+        let entry = c.entries.iter_mut().find(|e| e.hash == h && e.key == key)?;
+        entry.last_used = now;
+        Some(entry.program.clone())
+    });
+    record("graph key + cache lookup", started);
+    let program = match cached {
+        Some(program) => program,
+        None => {
+            let started = Instant::now();
+            let program = Rc::new(compile::compile(&lowered));
+            record("compile (cache miss)", started);
+            CACHE.with(|c| {
+                let mut c = c.borrow_mut();
+                if c.entries.len() >= CACHE_CAPACITY {
+                    let oldest = (0..c.entries.len())
+                        .min_by_key(|&i| c.entries[i].last_used)
+                        .unwrap();
+                    c.entries.swap_remove(oldest);
+                }
+                let now = c.clock;
+                c.entries.push(Entry {
+                    hash: h,
+                    key,
+                    program: program.clone(),
+                    last_used: now,
+                });
+            });
+            program
+        }
+    };
+    let inputs = order
+        .iter()
+        .filter_map(|n| n.realized_data())
+        .collect::<Vec<_>>();
+    (run(&program, inputs), program.op_count)
+}
+
+/// `data` (a node's contiguous buffer) read through `view` into a fresh
+/// row-major vector, with the same semantics as luminal's operators.
+pub(crate) fn read_view(data: &[f32], view: &ShapeTracker) -> Vec<f32> {
+    let v = strided::Strided::from_tracker(view).coalesced();
+    let n: usize = crate::view::logical_shape(view).iter().product();
+    let mut out = vec![0.0; n];
+    if n > 0 {
+        kernels::gather(data, &v, 0, &mut out);
+    }
+    out
+}
+
+enum Buf {
+    Empty,
+    Shared(Rc<Vec<f32>>),
+    Owned(Vec<f32>),
+}
+
+struct Bufs(Vec<Buf>);
+
+impl kernels::Slots for Bufs {
+    fn get(&self, slot: usize) -> &[f32] {
+        match &self.0[slot] {
+            Buf::Shared(data) => data,
+            Buf::Owned(data) => data,
+            Buf::Empty => unreachable!("slot {slot} read before it was computed"),
+        }
+    }
+}
+
+fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
+    let started = Instant::now();
+    let profile = profiling();
+    let mut bufs = Bufs((0..p.lens.len()).map(|_| Buf::Empty).collect());
+    for (&slot, data) in p.input_slots.iter().zip(inputs) {
+        bufs.0[slot] = Buf::Shared(data);
+    }
+    // Intermediates of this program's previous run, reused.
+    let mut spare = std::mem::take(&mut *p.scratch.borrow_mut());
+    p.runs.set(p.runs.get() + 1);
+    let mut registers = REGISTERS.with(|r| std::mem::take(&mut *r.borrow_mut()));
+    if profile {
+        record("bind inputs", started);
+    }
+    for step in &p.steps {
+        let t = Instant::now();
+        let len = p.lens[step.out];
+        let mut out = match spare.pop() {
+            Some(mut v) if !p.is_target[step.out] => {
+                v.resize(len, 0.0);
+                v
+            }
+            Some(v) => {
+                spare.push(v);
+                vec![0.0; len]
+            }
+            None => vec![0.0; len],
+        };
+        if profile {
+            record("allocate outputs", t);
+        }
+        let t = Instant::now();
+        match &step.kernel {
+            Kernel::Fused(f) => kernels::run_fused(f, &bufs, &mut out, &mut registers),
+            Kernel::Reduce {
+                src,
+                view,
+                axis,
+                max,
+            } => kernels::reduce(kernels::Slots::get(&bufs, *src), view, *axis, *max, &mut out),
+            Kernel::Gemm(g) => kernels::gemm(g, &bufs, &mut out),
+        }
+        bufs.0[step.out] = Buf::Owned(out);
+        if profile {
+            record(step.kernel.name(), t);
+        }
+    }
+    let t = Instant::now();
+    let outputs = p
+        .target_slots
+        .iter()
+        .map(|&s| match std::mem::replace(&mut bufs.0[s], Buf::Empty) {
+            Buf::Owned(v) => v,
+            Buf::Shared(v) => v.as_ref().clone(),
+            Buf::Empty => unreachable!("a target listed twice"),
+        })
+        .collect();
+    // Keep intermediates only for programs that run repeatedly (a training
+    // loop), and only if they are small, so the cache's memory stays bounded.
+    let kept: usize = p.lens.iter().sum();
+    let mut spare: Vec<Vec<f32>> = Vec::new();
+    if p.runs.get() >= 2 && kept <= MAX_KEPT_SCRATCH {
+        for (slot, buf) in bufs.0.into_iter().enumerate() {
+            if let Buf::Owned(v) = buf {
+                if !p.is_target[slot] {
+                    spare.push(v);
+                }
+            }
+        }
+        // Steps pop from the end: keep them in step order.
+        spare.reverse();
+    }
+    *p.scratch.borrow_mut() = spare;
+    REGISTERS.with(|r| *r.borrow_mut() = registers);
+    if profile {
+        record("outputs + scratch", t);
+    }
+    outputs
+}
+
+/// Controls and measurements of the CPU backend.
+pub mod runtime {
+    use super::*;
+
+    /// Use `n` threads (1 or 2) for large matrix products. The default is
+    /// `NMA_THREADS`, else the machine's cores (at most 2).
+    pub fn set_threads(n: usize) {
+        pool::set_threads(n)
+    }
+
+    /// The number of threads large matrix products use.
+    pub fn threads() -> usize {
+        pool::threads()
+    }
+
+    /// Starts (or, with `false`, stops) recording time per kernel kind on this thread.
+    pub fn set_profiling(on: bool) {
+        PROFILE.with(|p| *p.borrow_mut() = on.then(BTreeMap::new));
+    }
+
+    /// Time spent per kernel kind since profiling started (or the last call),
+    /// as `(kind, seconds, calls)`, longest first. Profiling stays on.
+    pub fn take_profile() -> Vec<(&'static str, f64, u64)> {
+        let mut rows: Vec<(&'static str, f64, u64)> = PROFILE.with(|p| {
+            p.borrow_mut()
+                .as_mut()
+                .map(std::mem::take)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, (d, n))| (k, d.as_secs_f64(), n))
+                .collect()
+        });
+        rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+        rows
+    }
+
+    /// Compiled programs currently cached on this thread.
+    pub fn cached_programs() -> usize {
+        CACHE.with(|c| c.borrow().entries.len())
+    }
+
+    /// Drops every cached program on this thread.
+    pub fn clear_cache() {
+        CACHE.with(|c| c.borrow_mut().entries.clear());
+    }
+}
+
+#[cfg(test)]
+mod tests;

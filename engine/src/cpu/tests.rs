@@ -1,0 +1,257 @@
+//! The fast CPU path against luminal's own operators (the reference), on
+//! random shapes and every kind of view, plus caching and thread behaviour.
+
+use std::rc::Rc;
+
+use crate::ir::{Node, Op};
+use crate::realize::{luminal_execute, unrealized_in_dependency_order};
+use crate::rng::Rng;
+use crate::tensor::Tensor;
+
+use super::{execute, pool, runtime};
+
+fn close(got: f32, want: f32, tol: f32) -> bool {
+    if got.is_nan() || want.is_nan() {
+        return got.is_nan() && want.is_nan();
+    }
+    got == want || (got - want).abs() <= tol * want.abs().max(1.0)
+}
+
+/// Realizes `targets` on both paths (without caching results in the tensors)
+/// and compares; runs the fast path twice so the cached program is checked too.
+#[track_caller]
+fn check(targets: &[&Tensor], tol: f32) {
+    let nodes: Vec<Rc<Node>> = targets.iter().map(|t| t.node.clone()).collect();
+    assert!(nodes.iter().all(|n| n.realized_data().is_none()), "targets must be unrealized");
+    let order = unrealized_in_dependency_order(&nodes);
+    let reference = luminal_execute(&order, &nodes);
+    let (fast, _) = execute(&order, &nodes);
+    let (again, _) = execute(&order, &nodes);
+    for (t, ((r, f), a)) in reference.iter().zip(&fast).zip(&again).enumerate() {
+        assert_eq!(r.len(), f.len(), "target {t}: lengths differ");
+        for (i, (&r, &f)) in r.iter().zip(f).enumerate() {
+            assert!(close(f, r, tol), "target {t}, element {i}: fast {f} vs luminal {r}");
+        }
+        assert!(
+            f.iter().zip(a).all(|(x, y)| x.to_bits() == y.to_bits()),
+            "target {t}: a cached rerun gave different numbers"
+        );
+    }
+}
+
+fn random(shape: &[usize], rng: &mut Rng) -> Tensor {
+    let n = shape.iter().product();
+    Tensor::from_vec((0..n).map(|_| rng.normal()).collect(), shape)
+}
+
+fn size(rng: &mut Rng, max: usize) -> usize {
+    1 + (rng.uniform() * max as f32) as usize % max
+}
+
+#[test]
+fn matmul_on_random_shapes_and_views() {
+    let mut rng = Rng::new(7);
+    for case in 0..40 {
+        let (m, k, n) = (size(&mut rng, 17), size(&mut rng, 19), size(&mut rng, 13));
+        // Left operand: plain, transposed, or a slice of a bigger matrix.
+        let a = match case % 3 {
+            0 => random(&[m, k], &mut rng),
+            1 => random(&[k, m], &mut rng).t(),
+            _ => random(&[m + 3, k + 2], &mut rng).slice(0, 2, m + 2).slice(1, 1, k + 1),
+        };
+        let b = match case / 3 % 3 {
+            0 => random(&[k, n], &mut rng),
+            1 => random(&[n, k], &mut rng).t(),
+            _ => random(&[k + 4, n + 1], &mut rng).slice(0, 3, k + 3).slice(1, 1, n + 1),
+        };
+        let c = a.matmul(&b);
+        let d = a.matmul(&b).t().matmul(&a); // a product of a transposed product
+        check(&[&c, &d], 1e-5);
+    }
+}
+
+#[test]
+fn batched_broadcast_and_vector_matmuls() {
+    let mut rng = Rng::new(8);
+    let a = random(&[3, 4, 5], &mut rng);
+    let b = random(&[5, 6], &mut rng);
+    let bb = random(&[3, 5, 6], &mut rng);
+    let b4 = random(&[2, 1, 5, 2], &mut rng);
+    let v = random(&[5], &mut rng);
+    let w = random(&[4], &mut rng);
+    let sliced = random(&[5, 4, 7], &mut rng).slice(0, 1, 4).slice(2, 2, 7); // [3, 4, 5]
+    check(
+        &[
+            &a.matmul(&b),
+            &a.matmul(&bb),
+            &a.matmul(&b4),
+            &a.matmul(&v),
+            &w.matmul(&a),
+            &v.dot(&v),
+            &sliced.matmul(&bb),
+            &sliced.transpose(1, 2).transpose(1, 2).matmul(&b),
+        ],
+        1e-5,
+    );
+}
+
+#[test]
+fn matmul_with_padded_operands_falls_back_correctly() {
+    let mut rng = Rng::new(9);
+    let a = random(&[3, 4], &mut rng).padded(1, 1, 2); // [3, 7], zero columns
+    let b = random(&[7, 2], &mut rng);
+    let c = Tensor::cat(&[&random(&[2, 7], &mut rng), &random(&[1, 7], &mut rng)], 0);
+    check(&[&a.matmul(&b), &c.matmul(&b)], 1e-5);
+}
+
+#[test]
+fn reductions_over_permuted_products_become_gemms_like_autograd_builds_them() {
+    // Σ_m of a [M, N, K] product read with M last: the weight-gradient shape.
+    let mut rng = Rng::new(10);
+    let (m, n, k) = (6, 5, 4);
+    let g = random(&[m, n], &mut rng);
+    let x = random(&[m, k], &mut rng);
+    let product = Tensor::from_op(
+        Op::Mul,
+        vec![g.with_broadcast_dim(2, k), x.with_broadcast_dim(1, n)],
+        vec![m, n, k],
+    );
+    let dw = product.permute(&[1, 2, 0]).sum_dim(2, false); // [N, K]
+    let dw_t = product.permute(&[2, 0, 1]).sum_dim(1, false); // [K, N]
+    check(&[&dw, &dw_t], 1e-5);
+    let naive: Vec<f32> = {
+        let (g, x) = (g.to_vec(), x.to_vec());
+        (0..n * k)
+            .map(|i| (0..m).map(|r| g[r * n + i / k] * x[r * k + i % k]).sum())
+            .collect()
+    };
+    crate::testing::assert_close(&dw, &[n, k], &naive, 1e-5);
+}
+
+#[test]
+fn fused_elementwise_chains_over_all_kinds_of_views() {
+    let mut rng = Rng::new(11);
+    for case in 0..12 {
+        let (r, c) = (size(&mut rng, 9), size(&mut rng, 1100)); // crosses chunk boundaries
+        let a = random(&[c, r], &mut rng).t();
+        let row = random(&[c], &mut rng);
+        let col = random(&[r, 1], &mut rng);
+        let big = random(&[r + 2, c + 3], &mut rng).slice(0, 1, r + 1).slice(1, 3, c + 3);
+        let padded = random(&[r, c - c / 2], &mut rng).padded(1, c / 2, 0);
+        let x = (&a + &row) * &col - &big / 3.0 + &padded;
+        let y = match case % 4 {
+            0 => x.exp().log().sqrt(),
+            1 => x.sin().recip().relu() * x.abs(),
+            2 => x.fmod(0.7).lt(&a).maximum(x.tanh()),
+            _ => x.sigmoid().pow(3.0) + x.clamp(-0.5, 0.5),
+        };
+        let z = &y.t() * 2.0 + 1.0; // a second target reading the first through a view
+        check(&[&y, &z, &x], 0.0);
+    }
+}
+
+#[test]
+fn nan_and_infinity_propagate_like_luminal() {
+    let special = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 0.0, -0.0, 1.0, -2.5, 1e30];
+    let x = Tensor::from_vec(special.to_vec(), &[2, 4]);
+    let y = Tensor::from_vec(special.iter().rev().copied().collect(), &[2, 4]);
+    check(
+        &[
+            &(&x * &y + &x.t().t()),
+            &x.exp(),
+            &x.log(),
+            &x.sqrt(),
+            &x.recip(),
+            &x.sin(),
+            &x.fmod(&y),
+            &x.lt(&y),
+            &x.max_dim(1, false),
+            &x.max_dim(0, false),
+            &x.sum_dim(1, false),
+            &x.matmul(&y.t()),
+            &x.relu(),
+        ],
+        1e-6,
+    );
+}
+
+#[test]
+fn reductions_along_every_axis_of_permuted_views() {
+    let mut rng = Rng::new(12);
+    let x = random(&[3, 4, 5], &mut rng);
+    let mut targets = Vec::new();
+    for perm in [[0, 1, 2], [2, 0, 1], [1, 2, 0], [2, 1, 0]] {
+        let v = x.permute(&perm);
+        for axis in 0..3 {
+            targets.push(v.sum_dim(axis, false));
+            targets.push(v.max_dim(axis, true));
+        }
+    }
+    targets.push(x.slice(1, 1, 3).sum_dim(2, false));
+    targets.push(x.padded(2, 2, 1).max_dim(2, false));
+    targets.push(x.sum());
+    let refs: Vec<&Tensor> = targets.iter().collect();
+    check(&refs, 1e-6);
+}
+
+#[test]
+fn zero_size_tensors() {
+    let a = Tensor::zeros(&[0, 3]);
+    let b = Tensor::ones(&[3, 4]);
+    assert_eq!(a.matmul(&b).shape(), vec![0, 4]);
+    assert!(a.matmul(&b).to_vec().is_empty());
+    let empty_inner = Tensor::ones(&[2, 0]).matmul(&Tensor::ones(&[0, 3]));
+    assert_eq!(empty_inner.to_vec(), vec![0.0; 6]);
+    let mixed = (&Tensor::ones(&[2, 3]) + Tensor::zeros(&[0, 3]).sum_dim(0, true)).exp();
+    check(&[&mixed], 0.0);
+    Tensor::realize_all(&[&a, &empty_inner]);
+}
+
+#[test]
+fn large_products_agree_on_one_and_two_threads() {
+    let mut rng = Rng::new(13);
+    let a = random(&[96, 200], &mut rng);
+    let b = random(&[200, 120], &mut rng);
+    const { assert!(96 * 200 * 120 >= super::kernels::PARALLEL_MIN_MACS) };
+    let (av, bv) = (a.to_vec(), b.to_vec());
+    let naive: Vec<f32> = (0..96 * 120)
+        .map(|i| (0..200).map(|p| av[i / 120 * 200 + p] * bv[p * 120 + i % 120]).sum())
+        .collect();
+    let before = pool::threads();
+    for threads in [1, 2] {
+        runtime::set_threads(threads);
+        for product in [a.matmul(&b), b.t().matmul(&a.t()).t()] {
+            crate::testing::assert_close(&product, &[96, 120], &naive, 1e-4);
+        }
+    }
+    runtime::set_threads(before);
+}
+
+#[test]
+fn identical_structures_share_one_program_and_the_cache_is_bounded() {
+    let step = |seed: u64| {
+        let w = Tensor::rand(&[5, 3], seed);
+        let x = Tensor::rand(&[4, 5], seed + 1);
+        let loss = x.matmul(&w).relu().sum();
+        (loss.item(), x.matmul(&w).relu().to_vec().iter().sum::<f32>())
+    };
+    step(1);
+    let programs = runtime::cached_programs();
+    for seed in 2..20 {
+        let (got, want) = step(seed);
+        assert!((got - want).abs() < 1e-5);
+    }
+    assert_eq!(runtime::cached_programs(), programs, "new data, same structure: no new program");
+    for n in 1..100 {
+        Tensor::ones(&[n]).exp().sum().item();
+    }
+    assert!(runtime::cached_programs() <= super::CACHE_CAPACITY);
+}
+
+#[test]
+fn constants_as_targets_and_through_padding() {
+    let c = Tensor::constant(2.5);
+    let padded = Tensor::constant(3.0).broadcast_view(&[2]).contiguous().padded(0, 1, 1);
+    let sum = &padded + Tensor::ones(&[4]);
+    check(&[&c, &sum, &padded.contiguous()], 0.0);
+}

@@ -1,0 +1,143 @@
+//! Which device computes tensors: the CPU always; an NVIDIA GPU when the engine is built
+//! with the `cuda` feature and one is present.
+//!
+//! The choice is per thread (tensors are single-threaded) and is made once, on first
+//! use, from `NMA_DEVICE` (`auto`, `cpu` or `cuda`; default `auto`), unless [`set`] or
+//! [`prepare`] chose before. `auto` takes CUDA when it can and the CPU otherwise.
+
+use std::cell::Cell;
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Device {
+    Cpu,
+    Cuda,
+}
+
+impl Device {
+    pub fn name(self) -> &'static str {
+        match self {
+            Device::Cpu => "cpu",
+            Device::Cuda => "cuda",
+        }
+    }
+}
+
+impl fmt::Display for Device {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What was asked for: `--device auto|cpu|cuda`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DeviceChoice {
+    #[default]
+    Auto,
+    Cpu,
+    Cuda,
+}
+
+impl FromStr for DeviceChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" | "" => Ok(DeviceChoice::Auto),
+            "cpu" => Ok(DeviceChoice::Cpu),
+            "cuda" | "gpu" => Ok(DeviceChoice::Cuda),
+            other => Err(format!("unknown device `{other}`: use auto, cpu or cuda")),
+        }
+    }
+}
+
+/// Whether this build can use CUDA at all.
+pub const CUDA_BUILT: bool = cfg!(feature = "cuda");
+
+/// Whether a CUDA GPU can be used now (built with `cuda` and the driver sees a device).
+pub fn cuda_available() -> bool {
+    #[cfg(feature = "cuda")]
+    {
+        crate::cuda::device_count() > 0
+    }
+    #[cfg(not(feature = "cuda"))]
+    {
+        false
+    }
+}
+
+/// Turns a choice into a device, or says in plain words why it cannot be had.
+pub fn resolve(choice: DeviceChoice) -> Result<Device, String> {
+    match choice {
+        DeviceChoice::Cpu => Ok(Device::Cpu),
+        DeviceChoice::Auto => Ok(if cuda_available() { Device::Cuda } else { Device::Cpu }),
+        DeviceChoice::Cuda if !CUDA_BUILT => Err(
+            "CUDA was asked for, but this build has no CUDA support: rebuild with `--features cuda` (see the README)".into(),
+        ),
+        DeviceChoice::Cuda if !cuda_available() => {
+            Err("CUDA was asked for, but no NVIDIA GPU is visible to the CUDA driver".into())
+        }
+        DeviceChoice::Cuda => Ok(Device::Cuda),
+    }
+}
+
+thread_local! {
+    static CURRENT: Cell<Option<Device>> = const { Cell::new(None) };
+}
+
+/// The device this thread computes on, choosing it from `NMA_DEVICE` on first use.
+/// Panics with a clear message when `NMA_DEVICE=cuda` cannot be honoured.
+#[track_caller]
+pub fn current() -> Device {
+    if let Some(device) = CURRENT.with(Cell::get) {
+        return device;
+    }
+    let choice = std::env::var("NMA_DEVICE").ok().map(|v| v.parse::<DeviceChoice>());
+    let device = match choice {
+        None => resolve(DeviceChoice::Auto),
+        Some(Ok(choice)) => resolve(choice),
+        Some(Err(e)) => Err(format!("NMA_DEVICE: {e}")),
+    }
+    .unwrap_or_else(|why| panic!("{why}"));
+    CURRENT.with(|c| c.set(Some(device)));
+    device
+}
+
+/// Makes this thread compute on `device` from now on.
+pub fn set(device: Device) {
+    CURRENT.with(|c| c.set(Some(device)));
+}
+
+/// Chooses the device now and, for CUDA, opens the driver and warms the kernel compiler.
+/// The grader's test harness calls this before it takes away file access: the CUDA
+/// driver opens `/dev/nvidia*` and the kernel compiler loads a library on first use.
+pub fn prepare() -> Result<Device, String> {
+    let choice = match std::env::var("NMA_DEVICE") {
+        Ok(v) => v.parse::<DeviceChoice>().map_err(|e| format!("NMA_DEVICE: {e}"))?,
+        Err(_) => DeviceChoice::Auto,
+    };
+    let device = resolve(choice)?;
+    #[cfg(feature = "cuda")]
+    if device == Device::Cuda {
+        crate::cuda::warm_up()?;
+    }
+    set(device);
+    Ok(device)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_parse_and_cpu_builds_refuse_cuda_clearly() {
+        assert_eq!("CUDA".parse::<DeviceChoice>(), Ok(DeviceChoice::Cuda));
+        assert_eq!("auto".parse::<DeviceChoice>(), Ok(DeviceChoice::Auto));
+        assert!("tpu".parse::<DeviceChoice>().unwrap_err().contains("auto, cpu or cuda"));
+        assert_eq!(resolve(DeviceChoice::Cpu), Ok(Device::Cpu));
+        if !CUDA_BUILT {
+            assert_eq!(resolve(DeviceChoice::Auto), Ok(Device::Cpu));
+            assert!(resolve(DeviceChoice::Cuda).unwrap_err().contains("--features cuda"));
+        }
+    }
+}

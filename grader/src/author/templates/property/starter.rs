@@ -1,0 +1,16 @@
+//! {{DAY}} — TODO(author): one line on what the learner builds. Learners get this file as
+//! their starting point, in their workspace; they never see solution.rs or hidden.rs.
+//!
+//! Conventions: this file becomes a module of the test crate, so every function the tests
+//! call must be `pub`, with the same signature as in solution.rs. It must compile and fail
+//! at least one test. Prefer a placeholder that returns a wrong value, with a `// TODO`
+//! saying what to do, over `todo!()`: then every test runs and reports a wrong answer
+//! instead of a panic. Only the engine and std are available; no files, network or
+//! processes (docs/grading.md).
+
+/// The softmax of `scores`: positive values that add up to 1, in the same order.
+pub fn softmax(scores: &[f32]) -> Vec<f32> {
+    // TODO: exponentiate (after subtracting the largest score) and divide by the sum.
+    // This placeholder returns the scores unchanged.
+    scores.to_vec()
+}

@@ -1,0 +1,27 @@
+//! {{DAY}} — TODO(author): one line on what the learner builds (reference solution).
+//!
+//! The reference must pass every test, visible and hidden, and for a training exercise clear
+//! each threshold with room to spare on every seed `author check` tries. Keep the same
+//! public signatures as starter.rs. It is shown to a learner only after they pass.
+
+pub fn mse(x: &[f32], y: &[f32], w: f32, b: f32) -> f32 {
+    let total: f32 = x.iter().zip(y).map(|(&xi, &yi)| (w * xi + b - yi).powi(2)).sum();
+    total / x.len() as f32
+}
+
+pub fn fit_line(x: &[f32], y: &[f32], mut w: f32, mut b: f32, lr: f32, steps: usize) -> (f32, f32, Vec<f32>) {
+    let n = x.len() as f32;
+    let mut losses = Vec::with_capacity(steps);
+    for _ in 0..steps {
+        losses.push(mse(x, y, w, b));
+        let (mut gw, mut gb) = (0.0, 0.0);
+        for (&xi, &yi) in x.iter().zip(y) {
+            let error = w * xi + b - yi;
+            gw += 2.0 * error * xi / n;
+            gb += 2.0 * error / n;
+        }
+        w -= lr * gw;
+        b -= lr * gb;
+    }
+    (w, b, losses)
+}

@@ -1,0 +1,183 @@
+//! The course map: weeks → days → lessons and their exercises, in course order.
+//!
+//! Lessons come in `(day, order)` order, each followed by the exercises its front
+//! matter lists; exercises no lesson lists close their day. The map is rebuilt from the
+//! course whenever it is drawn or navigated: it is a few dozen rows.
+
+use nma_grader::{Course, ExerciseState, Progress};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Something the learner can open from the map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Item {
+    /// Index into `course.lessons`.
+    Lesson(usize),
+    /// Index into `course.exercises`.
+    Exercise(usize),
+}
+
+/// Where the learner stands with one item (lessons are either read or not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemState {
+    Done,
+    Attempted,
+    New,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub done: usize,
+    pub attempted: usize,
+    pub new: usize,
+}
+
+impl Counts {
+    fn add(&mut self, state: ItemState) {
+        match state {
+            ItemState::Done => self.done += 1,
+            ItemState::Attempted => self.attempted += 1,
+            ItemState::New => self.new += 1,
+        }
+    }
+    pub fn total(&self) -> usize {
+        self.done + self.attempted + self.new
+    }
+}
+
+/// One row of the map as drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Row {
+    /// `None` for days that do not name a week (`W<n>D<m>`).
+    Week {
+        week: Option<u32>,
+        counts: Counts,
+    },
+    Day {
+        day: String,
+        counts: Counts,
+    },
+    /// `nested`: an exercise listed under its lesson.
+    Item {
+        item: Item,
+        nested: bool,
+    },
+}
+
+/// A day's items in order, each with whether it is nested under the lesson before it.
+pub type DayItems = Vec<(Item, bool)>;
+
+/// Everything that orders the course once: days in order, each with its items.
+#[derive(Debug, Clone)]
+pub struct CourseMap {
+    /// (week, day, items in order)
+    pub days: Vec<(Option<u32>, String, DayItems)>,
+}
+
+/// `W2D3` → (2, 3); anything else sorts last.
+pub fn day_key(day: &str) -> (u32, u32) {
+    let upper = day.to_ascii_uppercase();
+    let parse = || -> Option<(u32, u32)> {
+        let (w, d) = upper.strip_prefix('W')?.split_once('D')?;
+        Some((w.parse().ok()?, d.parse().ok()?))
+    };
+    parse().unwrap_or((u32::MAX, u32::MAX))
+}
+
+fn week_of(day: &str) -> Option<u32> {
+    let (week, _) = day_key(day);
+    (week != u32::MAX).then_some(week)
+}
+
+impl CourseMap {
+    pub fn new(course: &Course) -> CourseMap {
+        let mut by_day: BTreeMap<((u32, u32), String), DayItems> = BTreeMap::new();
+        let mut placed = BTreeSet::new();
+        for (l, lesson) in course.lessons.iter().enumerate() {
+            let day = lesson.meta.day.to_ascii_uppercase();
+            let items = by_day.entry((day_key(&day), day)).or_default();
+            items.push((Item::Lesson(l), false));
+            for id in &lesson.meta.exercises {
+                if let Some(e) = course.exercises.iter().position(|e| e.id() == id) {
+                    if placed.insert(e) {
+                        items.push((Item::Exercise(e), true));
+                    }
+                }
+            }
+        }
+        for (e, exercise) in course.exercises.iter().enumerate() {
+            if !placed.contains(&e) {
+                let day = exercise.meta.day.to_ascii_uppercase();
+                by_day.entry((day_key(&day), day)).or_default().push((Item::Exercise(e), false));
+            }
+        }
+        CourseMap { days: by_day.into_iter().map(|((_, day), items)| (week_of(&day), day, items)).collect() }
+    }
+
+    /// Every item in course order.
+    pub fn items(&self) -> impl Iterator<Item = Item> + '_ {
+        self.days.iter().flat_map(|(_, _, items)| items.iter().map(|(item, _)| *item))
+    }
+
+    /// The rows to draw: headers stay for any day with a matching item.
+    pub fn rows(&self, matches: impl Fn(Item) -> bool, state: impl Fn(Item) -> ItemState) -> Vec<Row> {
+        let mut rows = Vec::new();
+        let mut week_row: Option<usize> = None;
+        let mut current_week = None;
+        for (week, day, items) in &self.days {
+            let shown: Vec<&(Item, bool)> = items.iter().filter(|(item, _)| matches(*item)).collect();
+            if shown.is_empty() {
+                continue;
+            }
+            if week_row.is_none() || current_week != Some(*week) {
+                current_week = Some(*week);
+                week_row = Some(rows.len());
+                rows.push(Row::Week { week: *week, counts: Counts::default() });
+            }
+            let mut counts = Counts::default();
+            for (item, _) in items {
+                counts.add(state(*item));
+            }
+            if let Some(Row::Week { counts: week_counts, .. }) = week_row.and_then(|i| rows.get_mut(i)) {
+                week_counts.done += counts.done;
+                week_counts.attempted += counts.attempted;
+                week_counts.new += counts.new;
+            }
+            rows.push(Row::Day { day: day.clone(), counts });
+            rows.extend(shown.into_iter().map(|(item, nested)| Row::Item { item: *item, nested: *nested }));
+        }
+        rows
+    }
+}
+
+/// An item's state: an exercise's from progress; a lesson is done once read.
+pub fn item_state(item: Item, course: &Course, progress: &Progress, lessons_read: &BTreeSet<String>) -> ItemState {
+    match item {
+        Item::Lesson(l) => {
+            if course.lessons.get(l).is_some_and(|lesson| lessons_read.contains(&lesson.id)) {
+                ItemState::Done
+            } else {
+                ItemState::New
+            }
+        }
+        Item::Exercise(e) => match course.exercises.get(e).map(|ex| progress.state(ex.id())) {
+            Some(ExerciseState::Passed) => ItemState::Done,
+            Some(ExerciseState::Attempted) => ItemState::Attempted,
+            _ => ItemState::New,
+        },
+    }
+}
+
+/// Case-insensitive match of the filter against an item's title, id and day.
+pub fn item_matches(item: Item, course: &Course, filter: &str) -> bool {
+    if filter.is_empty() {
+        return true;
+    }
+    let needle = filter.to_lowercase();
+    let haystack = match item {
+        Item::Lesson(l) => course.lessons.get(l).map(|x| format!("{} {} {}", x.meta.title, x.id, x.meta.day)),
+        Item::Exercise(e) => {
+            course.exercises.get(e).map(|x| format!("{} {} {} {}", x.meta.title, x.id(), x.meta.day, x.meta.summary))
+        }
+    };
+    haystack.is_some_and(|h| h.to_lowercase().contains(&needle))
+}
