@@ -22,6 +22,10 @@ struct Cli {
     /// On a cluster, point it at node-local disk.
     #[arg(long, global = true, env = "NMA_BUILD_DIR")]
     build_dir: Option<PathBuf>,
+    /// Where learners' code computes: auto (a CUDA GPU when this build has CUDA and one is
+    /// present, else the CPU), cpu, or cuda. Exercises marked `device = "cpu"` always use the CPU.
+    #[arg(long, global = true, env = "NMA_DEVICE", value_parser = ["auto", "cpu", "cuda"])]
+    device: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -92,6 +96,15 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(device) = &cli.device {
+        if device == "cuda" && !cfg!(feature = "cuda") {
+            eprintln!("nma-tutor: --device cuda needs a build with CUDA: `cargo run --release --features cuda` (see the README)");
+            return ExitCode::FAILURE;
+        }
+        // Test processes inherit it; the engine reads NMA_DEVICE when it starts computing.
+        // Set before any thread starts.
+        std::env::set_var("NMA_DEVICE", device);
+    }
     // Authoring works on a course that may not load yet (that is what `check` reports),
     // so it opens the course itself.
     if let Some(Command::Author(command)) = cli.command {

@@ -1,0 +1,123 @@
+//! The same computations on the GPU and the CPU must agree. Built only with the `cuda`
+//! feature; each test says it skipped, and passes, when no GPU is visible, so a CUDA
+//! build's test run stays green on a machine without one.
+//!
+//! Tolerances: f32 kernels differ in summation order and in exp/log implementations, so
+//! results are compared with an absolute-or-relative 1e-4 (2e-3 for a whole training run).
+#![cfg(feature = "cuda")]
+
+use nma_engine::device::{self, Device};
+use nma_engine::prelude::*;
+
+fn gpu_or_skip(test: &str) -> bool {
+    if device::cuda_available() {
+        true
+    } else {
+        eprintln!("{test}: skipped, no CUDA GPU visible");
+        false
+    }
+}
+
+/// Runs `f` once on each device and returns (cpu, gpu) results.
+fn on_both(f: impl Fn() -> Vec<f32>) -> (Vec<f32>, Vec<f32>) {
+    device::set(Device::Cpu);
+    let cpu = f();
+    device::set(Device::Cuda);
+    let gpu = f();
+    device::set(Device::Cpu);
+    (cpu, gpu)
+}
+
+fn assert_agree(what: &str, (cpu, gpu): (Vec<f32>, Vec<f32>), tol: f32) {
+    assert_eq!(cpu.len(), gpu.len(), "{what}: lengths differ");
+    for (i, (c, g)) in cpu.iter().zip(&gpu).enumerate() {
+        let scale = c.abs().max(1.0);
+        assert!((c - g).abs() <= tol * scale, "{what}: element {i} is {c} on the CPU and {g} on the GPU");
+    }
+}
+
+#[test]
+fn elementwise_reductions_and_views_agree() {
+    if !gpu_or_skip("elementwise_reductions_and_views_agree") {
+        return;
+    }
+    assert_agree(
+        "exp/log/sum over a permuted, sliced view",
+        on_both(|| {
+            let x = Tensor::randn(&[4, 6, 5], 1);
+            let y = x.permute(&[2, 0, 1]).slice(1, 1, 3).exp().sum_dim(2, false).log();
+            y.to_vec()
+        }),
+        1e-4,
+    );
+    assert_agree(
+        "max and broadcasting",
+        on_both(|| {
+            let x = Tensor::randn(&[8, 3], 2);
+            (&x - &x.max_dim(1, true)).relu().to_vec()
+        }),
+        1e-5,
+    );
+}
+
+#[test]
+fn matmul_and_batched_matmul_agree() {
+    if !gpu_or_skip("matmul_and_batched_matmul_agree") {
+        return;
+    }
+    assert_agree(
+        "2-D matmul with a transposed operand",
+        on_both(|| Tensor::randn(&[33, 17], 3).matmul(&Tensor::randn(&[9, 17], 4).t()).to_vec()),
+        1e-4,
+    );
+    assert_agree(
+        "batched matmul",
+        on_both(|| Tensor::randn(&[3, 8, 5], 5).matmul(&Tensor::randn(&[3, 5, 7], 6)).to_vec()),
+        1e-4,
+    );
+}
+
+#[test]
+fn gradients_and_a_short_training_run_agree() {
+    if !gpu_or_skip("gradients_and_a_short_training_run_agree") {
+        return;
+    }
+    assert_agree(
+        "cross-entropy gradients of an MLP",
+        on_both(|| {
+            let model = Mlp::new(&[4, 16, 3], Activation::Relu, 7);
+            let loss = nn::cross_entropy(&model.forward(&Tensor::randn(&[10, 4], 8)), &[0, 1, 2, 0, 1, 2, 0, 1, 2, 0]);
+            loss.backward();
+            model.parameters().iter().flat_map(|p| p.grad().expect("every parameter has a gradient").to_vec()).collect()
+        }),
+        1e-4,
+    );
+    assert_agree(
+        "loss curve of 30 SGD steps",
+        on_both(|| {
+            let model = Mlp::new(&[2, 16, 2], Activation::Tanh, 9);
+            let mut opt = Sgd::new(model.parameters(), 0.1);
+            let data = data::moons(64, 0.1, 10);
+            (0..30)
+                .map(|_| {
+                    opt.zero_grad();
+                    let loss = nn::cross_entropy(&model.forward(&data.x()), &data.labels());
+                    loss.backward();
+                    opt.step();
+                    loss.item()
+                })
+                .collect()
+        }),
+        2e-3,
+    );
+}
+
+#[test]
+fn the_device_in_use_is_the_one_chosen() {
+    if !gpu_or_skip("the_device_in_use_is_the_one_chosen") {
+        return;
+    }
+    device::set(Device::Cuda);
+    assert_eq!(device::current(), Device::Cuda);
+    assert_eq!(Tensor::from_vec(vec![1.0, 2.0, 3.0], &[3]).sum().item(), 6.0);
+}
