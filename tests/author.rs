@@ -189,7 +189,7 @@ fn scaffolds_fail_the_check_until_written_and_pass_once_they_are() {
     let listed = lesson_text.replace(
         "exercises = []",
         "exercises = [\"w9d9_unit_demo\", \"w9d9_property_demo\", \"w9d9_training_demo\"]",
-    );
+    ) + "\nNow do `w9d9_unit_demo`, `w9d9_property_demo` and `w9d9_training_demo`.\n";
     std::fs::write(&lesson_file, listed).unwrap();
     let out = tutor(course, &["author", "check", "--seeds", "2"]);
     assert!(out.status.success(), "a written scaffold passes: {}", text(&out));

@@ -28,12 +28,13 @@ pub fn check(source: &str) -> Vec<Violation> {
     let mut found = Vec::new();
     for (i, tok) in tokens.iter().enumerate() {
         let next = tokens.get(i + 1).map(|t| t.text.as_str());
-        let next2 = tokens.get(i + 2).map(|t| t.text.as_str());
         let violation = |message: String| Violation { line: tok.line, column: tok.column, message };
         if let Some((_, why)) = FORBIDDEN.iter().find(|(name, _)| tok.text == *name) {
             found.push(violation(format!("{why}; it is not allowed in graded code")));
-        } else if tok.text == "env" && !(next == Some(":") && next2 == Some(":")) {
-            // `std::env::args()` is fine; the `env!` macro (or importing it) is not.
+        } else if tok.text == "env" && (next == Some("!") || next == Some("as")) {
+            // The `env!` macro, or renaming it (`use std::env as e;` then `e!`), reads the
+            // grader's environment at compile time. A variable or module path named `env`
+            // (`std::env::args()`, `let env = …`) is fine.
             found.push(violation("`env!` reads the grader's environment while compiling; it is not allowed in graded code (std::env::… functions are fine)".into()));
         } else if tok.text == "#" {
             let attr = if next == Some("!") { (tokens.get(i + 2), tokens.get(i + 3)) } else { (tokens.get(i + 1), tokens.get(i + 2)) };
@@ -190,8 +191,8 @@ mod tests {
 
     #[test]
     fn compile_time_file_access_is_found_however_it_is_spelled() {
-        let src = "fn a() {\n    let s = include_str!(\"hidden.rs\");\n    let b = include_bytes !(\"x\");\n    let e = env!(\"HOME\");\n}\nuse std::include_str as sneaky;\n#[path = \"hidden.rs\"]\nmod h;\nextern crate libc;\nfn r() { r#include!(\"x\"); core::option_env!(\"X\"); }\n#![path=\"y\"]\n";
-        assert_eq!(lines(src), vec![2, 3, 4, 6, 7, 9, 10, 10, 11]);
+        let src = "fn a() {\n    let s = include_str!(\"hidden.rs\");\n    let b = include_bytes !(\"x\");\n    let e = env!(\"HOME\");\n}\nuse std::include_str as sneaky;\n#[path = \"hidden.rs\"]\nmod h;\nextern crate libc;\nfn r() { r#include!(\"x\"); core::option_env!(\"X\"); }\n#![path=\"y\"]\nuse std::env as e;\nfn m() { env ! (\"Y\") }\n";
+        assert_eq!(lines(src), vec![2, 3, 4, 6, 7, 9, 10, 10, 11, 12, 13]);
         let first = &check(src)[0];
         assert_eq!((first.line, first.column), (2, 13));
         assert!(first.message.contains("include_str!"));
@@ -204,6 +205,8 @@ mod tests {
 /* nested /* include!() */ env!() */
 fn ok(environment: usize) -> String {
     let args: Vec<String> = std::env::args().collect();
+    let env = GridWorld::new(); // a learner's variable called env
+    let _ = (env, use_it(&env));
     let a = "include_str!(\"x\") env!";
     let b = r#"include_bytes!("y") "quoted""#;
     let c = '"';

@@ -546,6 +546,15 @@ fn check_lesson(loaded: &Loaded, l: &LoadedLesson, orders: &mut BTreeMap<(String
     }
     let known: BTreeSet<&str> = loaded.exercises.iter().flat_map(|e| [e.folder.as_str(), e.id()]).collect();
     for x in &meta.exercises {
+        let pointed_to = lesson.body.contains(&format!("`{x}`")) || lesson.body.contains(&format!("exercise:{x}"));
+        if known.contains(x.as_str()) && !pointed_to {
+            rows.push(Row::warn(
+                &subject,
+                "front matter",
+                format!("`exercises` lists `{x}` but the text never points the reader to it: mention `{x}` or link [it](exercise:{x})"),
+                front_line("exercises"),
+            ));
+        }
         if !known.contains(x.as_str()) {
             problems.push(Row::fail(
                 &subject,
