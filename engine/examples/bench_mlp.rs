@@ -1,6 +1,6 @@
 //! Training-step benchmark: MLP 784-128-10, batch 64, SGD, on random data.
 //!
-//!     cargo run --release -p nma-engine --example bench_mlp [-- --steps 500 --memory-steps 10000]
+//!     cargo run --release -p nma-engine --example bench_mlp [-- --steps 500 --memory-steps 10000 --threads 1]
 //!
 //! Prints the median ms/step (after warm-up) for 1 and 2 threads of the real
 //! step (`Mlp`, `cross_entropy`, `backward`, `Sgd`) and of a hand-written
@@ -146,6 +146,11 @@ fn main() {
     let steps = arg("--steps", 500);
     let warmup = arg("--warmup", 50);
     let memory_steps = arg("--memory-steps", 10_000);
+    // `--threads N` measures only N threads (e.g. under a profiler); default both.
+    let thread_counts: Vec<usize> = match arg("--threads", 0) {
+        0 => vec![1, 2],
+        n => vec![n],
+    };
 
     let x = Tensor::rand(&[BATCH, 784], 1);
     let labels: Vec<usize> = (0..BATCH).map(|i| (i * 7) % 10).collect();
@@ -168,7 +173,7 @@ fn main() {
 
     println!("nma-engine: MLP 784-128-10, batch {BATCH}, SGD lr {LR}, {steps} steps after {warmup} warm-up");
     let mut profiles = Vec::new();
-    for threads in [1, 2] {
+    for &threads in &thread_counts {
         runtime::set_threads(threads);
         let (med, p10, p90, loss) = time_steps(|| real.step(), warmup, steps);
         println!(

@@ -52,11 +52,10 @@
 //! `maximum(a, b)` gives the whole gradient to `a` on ties.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::f32::consts::{FRAC_PI_2, LN_2};
 use std::rc::{Rc, Weak};
 
-use crate::ir::{Node, Op};
+use crate::ir::{Node, NodeMap, NodeSet, Op};
 use crate::tensor::Tensor;
 use crate::view;
 
@@ -67,7 +66,7 @@ struct ParamEntry {
 /// A per-thread table of node addresses, each with a `Weak` so a dead node's
 /// address is never reused while its entry exists.
 struct NodeTable<T> {
-    entries: HashMap<*const Node, (Weak<Node>, T)>,
+    entries: NodeMap<(Weak<Node>, T)>,
     /// Prune dead entries when the table grows past this size.
     prune_at: usize,
 }
@@ -75,7 +74,7 @@ struct NodeTable<T> {
 impl<T> NodeTable<T> {
     fn new() -> Self {
         NodeTable {
-            entries: HashMap::new(),
+            entries: NodeMap::default(),
             prune_at: 64,
         }
     }
@@ -338,11 +337,11 @@ fn buffer_of(t: &Tensor) -> Rc<Vec<f32>> {
 /// (shape = the parameter node's shape).
 fn backward_pass(root: &Tensor, seed: Tensor) -> Vec<(Rc<Node>, Tensor)> {
     let order = nodes_reaching_params(&root.node);
-    let reaches: HashSet<*const Node> = order.iter().map(Rc::as_ptr).collect();
+    let reaches: NodeSet = order.iter().map(Rc::as_ptr).collect();
     if !reaches.contains(&Rc::as_ptr(&root.node)) {
         return Vec::new();
     }
-    let mut grads: HashMap<*const Node, Tensor> = HashMap::new();
+    let mut grads: NodeMap<Tensor> = NodeMap::with_capacity_and_hasher(order.len(), Default::default());
     grads.insert(Rc::as_ptr(&root.node), view_adjoint(root, seed));
     let mut params = Vec::new();
     for node in order.iter().rev() {
@@ -381,8 +380,8 @@ fn backward_pass(root: &Tensor, seed: Tensor) -> Vec<(Rc<Node>, Tensor)> {
 /// its inputs. Iterative: graphs built in loops can be deeper than the stack.
 fn nodes_reaching_params(root: &Rc<Node>) -> Vec<Rc<Node>> {
     let mut post_order: Vec<Rc<Node>> = Vec::new();
-    let mut visited: HashSet<*const Node> = HashSet::new();
-    let mut reaches: HashSet<*const Node> = HashSet::new();
+    let mut visited = NodeSet::with_capacity_and_hasher(64, Default::default());
+    let mut reaches = NodeSet::with_capacity_and_hasher(64, Default::default());
     let mut stack: Vec<(Rc<Node>, bool)> = vec![(root.clone(), false)];
     while let Some((node, inputs_done)) = stack.pop() {
         let ptr = Rc::as_ptr(&node);
@@ -523,6 +522,8 @@ fn view_adjoint(input: &Tensor, g: Tensor) -> Tensor {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::{HashMap, HashSet};
+
     use super::*;
     use crate::nn::{cross_entropy, Activation, Mlp, Module};
 

@@ -1,8 +1,9 @@
 //! The engine's intermediate representation (IR).
 //!
-//! A [`Tensor`] is a cheap handle: an `Rc<Node>` plus a luminal `ShapeTracker`
-//! describing how the node's output buffer is viewed (permuted, broadcast,
-//! sliced, padded, reshaped). A node is either a leaf that owns data or one of
+//! A [`Tensor`] is a cheap handle: an `Rc<Node>` plus a [`View`](crate::view::View)
+//! (luminal's `ShapeTracker` layout, with plain numbers) describing how the
+//! node's output buffer is viewed (permuted, broadcast, sliced, padded,
+//! reshaped). A node is either a leaf that owns data or one of
 //! luminal's primitive operators applied to input tensors; each input is itself
 //! a `Tensor`, so every edge carries its own view.
 //!
@@ -13,6 +14,8 @@
 //! `node.shape` as its shape; all reshaping/permuting lives in the views.
 
 use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use crate::tensor::Tensor;
@@ -130,3 +133,28 @@ impl Drop for Node {
         }
     }
 }
+
+/// Fast hashing of node addresses (the std SipHash is needlessly slow for
+/// pointer keys; graph walks hash every node several times per step).
+#[derive(Default)]
+pub(crate) struct PtrHasher(u64);
+
+impl Hasher for PtrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Not reached for pointer keys (they hash through `write_usize`).
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    }
+}
+
+/// A map keyed by node address.
+pub(crate) type NodeMap<V> = HashMap<*const Node, V, BuildHasherDefault<PtrHasher>>;
+/// A set of node addresses.
+pub(crate) type NodeSet = HashSet<*const Node, BuildHasherDefault<PtrHasher>>;

@@ -37,6 +37,9 @@ pub mod testing;
 mod view;
 
 pub mod data;
+pub mod env;
+/// Saving and loading parameters as safetensors files (weeks 2–3).
+pub mod io;
 pub mod nn;
 pub mod optim;
 pub mod train;
@@ -59,6 +62,18 @@ pub mod prelude {
     pub use crate::rng::Rng;
     pub use crate::tensor::Tensor;
     pub use crate::train::{self, History, Trainer};
+    // weeks 2–3: sequences, attention, generative models, environments
+    pub use crate::data::TokenDataset;
+    pub use crate::env::{self, CartPole, GridWorld, TicTacToe};
+    pub use crate::nn::{
+        Embedding, Frozen, Gru, GruCell, Lstm, LstmCell, MultiHeadAttention, Rnn, RnnCell, TransformerEncoderBlock,
+    };
+    // weeks 2–3: convolutions, normalisation, regularisation, model files
+    pub use crate::io;
+    pub use crate::nn::{
+        AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose2d, Dropout, Flatten,
+        GroupNorm, LayerNorm, MaxPool2d, Unflatten,
+    };
 }
 
 #[cfg(test)]

@@ -17,13 +17,13 @@
 //! never `execute_debug` (it panics without a terminal).
 
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use luminal::graph::{Dependency, Graph, NodeIndex};
 use luminal::op::{self as lop, ConstantValue, Operator};
 
-use crate::ir::{Node, Op};
+use crate::ir::{Node, NodeSet, Op};
 use crate::tensor::Tensor;
 
 thread_local! {
@@ -62,7 +62,8 @@ impl Tensor {
 /// Computes every unrealized node in `targets` in one lowering and stores each
 /// result in its node.
 pub(crate) fn realize_nodes(targets: &[Rc<Node>]) {
-    let mut seen: HashSet<*const Node> = HashSet::new();
+    crate::cpu::alloc::tune();
+    let mut seen = NodeSet::default();
     let targets: Vec<Rc<Node>> = targets
         .iter()
         .filter(|t| t.realized_data().is_none() && seen.insert(Rc::as_ptr(t)))
@@ -139,7 +140,7 @@ pub(crate) fn lower(order: &[Rc<Node>]) -> Lowering {
                         Dependency::Data {
                             input_order: input_order as u8,
                             output_order: 0,
-                            shape: input.view,
+                            shape: input.view.to_tracker(),
                         },
                     );
                 }
@@ -212,7 +213,7 @@ fn luminal_operator(op: Op, graph: &Graph) -> Box<dyn Operator> {
 /// graphs built in loops can be deeper than the stack.
 pub(crate) fn unrealized_in_dependency_order(targets: &[Rc<Node>]) -> Vec<Rc<Node>> {
     let mut order = Vec::new();
-    let mut visited: HashSet<*const Node> = HashSet::new();
+    let mut visited = NodeSet::with_capacity_and_hasher(64, Default::default());
     // (node, inputs already scheduled)
     let mut stack: Vec<(Rc<Node>, bool)> = targets.iter().rev().map(|t| (t.clone(), false)).collect();
     while let Some((node, inputs_done)) = stack.pop() {

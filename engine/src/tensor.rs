@@ -2,8 +2,6 @@
 
 use std::rc::Rc;
 
-use luminal::prelude::ShapeTracker;
-
 use crate::errors::{check_rank, numel};
 use crate::ir::{Node, Op};
 use crate::realize::realize;
@@ -22,7 +20,7 @@ use crate::view;
 #[derive(Clone)]
 pub struct Tensor {
     pub(crate) node: Rc<Node>,
-    pub(crate) view: ShapeTracker,
+    pub(crate) view: view::View,
 }
 
 // ---------------------------------------------------------------- creation

@@ -1,7 +1,7 @@
 //! Compiling the unrealized part of the graph into a [`Program`] of CPU kernels.
 //!
 //! Three passes over the IR (luminal's primitive operators with a
-//! `ShapeTracker` on every edge), in this order:
+//! `View` (luminal's `ShapeTracker` layout) on every edge), in this order:
 //!
 //! 1. **matmul**: `SumReduce(k)` of a `Mul` of two views, where along every
 //!    other axis at most one side is broadcast (stride 0), is a (batched)
@@ -151,10 +151,10 @@ fn max_index(v: &Strided) -> Option<usize> {
 /// If `view` reads a buffer of `shape` as a pure permutation (no broadcast,
 /// slice or padding; autograd reduces permuted views), logical axis `a` of
 /// the view is axis `perm[a]` of the buffer.
-fn permutation_of(view: &luminal::prelude::ShapeTracker, shape: &[usize]) -> Option<Vec<usize>> {
+fn permutation_of(view: &view::View, shape: &[usize]) -> Option<Vec<usize>> {
     let ok = view.dims.len() == shape.len()
         && (0..shape.len()).all(|p| {
-            !view.fake[p] && super::strided::num(&view.dims[p]) == shape[p] && view::dim_untouched(view, p)
+            !view.fake[p] && view.dims[p] == shape[p] && view::dim_untouched(view, p)
         });
     ok.then(|| view.indexes.to_vec())
 }

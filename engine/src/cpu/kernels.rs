@@ -1,6 +1,7 @@
 //! The CPU kernels a compiled program runs: fused elementwise loops, strided
 //! reductions, and matrix products (`matrixmultiply`'s sgemm, split over the
-//! worker pool when large). Every kernel reads its inputs through [`Strided`]
+//! worker pool when large: along M or N, or along K when M×N is small and K
+//! long). Every kernel reads its inputs through [`Strided`]
 //! views computed at compile time.
 
 use crate::ir::Op;
@@ -214,8 +215,24 @@ pub(crate) fn reduce(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut
     let combine = |acc: f32, x: f32| if max { acc.max(x) } else { acc + x };
     // Axes kept in the output, in order.
     let kept: Vec<usize> = (0..nd).filter(|&a| a != axis).collect();
-    if v.valid.is_some() || kept.is_empty() || *kept.last().unwrap() < axis {
-        // Reduce innermost (or padded views): one output element at a time.
+    let inner_step = kept.last().map(|&a| v.strides[a]);
+    if v.valid.is_none() && (inner_step.is_none() || (k_step == 1 && inner_step != Some(1))) {
+        // The reduced axis is contiguous (or the only one): one output
+        // element at a time, a plain strided loop over the axis.
+        let mut idx = [0usize; 6];
+        for o in out.iter_mut() {
+            let base = v.offset_of(&idx[..nd]);
+            let mut acc = *o;
+            for k in 0..k_len {
+                acc = combine(acc, src[(base + k as isize * k_step) as usize]);
+            }
+            *o = acc;
+            increment(&mut idx, v, &kept);
+        }
+        return;
+    }
+    if v.valid.is_some() {
+        // Padded views: one output element at a time, checking validity.
         let mut idx = [0usize; 6];
         for o in out.iter_mut() {
             let mut acc = *o;
@@ -295,6 +312,8 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
     let batches: usize = g.batch.iter().map(|d| d.0).product();
     let threads = pool::threads();
     let parallel = threads > 1 && g.m * g.n * g.k >= PARALLEL_MIN_MACS;
+    // The second half's partial product when splitting along K.
+    let mut partial = if parallel && split_k(g) { vec![0.0f32; g.m * g.n] } else { Vec::new() };
     for _ in 0..batches {
         let (mut ao, mut bo, mut co) = (g.a_offset, g.b_offset, 0isize);
         for (i, &(_, sa, sb, sc)) in idx.iter().zip(&g.batch) {
@@ -308,7 +327,34 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
         let a_ptr = unsafe { a.as_ptr().offset(ao) };
         let b_ptr = unsafe { b.as_ptr().offset(bo) };
         let c_ptr = unsafe { out.as_mut_ptr().offset(co) };
-        if parallel {
+        if parallel && split_k(g) {
+            // Small M×N, long K (a layer's forward product on a small
+            // batch): halving M or N would make each thread pack the whole
+            // other operand, so split K instead. The first half writes C,
+            // the second a row-major temporary that is added in afterwards.
+            let k0 = g.k / 2;
+            let (a_addr, b_addr, c_addr) = (a_ptr as usize, b_ptr as usize, c_ptr as usize);
+            let p_addr = partial.as_mut_ptr() as usize;
+            pool::run2(&|part: usize| unsafe {
+                let (ap, bp) = (a_addr as *const f32, b_addr as *const f32);
+                if part == 0 {
+                    sgemm_k(g, k0, ap, bp, c_addr as *mut f32, g.c_strides);
+                } else {
+                    let ap = ap.offset(k0 as isize * g.a_strides.1);
+                    let bp = bp.offset(k0 as isize * g.b_strides.0);
+                    sgemm_k(g, g.k - k0, ap, bp, p_addr as *mut f32, (g.n as isize, 1));
+                }
+            });
+            for i in 0..g.m {
+                let row = &partial[i * g.n..(i + 1) * g.n];
+                for (j, &x) in row.iter().enumerate() {
+                    // SAFETY: inside C, as for the product itself.
+                    unsafe {
+                        *c_ptr.offset(i as isize * g.c_strides.0 + j as isize * g.c_strides.1) += x;
+                    }
+                }
+            }
+        } else if parallel {
             // Split the larger of M and N in two halves, one per thread.
             let split_m = g.m >= g.n;
             let total = if split_m { g.m } else { g.n };
@@ -341,6 +387,33 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
             *i = 0;
         }
     }
+}
+
+/// Whether two threads should split a product along K rather than M or N:
+/// splitting N (M) makes both threads pack all of A (B), k·min(m, n) floats
+/// packed twice; splitting K costs a temporary C, ~3·m·n floats moved.
+fn split_k(g: &Gemm) -> bool {
+    3 * g.m * g.n < g.k * g.m.min(g.n)
+}
+
+/// `C = A·B` over the first `k` of the product's K (with C's strides `c_strides`).
+unsafe fn sgemm_k(g: &Gemm, k: usize, a: *const f32, b: *const f32, c: *mut f32, c_strides: (isize, isize)) {
+    matrixmultiply::sgemm(
+        g.m,
+        k,
+        g.n,
+        1.0,
+        a,
+        g.a_strides.0,
+        g.a_strides.1,
+        b,
+        g.b_strides.0,
+        g.b_strides.1,
+        0.0,
+        c,
+        c_strides.0,
+        c_strides.1,
+    );
 }
 
 unsafe fn sgemm(g: &Gemm, m: usize, n: usize, a: *const f32, b: *const f32, c: *mut f32) {

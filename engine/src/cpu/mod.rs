@@ -11,22 +11,21 @@
 //! reusable scratch buffers for their intermediates, so the cache's memory is
 //! bounded by its capacity.
 
+pub(crate) mod alloc;
 mod compile;
 mod kernels;
 mod pool;
 mod strided;
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use luminal::prelude::ShapeTracker;
 
-use crate::ir::{Node, Op};
+use crate::ir::{Node, NodeMap, Op};
 use compile::{Kernel, Lowered, Program};
-use strided::num;
+use crate::view::View;
 
 /// Compiled programs kept per thread.
 const CACHE_CAPACITY: usize = 32;
@@ -54,21 +53,6 @@ thread_local! {
     static REGISTERS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Fast hashing of node addresses.
-#[derive(Default)]
-struct PtrHasher(u64);
-impl Hasher for PtrHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, _: &[u8]) {
-        unreachable!("only pointers are hashed")
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
-    }
-}
-
 pub(crate) fn record(kind: &'static str, since: Instant) {
     PROFILE.with(|p| {
         if let Some(map) = p.borrow_mut().as_mut() {
@@ -83,15 +67,15 @@ fn profiling() -> bool {
     PROFILE.with(|p| p.borrow().is_some())
 }
 
-fn push_view(key: &mut Vec<u64>, st: &ShapeTracker) {
+fn push_view(key: &mut Vec<u64>, st: &View) {
     key.push(st.dims.len() as u64);
     for p in 0..st.dims.len() {
-        key.push(num(&st.dims[p]) as u64);
+        key.push(st.dims[p] as u64);
         key.push(st.indexes[p] as u64 | (st.fake[p] as u64) << 8);
-        key.push(num(&st.slices[p].0) as u64);
-        key.push(num(&st.slices[p].1) as u64);
-        key.push(num(&st.padding[p].0) as u64);
-        key.push(num(&st.padding[p].1) as u64);
+        key.push(st.slices[p].0 as u64);
+        key.push(st.slices[p].1 as u64);
+        key.push(st.padding[p].0 as u64);
+        key.push(st.padding[p].1 as u64);
     }
 }
 
@@ -116,8 +100,7 @@ fn op_code(op: Op) -> (u64, u64) {
 
 /// The structural key of the graph, and its edges as positions in `order`.
 fn structure<'a>(order: &'a [Rc<Node>], targets: &[Rc<Node>]) -> (Vec<u64>, Lowered<'a>) {
-    let mut position: HashMap<*const Node, usize, BuildHasherDefault<PtrHasher>> =
-        HashMap::with_capacity_and_hasher(order.len(), Default::default());
+    let mut position: NodeMap<usize> = NodeMap::with_capacity_and_hasher(order.len(), Default::default());
     let mut key = Vec::with_capacity(order.len() * 24);
     let mut edges = Vec::with_capacity(order.len());
     for (i, node) in order.iter().enumerate() {
@@ -219,7 +202,7 @@ pub(crate) fn execute(order: &[Rc<Node>], targets: &[Rc<Node>]) -> (Vec<Vec<f32>
 
 /// `data` (a node's contiguous buffer) read through `view` into a fresh
 /// row-major vector, with the same semantics as luminal's operators.
-pub(crate) fn read_view(data: &[f32], view: &ShapeTracker) -> Vec<f32> {
+pub(crate) fn read_view(data: &[f32], view: &View) -> Vec<f32> {
     let v = strided::Strided::from_tracker(view).coalesced();
     let n: usize = crate::view::logical_shape(view).iter().product();
     let mut out = vec![0.0; n];
@@ -325,6 +308,45 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
         record("outputs + scratch", t);
     }
     outputs
+}
+
+/// An elementwise optimizer update: values, gradient, optional state.
+pub(crate) type UpdateFn<'a> = dyn Fn(&mut [f32], &[f32], Option<&mut [f32]>) + Sync + 'a;
+
+/// Parameters at least this long are updated by two threads (when enabled).
+const PARALLEL_MIN_UPDATE: usize = 1 << 15;
+
+/// Runs the elementwise update `f(p, g, state)` over `p` (with gradient `g`
+/// and optional per-element state of the same length), in two halves on two
+/// threads when threads are enabled and `p` is long. Each element must
+/// depend only on its own position, so the halves are independent.
+pub(crate) fn update_halves(p: &mut [f32], g: &[f32], state: Option<&mut [f32]>, f: &UpdateFn<'_>) {
+    let len = p.len();
+    if pool::threads() < 2 || len < PARALLEL_MIN_UPDATE || g.len() != len {
+        return f(p, g, state);
+    }
+    let half = len / 2;
+    let (p0, p1) = p.split_at_mut(half);
+    let (g0, g1) = g.split_at(half);
+    let (s0, s1) = match state {
+        Some(s) => {
+            let (a, b) = s.split_at_mut(half);
+            (Some(a), Some(b))
+        }
+        None => (None, None),
+    };
+    // Each half is taken once, by whichever thread runs that part.
+    type Half<'a> = std::sync::Mutex<Option<(&'a mut [f32], &'a [f32], Option<&'a mut [f32]>)>>;
+    let parts: [Half; 2] = [
+        std::sync::Mutex::new(Some((p0, g0, s0))),
+        std::sync::Mutex::new(Some((p1, g1, s1))),
+    ];
+    pool::run2(&|part: usize| {
+        let taken = parts[part].lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some((p, g, s)) = taken {
+            f(p, g, s);
+        }
+    });
 }
 
 /// Controls and measurements of the CPU backend.

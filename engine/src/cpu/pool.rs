@@ -76,9 +76,12 @@ fn worker(h: &'static Helper) {
     let mut seen = 0u64;
     loop {
         // Spin a little for the next job, then sleep until one is posted.
+        // Yielding while spinning: on a busy machine the helper may share a
+        // core with the caller, and must not take the caller's time there
+        // (alone on a core, a yield returns at once).
         let spin_until = Instant::now() + Duration::from_micros(100);
         while h.posted.load(Ordering::Acquire) == seen && Instant::now() < spin_until {
-            std::hint::spin_loop();
+            std::thread::yield_now();
         }
         let words = {
             let mut job = h.job.lock().unwrap();

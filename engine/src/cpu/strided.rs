@@ -1,4 +1,4 @@
-//! A luminal `ShapeTracker` turned into plain numbers once, at compile time:
+//! A [`View`] (luminal's `ShapeTracker` layout) turned into strides once, at compile time:
 //! per logical axis a size, a stride into the source buffer and (for padded
 //! views) the range of indices that read real data; plus one start offset.
 //! Kernels then index with integer arithmetic instead of interpreting
@@ -8,10 +8,7 @@
 //! `valid_expression` exactly (fake dimensions have stride 0 and are always
 //! valid; padding reads as 0), so results match luminal's own operators.
 
-use luminal::prelude::symbolic::{Expression, Term};
-use luminal::prelude::ShapeTracker;
-
-use crate::view::MAX_DIMS;
+use crate::view::{View, MAX_DIMS};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Strided {
@@ -24,25 +21,15 @@ pub(crate) struct Strided {
     pub valid: Option<[(usize, usize); MAX_DIMS]>,
 }
 
-/// A concrete number stored in a tracker, without luminal's general (allocating) evaluator.
-pub(crate) fn num(e: &Expression) -> usize {
-    match e.terms.as_slice() {
-        [Term::Num(n)] => *n as usize,
-        _ => e
-            .to_usize()
-            .expect("engine views only ever hold concrete sizes"),
-    }
-}
-
 impl Strided {
-    pub(crate) fn from_tracker(st: &ShapeTracker) -> Strided {
+    pub(crate) fn from_tracker(st: &View) -> Strided {
         let n = st.dims.len();
         let mut physical = [0isize; MAX_DIMS];
         let mut acc = 1isize;
         for p in (0..n).rev() {
             physical[p] = acc;
             if !st.fake[p] {
-                acc *= num(&st.dims[p]) as isize;
+                acc *= st.dims[p] as isize;
             }
         }
         let mut out = Strided {
@@ -55,9 +42,9 @@ impl Strided {
         let mut valid = [(0usize, usize::MAX); MAX_DIMS];
         let mut padded = false;
         for (axis, &p) in st.indexes.iter().enumerate() {
-            let dim = num(&st.dims[p]);
-            let (p0, p1) = (num(&st.padding[p].0), num(&st.padding[p].1));
-            let (s0, s1) = (num(&st.slices[p].0), num(&st.slices[p].1));
+            let dim = st.dims[p];
+            let (p0, p1) = st.padding[p];
+            let (s0, s1) = st.slices[p];
             let size = (dim + p0 + p1).min(s1).saturating_sub(s0);
             out.shape[axis] = size;
             if st.fake[p] {

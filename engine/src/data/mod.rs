@@ -392,3 +392,16 @@ pub fn digits() -> Dataset {
     }
     Dataset::classification(inputs, 64, labels, 10)
 }
+
+// ------------------------------------ weeks 2–3: sequences and mixtures
+mod sequences;
+
+pub use sequences::{
+    copy_task, gaussian_mixture_2d, reverse_task, sawtooth_sequences, sine_sequences, sort_task,
+    topic_classification, TokenDataset, TOPICS, TOPIC_VOCAB,
+};
+
+// ------------------------------------ weeks 2–3: images for convolutions
+pub mod images;
+
+pub use images::{dsprites_lite, xo_glyphs, SpriteFactors, SpriteShape, SPRITE_SHAPE, XO_SHAPE};

@@ -47,6 +47,19 @@ pub trait Module {
     fn num_parameters(&self) -> usize {
         self.parameters().iter().map(Tensor::numel).sum()
     }
+
+    /// Every trainable tensor with a name (like PyTorch's `named_parameters`),
+    /// in the order of [`parameters`](Module::parameters). The names are what
+    /// [`crate::io::save`] writes. By default the parameters are numbered
+    /// (`"0"`, `"1"`, …); layers override it (`"weight"`, `"bias"`) and
+    /// containers prefix their children's names (`"0.weight"`, `"layers.1.bias"`).
+    fn named_parameters(&self) -> Vec<(String, Tensor)> {
+        self.parameters()
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| (i.to_string(), p))
+            .collect()
+    }
 }
 
 // ------------------------------------------------------------------ Linear
@@ -155,6 +168,12 @@ impl Module for Linear {
         ps.extend(self.bias.clone());
         ps
     }
+
+    fn named_parameters(&self) -> Vec<(String, Tensor)> {
+        let mut ps = vec![("weight".to_string(), self.weight.clone())];
+        ps.extend(self.bias.clone().map(|b| ("bias".to_string(), b)));
+        ps
+    }
 }
 
 // -------------------------------------------------------------- Sequential
@@ -205,6 +224,24 @@ impl Module for Sequential {
             layer.set_training(on);
         }
     }
+
+    fn named_parameters(&self) -> Vec<(String, Tensor)> {
+        prefixed(self.layers.iter().map(|l| l.named_parameters()), "")
+    }
+}
+
+/// `"{prefix}{i}.{name}"` for the `i`-th child's named parameters.
+pub(crate) fn prefixed(
+    children: impl Iterator<Item = Vec<(String, Tensor)>>,
+    prefix: &str,
+) -> Vec<(String, Tensor)> {
+    children
+        .enumerate()
+        .flat_map(|(i, ps)| {
+            ps.into_iter()
+                .map(move |(name, p)| (format!("{prefix}{i}.{name}"), p))
+        })
+        .collect()
 }
 
 // --------------------------------------------------------------------- Mlp
@@ -250,6 +287,10 @@ impl Module for Mlp {
 
     fn parameters(&self) -> Vec<Tensor> {
         self.layers.iter().flat_map(|l| l.parameters()).collect()
+    }
+
+    fn named_parameters(&self) -> Vec<(String, Tensor)> {
+        prefixed(self.layers.iter().map(|l| l.named_parameters()), "layers.")
     }
 }
 
@@ -368,4 +409,42 @@ impl Module for Box<dyn Module> {
     fn set_training(&mut self, on: bool) {
         (**self).set_training(on)
     }
+    fn named_parameters(&self) -> Vec<(String, Tensor)> {
+        (**self).named_parameters()
+    }
 }
+
+// ------------------------------------------------ weeks 2–3: CNN building blocks
+mod conv;
+mod dropout;
+mod norm;
+mod pool;
+
+pub use conv::{
+    conv1d, conv2d, conv_transpose2d, flatten, unflatten, Conv1d, Conv2d, ConvTranspose2d, Flatten,
+    Size2, Unflatten,
+};
+#[doc(hidden)]
+pub use conv::{set_im2col, Im2col};
+pub use dropout::{dropout, Dropout};
+pub use dropout::{l1_penalty, l2_penalty};
+pub use norm::{
+    batch_norm, group_norm, layer_norm, BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm,
+};
+pub use pool::{
+    adaptive_avg_pool2d, avg_pool2d, max_pool2d, AdaptiveAvgPool2d, AvgPool2d, MaxPool2d,
+};
+
+// ------------------------------------ weeks 2–3: sequences, attention, generative models
+mod attention;
+mod embedding;
+mod generative;
+mod rnn;
+
+pub use attention::{
+    attention_weights, causal_mask, positional_encoding, scaled_dot_product_attention, MultiHeadAttention,
+    TransformerEncoderBlock,
+};
+pub use embedding::{embedding_bag_mean, Embedding};
+pub use generative::{freeze, kl_divergence_normal, reparameterize, unfreeze, Frozen};
+pub use rnn::{Gru, GruCell, Lstm, LstmCell, Rnn, RnnCell};

@@ -3,8 +3,6 @@
 
 use std::rc::Rc;
 
-use luminal::prelude::symbolic::Expression;
-
 use crate::errors::{check_dim, check_rank, numel};
 use crate::ir::Op;
 use crate::tensor::Tensor;
@@ -103,7 +101,7 @@ impl Tensor {
             new_shape.insert(dim, 1);
             result.view = view::plain(&new_shape);
         } else {
-            result.view.add_dim(dim, Expression::from(1usize));
+            result.view.add_dim(dim, 1usize);
         }
         result
     }
@@ -169,8 +167,8 @@ impl Tensor {
         // Trackers store slices in buffer coordinates, so offset by any earlier slice.
         let offset = view::to_usize(result.view.slices[p].0);
         result.view.slices[p] = (
-            Expression::from(offset + start),
-            Expression::from(offset + end),
+            offset + start,
+            offset + end,
         );
         result
     }
@@ -274,10 +272,10 @@ impl Tensor {
         };
         for &i in &widened {
             result.view.remove_dim(i);
-            result.view.expand(i, Expression::from(target[lead + i]));
+            result.view.expand(i, target[lead + i]);
         }
         for (i, &size) in target[..lead].iter().enumerate() {
-            result.view.expand(i, Expression::from(size));
+            result.view.expand(i, size);
         }
         result
     }
@@ -304,7 +302,7 @@ impl Tensor {
     /// Inserts a broadcast (fake) dimension of `size` at position `dim`.
     pub(crate) fn with_broadcast_dim(&self, dim: usize, size: usize) -> Tensor {
         let mut result = self.clone();
-        result.view.expand(dim, Expression::from(size));
+        result.view.expand(dim, size);
         result
     }
 
@@ -322,7 +320,7 @@ impl Tensor {
             self.clone()
         };
         let p = result.view.indexes[dim];
-        result.view.padding[p] = (Expression::from(before), Expression::from(after));
+        result.view.padding[p] = (before, after);
         result
     }
 }

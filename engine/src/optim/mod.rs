@@ -23,6 +23,7 @@
 //! ```
 
 use crate::autograd::{check_params, param_grad, update_param};
+use crate::cpu::update_halves;
 use crate::tensor::Tensor;
 
 /// What every optimizer can do.
@@ -159,33 +160,31 @@ impl Optimizer for Sgd {
             self.weight_decay,
         );
         let buffers = &mut self.buffers;
+        // One pass per parameter, in place, element by element: the same
+        // arithmetic as PyTorch's whole-tensor formulas (each element is
+        // independent), without a temporary gradient copy; long parameters
+        // in two halves on two threads.
         for_each_with_grad("Sgd::step", &self.params, |i, p, g| {
-            let mut d: Vec<f32> = if wd != 0.0 {
-                g.iter().zip(p.iter()).map(|(g, p)| g + wd * p).collect()
-            } else {
-                g.to_vec()
-            };
-            if mu != 0.0 {
-                let buf = match &mut buffers[i] {
-                    Some(buf) => {
-                        for (b, d) in buf.iter_mut().zip(&d) {
-                            *b = *b * mu + (1.0 - damp) * d;
-                        }
-                        buf
+            let decay = |g: f32, p: f32| if wd != 0.0 { g + wd * p } else { g };
+            if mu == 0.0 {
+                update_halves(p, g, None, &|p, g, _| {
+                    for (p, &g) in p.iter_mut().zip(g) {
+                        *p += -lr * decay(g, *p);
                     }
-                    slot @ None => slot.insert(d.clone()),
-                };
-                if nesterov {
-                    for (d, b) in d.iter_mut().zip(buf.iter()) {
-                        *d += mu * b;
-                    }
-                } else {
-                    d.copy_from_slice(buf);
+                });
+                return;
+            }
+            let first = buffers[i].is_none();
+            let buf = buffers[i].get_or_insert_with(|| vec![0.0; p.len()]);
+            update_halves(p, g, Some(buf), &|p, g, buf| {
+                let buf = buf.expect("momentum buffer");
+                for ((p, &g), b) in p.iter_mut().zip(g).zip(buf.iter_mut()) {
+                    let d = decay(g, *p);
+                    *b = if first { d } else { *b * mu + (1.0 - damp) * d };
+                    let d = if nesterov { d + mu * *b } else { *b };
+                    *p += -lr * d;
                 }
-            }
-            for (p, d) in p.iter_mut().zip(&d) {
-                *p += -lr * d;
-            }
+            });
         });
     }
 
@@ -290,26 +289,23 @@ impl Optimizer for RmsProp {
             self.momentum,
         );
         let (square_avg, momentum_buf) = (&mut self.square_avg, &mut self.momentum_buf);
+        // In place, element by element (each element is independent), with
+        // the arithmetic of PyTorch's whole-tensor formulas.
         for_each_with_grad("RmsProp::step", &self.params, |i, p, g| {
-            let g: Vec<f32> = if wd != 0.0 {
-                g.iter().zip(p.iter()).map(|(g, p)| g + wd * p).collect()
-            } else {
-                g.to_vec()
-            };
+            let decay = |g: f32, p: f32| if wd != 0.0 { g + wd * p } else { g };
             let v = square_avg[i].get_or_insert_with(|| vec![0.0; g.len()]);
-            for (v, g) in v.iter_mut().zip(&g) {
-                *v = *v * alpha + (1.0 - alpha) * g * g;
-            }
             if mu > 0.0 {
                 let b = momentum_buf[i].get_or_insert_with(|| vec![0.0; g.len()]);
-                for ((b, g), v) in b.iter_mut().zip(&g).zip(v.iter()) {
+                for (((p, &g), v), b) in p.iter_mut().zip(g).zip(v.iter_mut()).zip(b.iter_mut()) {
+                    let g = decay(g, *p);
+                    *v = *v * alpha + (1.0 - alpha) * g * g;
                     *b = *b * mu + g / (v.sqrt() + eps);
-                }
-                for (p, b) in p.iter_mut().zip(b.iter()) {
-                    *p += -lr * b;
+                    *p += -lr * *b;
                 }
             } else {
-                for ((p, g), v) in p.iter_mut().zip(&g).zip(v.iter()) {
+                for ((p, &g), v) in p.iter_mut().zip(g).zip(v.iter_mut()) {
+                    let g = decay(g, *p);
+                    *v = *v * alpha + (1.0 - alpha) * g * g;
                     *p += -lr * (g / (v.sqrt() + eps));
                 }
             }
@@ -438,31 +434,27 @@ impl Optimizer for Adam {
             self.decoupled,
         );
         let (steps, ms, vs) = (&mut self.steps, &mut self.m, &mut self.v);
+        // In place, element by element (each element is independent), with
+        // the arithmetic of PyTorch's whole-tensor formulas.
         for_each_with_grad("Adam::step", &self.params, |i, p, g| {
             steps[i] += 1;
             let t = steps[i] as i32;
-            let g: Vec<f32> = if wd != 0.0 && !decoupled {
-                g.iter().zip(p.iter()).map(|(g, p)| g + wd * p).collect()
-            } else {
-                g.to_vec()
-            };
-            if wd != 0.0 && decoupled {
-                let factor = 1.0 - lr * wd;
-                p.iter_mut().for_each(|p| *p *= factor);
-            }
-            let m = ms[i].get_or_insert_with(|| vec![0.0; g.len()]);
-            let v = vs[i].get_or_insert_with(|| vec![0.0; g.len()]);
-            for ((m, v), g) in m.iter_mut().zip(v.iter_mut()).zip(&g) {
-                *m += (1.0 - b1) * (g - *m);
-                *v = *v * b2 + (1.0 - b2) * g * g;
-            }
             let correction1 = 1.0 - (b1 as f64).powi(t);
             let correction2 = 1.0 - (b2 as f64).powi(t);
             let step_size = (lr as f64 / correction1) as f32;
             let correction2_sqrt = correction2.sqrt() as f32;
-            for ((p, m), v) in p.iter_mut().zip(m.iter()).zip(v.iter()) {
+            let factor = 1.0 - lr * wd;
+            let m = ms[i].get_or_insert_with(|| vec![0.0; g.len()]);
+            let v = vs[i].get_or_insert_with(|| vec![0.0; g.len()]);
+            for (((p, &g), m), v) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
+                let g = if wd != 0.0 && !decoupled { g + wd * *p } else { g };
+                if wd != 0.0 && decoupled {
+                    *p *= factor;
+                }
+                *m += (1.0 - b1) * (g - *m);
+                *v = *v * b2 + (1.0 - b2) * g * g;
                 let denom = v.sqrt() / correction2_sqrt + eps;
-                *p += -step_size * (m / denom);
+                *p += -step_size * (*m / denom);
             }
         });
     }
@@ -475,5 +467,163 @@ impl Optimizer for Adam {
     }
     fn set_lr(&mut self, lr: f32) {
         self.lr = lr;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use super::*;
+
+    /// Updates happen in place on the parameter's buffer when nothing else
+    /// holds it, and copy-on-write otherwise: tensors sharing the old numbers
+    /// (a detached snapshot, a result computed from the parameter, its
+    /// gradient) keep them.
+    #[test]
+    fn in_place_updates_leave_other_holders_of_the_old_data_untouched() {
+        for momentum in [0.0, 0.9] {
+            let w = Tensor::from_vec(vec![1.0, -2.0, 3.0], &[3]).requires_grad();
+            let snapshot = w.detach(); // shares w's buffer
+            let doubled = &w * 2.0;
+            let doubled_before = doubled.to_vec();
+            let view = w.slice(0, 1, 3);
+            let mut opt = Sgd::new(vec![w.clone()], 0.5).momentum(momentum);
+            for step in 0..3 {
+                opt.zero_grad();
+                (&w * &w).sum().backward(); // gradient 2w
+                let grad = w.grad().unwrap();
+                let grad_before = grad.to_vec();
+                let w_before = w.to_vec();
+                let buffer = w.node.realized_data().unwrap();
+                opt.step();
+                assert_eq!(grad.to_vec(), grad_before, "the gradient is never written");
+                assert_eq!(buffer.as_ref(), &w_before, "a buffer held elsewhere is copied, not written");
+                if momentum == 0.0 {
+                    // p - 0.5 · 2p = 0 for every element.
+                    assert_eq!(w.to_vec(), vec![0.0; 3], "step {step}");
+                }
+            }
+            assert_eq!(snapshot.to_vec(), vec![1.0, -2.0, 3.0]);
+            assert_eq!(doubled.to_vec(), doubled_before);
+            // A view of the parameter sees the new values (same node).
+            assert_eq!(view.to_vec(), w.to_vec()[1..].to_vec());
+        }
+    }
+
+    /// Long parameters are updated in two halves on two threads: exactly the
+    /// numbers of the one-thread update and of the formula.
+    #[test]
+    fn long_parameters_update_the_same_on_one_and_two_threads() {
+        let before = crate::runtime::threads();
+        let start = Tensor::randn(&[40_001], 3).to_vec();
+        let mut results = Vec::new();
+        for threads in [1, 2] {
+            crate::runtime::set_threads(threads);
+            let w = Tensor::from_vec(start.clone(), &[40_001]).requires_grad();
+            let mut opt = Sgd::new(vec![w.clone()], 0.1).momentum(0.9).nesterov(true).weight_decay(0.01);
+            for _ in 0..3 {
+                opt.zero_grad();
+                (&w * &w).sum().backward(); // gradient w + w
+                opt.step();
+            }
+            results.push(w.to_vec());
+        }
+        crate::runtime::set_threads(before);
+        let (mut w, mut b) = (start, Vec::new());
+        for step in 0..3 {
+            for (i, w) in w.iter_mut().enumerate() {
+                let d = (*w + *w) + 0.01 * *w;
+                if step == 0 {
+                    b.push(d);
+                } else {
+                    b[i] = b[i] * 0.9 + (1.0 - 0.0) * d;
+                }
+                *w += -0.1 * (d + 0.9 * b[i]);
+            }
+        }
+        assert_eq!(results[0], w);
+        assert_eq!(results[1], w);
+    }
+
+    /// The in-place element-by-element updates give exactly the numbers of
+    /// the whole-vector formulas they replaced (kept here as the reference).
+    #[test]
+    fn rmsprop_and_adam_match_the_whole_vector_formulas() {
+        let start = Tensor::randn(&[37], 5).to_vec();
+        let grad_of = |w: &[f32]| w.iter().map(|w| w + w).collect::<Vec<f32>>();
+        let run = |mut opt: Box<dyn Optimizer>, w: &Tensor| {
+            for _ in 0..4 {
+                opt.zero_grad();
+                (w * w).sum().backward();
+                opt.step();
+            }
+            w.to_vec()
+        };
+        for (wd, mu) in [(0.0, 0.0), (0.1, 0.0), (0.0, 0.9), (0.1, 0.9)] {
+            let w = Tensor::from_vec(start.clone(), &[37]).requires_grad();
+            let got = run(Box::new(RmsProp::new(vec![w.clone()], 0.01).weight_decay(wd).momentum(mu)), &w);
+            let (alpha, eps, lr) = (0.99f32, 1e-8f32, 0.01f32);
+            let (mut p, mut v, mut b) = (start.clone(), vec![0.0f32; 37], vec![0.0f32; 37]);
+            for _ in 0..4 {
+                let g: Vec<f32> = grad_of(&p).iter().zip(&p).map(|(g, p)| if wd != 0.0 { g + wd * p } else { *g }).collect();
+                for (v, g) in v.iter_mut().zip(&g) {
+                    *v = *v * alpha + (1.0 - alpha) * g * g;
+                }
+                if mu > 0.0 {
+                    for ((b, g), v) in b.iter_mut().zip(&g).zip(&v) {
+                        *b = *b * mu + g / (v.sqrt() + eps);
+                    }
+                    for (p, b) in p.iter_mut().zip(&b) {
+                        *p += -lr * b;
+                    }
+                } else {
+                    for ((p, g), v) in p.iter_mut().zip(&g).zip(&v) {
+                        *p += -lr * (g / (v.sqrt() + eps));
+                    }
+                }
+            }
+            assert_eq!(got, p, "RmsProp weight_decay {wd} momentum {mu}");
+        }
+        for (wd, decoupled) in [(0.0, false), (0.1, false), (0.1, true)] {
+            let w = Tensor::from_vec(start.clone(), &[37]).requires_grad();
+            let opt = if decoupled { AdamW::new(vec![w.clone()], 0.05).weight_decay(wd) } else { Adam::new(vec![w.clone()], 0.05).weight_decay(wd) };
+            let got = run(Box::new(opt), &w);
+            let (lr, b1, b2, eps) = (0.05f32, 0.9f32, 0.999f32, 1e-8f32);
+            let (mut p, mut m, mut v) = (start.clone(), vec![0.0f32; 37], vec![0.0f32; 37]);
+            for t in 1..=4 {
+                let g: Vec<f32> = grad_of(&p).iter().zip(&p).map(|(g, p)| if wd != 0.0 && !decoupled { g + wd * p } else { *g }).collect();
+                if wd != 0.0 && decoupled {
+                    p.iter_mut().for_each(|p| *p *= 1.0 - lr * wd);
+                }
+                for ((m, v), g) in m.iter_mut().zip(v.iter_mut()).zip(&g) {
+                    *m += (1.0 - b1) * (g - *m);
+                    *v = *v * b2 + (1.0 - b2) * g * g;
+                }
+                let step_size = (lr as f64 / (1.0 - (b1 as f64).powi(t))) as f32;
+                let c2 = (1.0 - (b2 as f64).powi(t)).sqrt() as f32;
+                for ((p, m), v) in p.iter_mut().zip(&m).zip(&v) {
+                    *p += -step_size * (m / (v.sqrt() / c2 + eps));
+                }
+            }
+            assert_eq!(got, p, "Adam weight_decay {wd} decoupled {decoupled}");
+        }
+    }
+
+    /// With no other holder the parameter keeps its buffer (no copy per step).
+    #[test]
+    fn sole_holder_updates_reuse_the_parameter_buffer() {
+        let w = Tensor::from_vec(vec![1.0; 64], &[64]).requires_grad();
+        let mut opt = Sgd::new(vec![w.clone()], 0.1).momentum(0.9).weight_decay(0.01);
+        opt.zero_grad();
+        (&w * &w).sum().backward();
+        opt.step();
+        let before = Rc::as_ptr(&w.node.realized_data().unwrap());
+        for _ in 0..5 {
+            opt.zero_grad();
+            (&w * &w).sum().backward();
+            opt.step();
+        }
+        assert_eq!(Rc::as_ptr(&w.node.realized_data().unwrap()), before);
     }
 }

@@ -1,0 +1,117 @@
+//! Training-step benchmark: a small CNN on 1×28×28, batch 64, SGD, random data.
+//!
+//!     cargo run --release -p nma-engine --example bench_cnn [-- --steps 200 --warmup 20 --im2col windows|stack]
+//!
+//! conv(1→8, 3, pad 1) - ReLU - max-pool 2 - conv(8→16, 3, pad 1) - ReLU -
+//! max-pool 2 - flatten - Linear(784→64) - ReLU - Linear(64→10), cross-entropy,
+//! `backward`, `Sgd`. Prints the median ms/step (p10, p90) for 1 and 2 threads
+//! and the time per kernel kind. `--im2col stack` gathers convolution patches
+//! by stacking shifted slices instead of the window trick (see `nn/conv.rs`).
+//! Compare with `python3 bench/torch_cnn.py` (the same step in PyTorch).
+
+use std::time::Instant;
+
+use nma_engine::prelude::*;
+use nma_engine::runtime;
+
+const BATCH: usize = 64;
+
+fn model() -> Sequential {
+    Sequential::default()
+        .add(Conv2d::new(1, 8, 3, 1).padding(1))
+        .add(nn::ReLU)
+        .add(MaxPool2d::new(2))
+        .add(Conv2d::new(8, 16, 3, 2).padding(1))
+        .add(nn::ReLU)
+        .add(MaxPool2d::new(2))
+        .add(Flatten::default())
+        .add(Linear::new(784, 64, 3))
+        .add(nn::ReLU)
+        .add(Linear::new(64, 10, 4))
+}
+
+fn time_steps(mut step: impl FnMut() -> f32, warmup: usize, steps: usize) -> (f64, f64, f64, f32) {
+    let mut times = Vec::with_capacity(steps);
+    let mut loss = 0.0;
+    for i in 0..warmup + steps {
+        let t = Instant::now();
+        loss = step();
+        if i >= warmup {
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: usize| times[(times.len() * q / 100).min(times.len() - 1)];
+    (at(50), at(10), at(90), loss)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let num =
+        |name: &str, default: usize| value(name).and_then(|v| v.parse().ok()).unwrap_or(default);
+    let (steps, warmup) = (num("--steps", 200), num("--warmup", 20));
+    let method = value("--im2col").unwrap_or_else(|| "windows".into());
+    nn::set_im2col(if method == "stack" {
+        nn::Im2col::StackedSlices
+    } else {
+        nn::Im2col::Windows
+    });
+
+    let model = model();
+    let mut opt = Sgd::new(model.parameters(), 0.05);
+    let x = Tensor::rand(&[BATCH, 1, 28, 28], 1);
+    let labels: Vec<usize> = (0..BATCH).map(|i| (i * 7) % 10).collect();
+    let mut step = || {
+        opt.zero_grad();
+        let loss = nn::cross_entropy(&model.forward(&x), &labels);
+        loss.backward();
+        opt.step();
+        loss.item()
+    };
+    println!("nma-engine: CNN conv8-pool-conv16-pool-784-64-10 on 1x28x28, batch {BATCH}, SGD; im2col = {method}; {steps} steps after {warmup} warm-up");
+    let mut reports = Vec::new();
+    for threads in [1, 2] {
+        runtime::set_threads(threads);
+        let (med, p10, p90, loss) = time_steps(&mut step, warmup, steps);
+        println!("engine threads={threads}: {med:.3} ms/step  (p10 {p10:.3}, p90 {p90:.3}; loss {loss:.4})");
+        runtime::set_profiling(true);
+        let n = steps.min(50);
+        let t = Instant::now();
+        for _ in 0..n {
+            step();
+        }
+        let total = t.elapsed().as_secs_f64();
+        let rows = runtime::take_profile();
+        runtime::set_profiling(false);
+        let per = |s: f64| s / n as f64 * 1e6;
+        let mut out = String::new();
+        let mut accounted = 0.0;
+        for (kind, seconds, calls) in &rows {
+            if !kind.starts_with(' ') {
+                accounted += seconds;
+            }
+            out += &format!(
+                "  {kind:<26} {:>8.1} us  ({:.0} calls)\n",
+                per(*seconds),
+                *calls as f64 / n as f64
+            );
+        }
+        out += &format!(
+            "  {:<26} {:>8.1} us\n  {:<26} {:>8.1} us",
+            "outside realization",
+            per(total - accounted),
+            "total (profiled)",
+            per(total)
+        );
+        reports.push((threads, out));
+    }
+    for (threads, report) in reports {
+        println!("\nper-step profile, threads={threads}:\n{report}");
+    }
+}

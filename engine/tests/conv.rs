@@ -1,0 +1,369 @@
+//! Convolutions, pooling, flatten: forward values and gradients against
+//! PyTorch (fixtures computed offline in float64 by `bench/conv_fixtures.py`),
+//! gradients also against central finite differences, and a few hand-computed cases.
+
+use nma_engine::nn::{self, Module};
+use nma_engine::testing::assert_close;
+use nma_engine::Tensor;
+
+#[allow(dead_code)]
+mod fixtures {
+    include!("fixtures/torch_reference.rs");
+}
+use fixtures::*;
+
+/// Element i (row-major) is sin(a·i + b), as in the fixture script.
+fn wave(shape: &[usize], a: f64, b: f64) -> Tensor {
+    let n: usize = shape.iter().product();
+    Tensor::from_vec(
+        (0..n).map(|i| (a * i as f64 + b).sin() as f32).collect(),
+        shape,
+    )
+}
+
+/// sum(y · cos(0.7 i)): a scalar that gives every output element its own gradient.
+fn probe(y: &Tensor) -> Tensor {
+    let n = y.numel();
+    let r: Vec<f32> = (0..n).map(|i| (0.7 * i as f64).cos() as f32).collect();
+    y.mul(Tensor::from_vec(r, &y.shape())).sum()
+}
+
+/// Runs `f` on `inputs` made parameters, checks the output and each input's
+/// gradient of `probe(f(..))` against the fixtures, then checks `coords`
+/// gradient entries of each input against central differences.
+fn check(
+    f: impl Fn(&[Tensor]) -> Tensor,
+    inputs: &[Tensor],
+    y_shape: &[usize],
+    y: &[f32],
+    grads: &[&[f32]],
+    tol: f32,
+) {
+    let params: Vec<Tensor> = inputs.iter().map(|t| t.detach().requires_grad()).collect();
+    let out = f(&params);
+    assert_close(&out, y_shape, y, tol);
+    probe(&out).backward();
+    for (i, (p, g)) in params.iter().zip(grads).enumerate() {
+        let got = p
+            .grad()
+            .unwrap_or_else(|| panic!("input {i} got no gradient"));
+        assert_close(&got, &p.shape(), g, tol);
+    }
+    finite_differences(&f, inputs, 3, 1e-2, 2e-3);
+}
+
+/// Central differences of `probe(f(..))` at `coords` positions of every input
+/// (spread over the tensor), against autograd.
+fn finite_differences(
+    f: &impl Fn(&[Tensor]) -> Tensor,
+    inputs: &[Tensor],
+    coords: usize,
+    eps: f32,
+    tol: f32,
+) {
+    let params: Vec<Tensor> = inputs.iter().map(|t| t.detach().requires_grad()).collect();
+    probe(&f(&params)).backward();
+    for (i, p) in params.iter().enumerate() {
+        let grad = p.grad().unwrap().to_vec();
+        let base = inputs[i].to_vec();
+        for c in 0..coords {
+            let at = (c * 7919 + 13) % base.len();
+            let eval = |delta: f32| {
+                let mut v = base.clone();
+                v[at] += delta;
+                let mut args: Vec<Tensor> = inputs.to_vec();
+                args[i] = Tensor::from_vec(v, &inputs[i].shape());
+                probe(&f(&args)).item() as f64
+            };
+            let numeric = ((eval(eps) - eval(-eps)) / (2.0 * eps as f64)) as f32;
+            let err = (numeric - grad[at]).abs();
+            assert!(
+                err <= tol * numeric.abs().max(1.0),
+                "input {i}, element {at}: autograd {} vs finite differences {numeric}",
+                grad[at]
+            );
+        }
+    }
+}
+
+#[test]
+fn conv2d_with_padding_and_bias_matches_pytorch() {
+    let inputs = [
+        wave(&[2, 3, 5, 6], 0.37, 0.1),
+        wave(&[4, 3, 3, 3], 0.91, 0.3).mul(0.5),
+        wave(&[4], 1.3, 0.0),
+    ];
+    check(
+        |t| nn::conv2d(&t[0], &t[1], Some(&t[2]), 1, 1, 1, 1),
+        &inputs,
+        &[2, 4, 5, 6],
+        CONV_BASIC_Y,
+        &[CONV_BASIC_G0, CONV_BASIC_G1, CONV_BASIC_G2],
+        1e-4,
+    );
+}
+
+#[test]
+fn conv2d_with_stride_padding_and_dilation_pairs_matches_pytorch() {
+    let inputs = [
+        wave(&[1, 2, 7, 8], 0.53, 0.2),
+        wave(&[3, 2, 3, 2], 0.77, 0.4),
+    ];
+    check(
+        |t| nn::conv2d(&t[0], &t[1], None, 2, (1, 2), (2, 1), 1),
+        &inputs,
+        &[1, 3, 3, 6],
+        CONV_STRIDED_Y,
+        &[CONV_STRIDED_G0, CONV_STRIDED_G1],
+        1e-4,
+    );
+}
+
+#[test]
+fn grouped_and_depthwise_conv2d_match_pytorch() {
+    let inputs = [
+        wave(&[2, 4, 5, 5], 0.29, 0.5),
+        wave(&[4, 2, 3, 3], 0.61, 0.1),
+        wave(&[4], 0.9, 0.2),
+    ];
+    check(
+        |t| nn::conv2d(&t[0], &t[1], Some(&t[2]), 1, 0, 1, 2),
+        &inputs,
+        &[2, 4, 3, 3],
+        CONV_GROUPS_Y,
+        &[CONV_GROUPS_G0, CONV_GROUPS_G1, CONV_GROUPS_G2],
+        1e-4,
+    );
+    let inputs = [
+        wave(&[1, 4, 6, 6], 0.41, 0.7),
+        wave(&[4, 1, 3, 3], 0.83, 0.2),
+    ];
+    check(
+        |t| nn::conv2d(&t[0], &t[1], None, 2, 1, 1, 4),
+        &inputs,
+        &[1, 4, 3, 3],
+        CONV_DEPTHWISE_Y,
+        &[CONV_DEPTHWISE_G0, CONV_DEPTHWISE_G1],
+        1e-4,
+    );
+}
+
+#[test]
+fn conv1d_matches_pytorch() {
+    let inputs = [
+        wave(&[2, 3, 9], 0.47, 0.3),
+        wave(&[2, 3, 3], 0.71, 0.6),
+        wave(&[2], 1.1, 0.4),
+    ];
+    check(
+        |t| nn::conv1d(&t[0], &t[1], Some(&t[2]), 2, 1, 2, 1),
+        &inputs,
+        &[2, 2, 4],
+        CONV1D_Y,
+        &[CONV1D_G0, CONV1D_G1, CONV1D_G2],
+        1e-4,
+    );
+}
+
+#[test]
+fn conv_transpose2d_matches_pytorch() {
+    let inputs = [
+        wave(&[1, 2, 3, 4], 0.59, 0.1),
+        wave(&[2, 3, 3, 3], 0.67, 0.9),
+        wave(&[3], 0.8, 0.3),
+    ];
+    check(
+        |t| nn::conv_transpose2d(&t[0], &t[1], Some(&t[2]), 2, 1, 1, 1, 1),
+        &inputs,
+        &[1, 3, 6, 8],
+        CONVT_Y,
+        &[CONVT_G0, CONVT_G1, CONVT_G2],
+        1e-4,
+    );
+    let inputs = [
+        wave(&[1, 4, 3, 3], 0.31, 0.2),
+        wave(&[4, 1, 2, 3], 0.73, 0.5),
+    ];
+    check(
+        |t| nn::conv_transpose2d(&t[0], &t[1], None, (1, 2), (0, 1), 0, 2, (2, 1)),
+        &inputs,
+        &[1, 2, 5, 5],
+        CONVT_GROUPS_Y,
+        &[CONVT_GROUPS_G0, CONVT_GROUPS_G1],
+        1e-4,
+    );
+}
+
+#[test]
+fn pooling_matches_pytorch() {
+    let x = [wave(&[2, 2, 6, 8], 0.97, 0.3)];
+    check(
+        |t| nn::max_pool2d(&t[0], 2, 2, 0),
+        &x,
+        &[2, 2, 3, 4],
+        MAXPOOL2_Y,
+        &[MAXPOOL2_G0],
+        1e-4,
+    );
+    check(
+        |t| nn::max_pool2d(&t[0], 3, 2, 1),
+        &x,
+        &[2, 2, 3, 4],
+        MAXPOOL3_Y,
+        &[MAXPOOL3_G0],
+        1e-4,
+    );
+    check(
+        |t| nn::avg_pool2d(&t[0], 3, 2, 1),
+        &x,
+        &[2, 2, 3, 4],
+        AVGPOOL3_Y,
+        &[AVGPOOL3_G0],
+        1e-4,
+    );
+    let x = [wave(&[2, 2, 5, 7], 0.43, 0.6)];
+    check(
+        |t| nn::adaptive_avg_pool2d(&t[0], (3, 2)),
+        &x,
+        &[2, 2, 3, 2],
+        ADAPTIVE_Y,
+        &[ADAPTIVE_G0],
+        1e-4,
+    );
+}
+
+#[test]
+fn hand_computed_convolution_and_pooling() {
+    // 3×3 input 1..9, 2×2 kernel [[1, 0], [0, -1]]: out[i][j] = x[i][j] - x[i+1][j+1] = -4.
+    let x = Tensor::arange(1.0, 10.0, 1.0).reshape(&[1, 1, 3, 3]);
+    let w = Tensor::from_vec(vec![1.0, 0.0, 0.0, -1.0], &[1, 1, 2, 2]);
+    assert_close(
+        &nn::conv2d(&x, &w, None, 1, 0, 1, 1),
+        &[1, 1, 2, 2],
+        &[-4.0; 4],
+        0.0,
+    );
+    // Padding 1, stride 2: corners see only part of the kernel.
+    assert_close(
+        &nn::conv2d(&x, &w, None, 2, 1, 1, 1),
+        &[1, 1, 2, 2],
+        &[-1.0, -3.0, -7.0, -9.0 + 5.0],
+        0.0,
+    );
+    // Max pooling 2×2 of a 4×4 ramp takes the bottom-right of each block.
+    let x = Tensor::arange(0.0, 16.0, 1.0).reshape(&[1, 1, 4, 4]);
+    assert_close(
+        &nn::max_pool2d(&x, 2, 2, 0),
+        &[1, 1, 2, 2],
+        &[5.0, 7.0, 13.0, 15.0],
+        0.0,
+    );
+    assert_close(
+        &nn::avg_pool2d(&x, 2, 2, 0),
+        &[1, 1, 2, 2],
+        &[2.5, 4.5, 10.5, 12.5],
+        0.0,
+    );
+    assert_close(&nn::adaptive_avg_pool2d(&x, 1), &[1, 1, 1, 1], &[7.5], 1e-6);
+}
+
+#[test]
+fn stacked_slices_im2col_gives_the_same_results() {
+    let x = wave(&[1, 2, 7, 8], 0.53, 0.2);
+    let w = wave(&[3, 2, 3, 2], 0.77, 0.4);
+    nn::set_im2col(nn::Im2col::StackedSlices);
+    let y = nn::conv2d(&x, &w, None, 2, (1, 2), (2, 1), 1);
+    nn::set_im2col(nn::Im2col::Windows);
+    assert_close(&y, &[1, 3, 3, 6], CONV_STRIDED_Y, 1e-4);
+}
+
+#[test]
+fn layers_have_pytorch_shapes_init_and_names() {
+    let conv = nn::Conv2d::new(4, 8, 3, 0).padding(1).stride(2);
+    assert_eq!(conv.weight.shape(), vec![8, 4, 3, 3]);
+    let bound = 1.0 / (4.0f32 * 9.0).sqrt();
+    let w = conv.weight.to_vec();
+    assert!(w.iter().all(|v| v.abs() <= bound) && w.iter().any(|v| v.abs() > 0.8 * bound));
+    let y = conv.forward(&Tensor::randn(&[2, 4, 9, 9], 1));
+    assert_eq!(y.shape(), vec![2, 8, 5, 5]);
+    let names: Vec<String> = conv
+        .named_parameters()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(names, ["weight", "bias"]);
+
+    let dw = nn::Conv2d::new(4, 4, 3, 0).groups(4);
+    assert_eq!(dw.weight.shape(), vec![4, 1, 3, 3]);
+    assert!(dw.weight.to_vec().iter().all(|v| v.abs() <= 1.0 / 3.0));
+    let c1 = nn::Conv1d::new(3, 5, 4, 0).padding(1);
+    assert_eq!(
+        c1.forward(&Tensor::randn(&[2, 3, 10], 0)).shape(),
+        vec![2, 5, 9]
+    );
+    let ct = nn::ConvTranspose2d::new(4, 2, 3, 0)
+        .stride(2)
+        .padding(1)
+        .output_padding(1);
+    assert_eq!(ct.weight.shape(), vec![4, 2, 3, 3]);
+    assert_eq!(
+        ct.forward(&Tensor::randn(&[1, 4, 5, 5], 0)).shape(),
+        vec![1, 2, 10, 10]
+    );
+
+    let x = Tensor::randn(&[2, 3, 4, 5], 0);
+    assert_eq!(nn::flatten(&x, 1).shape(), vec![2, 60]);
+    assert_eq!(nn::Flatten::default().forward(&x).shape(), vec![2, 60]);
+    assert_eq!(
+        nn::unflatten(&nn::flatten(&x, 1), 1, &[3, 20]).shape(),
+        vec![2, 3, 20]
+    );
+    assert_eq!(nn::MaxPool2d::new(2).forward(&x).shape(), vec![2, 3, 2, 2]);
+    assert_eq!(
+        nn::AdaptiveAvgPool2d::new((1, 1)).forward(&x).shape(),
+        vec![2, 3, 1, 1]
+    );
+}
+
+#[test]
+fn a_small_cnn_learns_and_names_its_parameters() {
+    use nma_engine::optim::{Optimizer, Sgd};
+    let model = nn::Sequential::default()
+        .add(nn::Conv2d::new(1, 4, 3, 1).padding(1))
+        .add(nn::ReLU)
+        .add(nn::MaxPool2d::new(2))
+        .add(nn::Flatten::default())
+        .add(nn::Linear::new(4 * 4 * 4, 2, 2));
+    let names: Vec<String> = model
+        .named_parameters()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(names, ["0.weight", "0.bias", "4.weight", "4.bias"]);
+    // Class 1 has a bright top half.
+    let mut data = Vec::new();
+    let mut labels = Vec::new();
+    for i in 0..16 {
+        let label = i % 2;
+        for p in 0..64 {
+            let top = p < 32;
+            data.push(
+                if top == (label == 1) { 1.0 } else { 0.0 }
+                    + 0.1 * ((i * 64 + p) as f32 * 0.37).sin(),
+            );
+        }
+        labels.push(label);
+    }
+    let x = Tensor::from_vec(data, &[16, 1, 8, 8]);
+    let mut opt = Sgd::new(model.parameters(), 0.2);
+    let first = nn::cross_entropy(&model.forward(&x), &labels).item();
+    let mut last = first;
+    for _ in 0..15 {
+        opt.zero_grad();
+        let loss = nn::cross_entropy(&model.forward(&x), &labels);
+        loss.backward();
+        opt.step();
+        last = loss.item();
+    }
+    assert!(last < 0.5 * first, "loss went from {first} to {last}");
+}

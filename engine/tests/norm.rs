@@ -1,0 +1,202 @@
+//! Normalisation and regularisation: values and gradients against PyTorch
+//! (fixtures computed offline in float64 by `bench/conv_fixtures.py`),
+//! gradients also against central finite differences, running statistics,
+//! train/eval switching, dropout and the penalties.
+
+use nma_engine::nn::{self, Module};
+use nma_engine::testing::{assert_close, assert_scalar_close};
+use nma_engine::Tensor;
+
+#[allow(dead_code)]
+mod fixtures {
+    include!("fixtures/torch_reference.rs");
+}
+use fixtures::*;
+
+fn wave(shape: &[usize], a: f64, b: f64) -> Tensor {
+    let n: usize = shape.iter().product();
+    Tensor::from_vec(
+        (0..n).map(|i| (a * i as f64 + b).sin() as f32).collect(),
+        shape,
+    )
+}
+
+fn probe(y: &Tensor) -> Tensor {
+    let n = y.numel();
+    let r: Vec<f32> = (0..n).map(|i| (0.7 * i as f64).cos() as f32).collect();
+    y.mul(Tensor::from_vec(r, &y.shape())).sum()
+}
+
+fn check(
+    f: impl Fn(&[Tensor]) -> Tensor,
+    inputs: &[Tensor],
+    y_shape: &[usize],
+    y: &[f32],
+    grads: &[&[f32]],
+    tol: f32,
+) {
+    let params: Vec<Tensor> = inputs.iter().map(|t| t.detach().requires_grad()).collect();
+    let out = f(&params);
+    assert_close(&out, y_shape, y, tol);
+    probe(&out).backward();
+    for (p, g) in params.iter().zip(grads) {
+        assert_close(&p.grad().unwrap(), &p.shape(), g, tol);
+    }
+    // Central differences (f32, so a loose tolerance; the PyTorch float64
+    // gradients above are the tight check).
+    for (i, p) in params.iter().enumerate() {
+        let grad = p.grad().unwrap().to_vec();
+        let base = inputs[i].to_vec();
+        for c in 0..3 {
+            let at = (c * 7919 + 5) % base.len();
+            let eval = |d: f32| {
+                let mut v = base.clone();
+                v[at] += d;
+                let mut args = inputs.to_vec();
+                args[i] = Tensor::from_vec(v, &inputs[i].shape());
+                probe(&f(&args)).item()
+            };
+            let eps = 3e-3;
+            let numeric = (eval(eps) - eval(-eps)) / (2.0 * eps);
+            assert!(
+                (numeric - grad[at]).abs() <= 2e-2 * numeric.abs().max(1.0),
+                "input {i} element {at}: autograd {} vs finite differences {numeric}",
+                grad[at]
+            );
+        }
+    }
+}
+
+fn bn_input() -> Tensor {
+    wave(&[4, 3, 2, 3], 0.57, 0.2).mul(2.0).add(0.5)
+}
+
+#[test]
+fn batch_norm_matches_pytorch() {
+    let inputs = [bn_input(), wave(&[3], 1.7, 0.3), wave(&[3], 0.9, 1.0)];
+    check(
+        |t| nn::batch_norm(&t[0], Some(&t[1]), Some(&t[2]), 1e-5),
+        &inputs,
+        &[4, 3, 2, 3],
+        BATCHNORM2D_Y,
+        &[BATCHNORM2D_G0, BATCHNORM2D_G1, BATCHNORM2D_G2],
+        1e-4,
+    );
+    check(
+        |t| nn::batch_norm(&t[0], None, None, 1e-5),
+        &[wave(&[5, 4], 0.63, 0.1)],
+        &[5, 4],
+        BATCHNORM1D_Y,
+        &[BATCHNORM1D_G0],
+        1e-4,
+    );
+}
+
+#[test]
+fn batch_norm_module_tracks_running_stats_and_evaluates_with_them() {
+    let mut bn = nn::BatchNorm2d::new(3);
+    let x = bn_input();
+    // In training mode the module is F.batch_norm with its weight (1) and bias (0).
+    let y = bn.forward(&x);
+    assert_close(
+        &y,
+        &[4, 3, 2, 3],
+        &nn::batch_norm(&x, None, None, 1e-5).to_vec(),
+        1e-6,
+    );
+    bn.forward(&x.mul(0.5).add(1.0));
+    assert_close(&bn.running_mean(), &[3], BN_RUNNING_MEAN, 1e-5);
+    assert_close(&bn.running_var(), &[3], BN_RUNNING_VAR, 1e-5);
+    bn.set_training(false);
+    assert_close(&bn.forward(&x), &[4, 3, 2, 3], BN_EVAL_Y, 1e-5);
+    // Gradients reach weight and bias in training mode.
+    bn.set_training(true);
+    probe(&bn.forward(&x)).backward();
+    assert!(bn.parameters().iter().all(|p| p.grad().is_some()));
+    let mut bn1 = nn::BatchNorm1d::new(4);
+    assert_eq!(bn1.forward(&Tensor::randn(&[6, 4], 0)).shape(), vec![6, 4]);
+    assert_eq!(
+        bn1.forward(&Tensor::randn(&[6, 4, 5], 0)).shape(),
+        vec![6, 4, 5]
+    );
+    bn1.set_training(false);
+    assert_eq!(bn1.forward(&Tensor::randn(&[1, 4], 0)).shape(), vec![1, 4]);
+}
+
+#[test]
+fn layer_norm_and_group_norm_match_pytorch() {
+    let inputs = [
+        wave(&[2, 3, 4], 0.39, 0.8),
+        wave(&[3, 4], 1.3, 0.1),
+        wave(&[3, 4], 0.7, 0.2),
+    ];
+    check(
+        |t| nn::layer_norm(&t[0], &[3, 4], Some(&t[1]), Some(&t[2]), 1e-5),
+        &inputs,
+        &[2, 3, 4],
+        LAYERNORM_Y,
+        &[LAYERNORM_G0, LAYERNORM_G1, LAYERNORM_G2],
+        1e-4,
+    );
+    let inputs = [
+        wave(&[2, 6, 2, 2], 0.51, 0.4),
+        wave(&[6], 1.1, 0.3),
+        wave(&[6], 0.6, 0.5),
+    ];
+    check(
+        |t| nn::group_norm(&t[0], 3, Some(&t[1]), Some(&t[2]), 1e-5),
+        &inputs,
+        &[2, 6, 2, 2],
+        GROUPNORM_Y,
+        &[GROUPNORM_G0, GROUPNORM_G1, GROUPNORM_G2],
+        1e-4,
+    );
+    let ln = nn::LayerNorm::new(&[4]);
+    let y = ln.forward(&Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[1, 4]));
+    // Hand-computed: mean 2.5, variance 1.25.
+    let s = (1.25f32 + 1e-5).sqrt();
+    assert_close(&y, &[1, 4], &[-1.5 / s, -0.5 / s, 0.5 / s, 1.5 / s], 1e-6);
+    let gn = nn::GroupNorm::new(2, 4);
+    assert_eq!(
+        gn.forward(&Tensor::randn(&[3, 4, 5], 1)).shape(),
+        vec![3, 4, 5]
+    );
+    assert_eq!(gn.parameters().len(), 2);
+}
+
+#[test]
+fn dropout_is_seeded_inverted_and_off_in_eval() {
+    let x = Tensor::ones(&[1000]);
+    let y = nn::dropout(&x, 0.3, true, 7).to_vec();
+    let kept = y.iter().filter(|&&v| v != 0.0).count();
+    assert!((630..=770).contains(&kept), "kept {kept} of 1000");
+    assert!(y.iter().all(|&v| v == 0.0 || (v - 1.0 / 0.7).abs() < 1e-6));
+    assert_eq!(y, nn::dropout(&x, 0.3, true, 7).to_vec());
+    assert_eq!(nn::dropout(&x, 0.3, false, 7).to_vec(), x.to_vec());
+
+    let mut d = nn::Dropout::new(0.5, 3);
+    let a = d.forward(&x).to_vec();
+    let b = d.forward(&x).to_vec();
+    assert_ne!(a, b, "each call draws a new mask");
+    assert_eq!(a, nn::dropout(&x, 0.5, true, 3).to_vec());
+    d.set_training(false);
+    assert_eq!(d.forward(&x).to_vec(), x.to_vec());
+    // Gradient: the mask's scale where kept, 0 where dropped.
+    let w = Tensor::ones(&[8]).requires_grad();
+    nn::dropout(&w, 0.5, true, 1).sum().backward();
+    let g = w.grad().unwrap().to_vec();
+    assert!(g.iter().all(|&v| v == 0.0 || v == 2.0));
+    assert_eq!(g, nn::dropout(&Tensor::ones(&[8]), 0.5, true, 1).to_vec());
+}
+
+#[test]
+fn l1_and_l2_penalties() {
+    let a = Tensor::from_vec(vec![1.0, -2.0], &[2]).requires_grad();
+    let b = Tensor::from_vec(vec![-3.0], &[1]).requires_grad();
+    assert_scalar_close(nn::l1_penalty(&[a.clone(), b.clone()]).item(), 6.0, 0.0);
+    let l2 = nn::l2_penalty(&[a.clone(), b.clone()]);
+    assert_scalar_close(l2.item(), 14.0, 0.0);
+    l2.backward();
+    assert_close(&a.grad().unwrap(), &[2], &[2.0, -4.0], 0.0);
+    assert_scalar_close(nn::l1_penalty(&[]).item(), 0.0, 0.0);
+}
