@@ -341,7 +341,8 @@ fn backward_pass(root: &Tensor, seed: Tensor) -> Vec<(Rc<Node>, Tensor)> {
     if !reaches.contains(&Rc::as_ptr(&root.node)) {
         return Vec::new();
     }
-    let mut grads: NodeMap<Tensor> = NodeMap::with_capacity_and_hasher(order.len(), Default::default());
+    let mut grads: NodeMap<Tensor> =
+        NodeMap::with_capacity_and_hasher(order.len(), Default::default());
     grads.insert(Rc::as_ptr(&root.node), view_adjoint(root, seed));
     let mut params = Vec::new();
     for node in order.iter().rev() {

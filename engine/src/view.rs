@@ -63,7 +63,10 @@ impl<T: Copy + Default + std::fmt::Debug> std::fmt::Debug for Dims<T> {
 impl<T: Copy + Default> Dims<T> {
     #[track_caller]
     pub(crate) fn push(&mut self, item: T) {
-        assert!((self.len as usize) < MAX_DIMS, "a view has at most {MAX_DIMS} dimensions");
+        assert!(
+            (self.len as usize) < MAX_DIMS,
+            "a view has at most {MAX_DIMS} dimensions"
+        );
         self.items[self.len as usize] = item;
         self.len += 1;
     }
@@ -71,7 +74,10 @@ impl<T: Copy + Default> Dims<T> {
     #[track_caller]
     pub(crate) fn insert(&mut self, at: usize, item: T) {
         let len = self.len as usize;
-        assert!(len < MAX_DIMS && at <= len, "a view has at most {MAX_DIMS} dimensions");
+        assert!(
+            len < MAX_DIMS && at <= len,
+            "a view has at most {MAX_DIMS} dimensions"
+        );
         self.items.copy_within(at..len, at + 1);
         self.items[at] = item;
         self.len += 1;
@@ -182,7 +188,11 @@ impl View {
     /// Permutes the logical axes.
     #[track_caller]
     pub(crate) fn permute(&mut self, axes: &[usize]) {
-        assert_eq!(axes.len(), self.indexes.len(), "permute needs one entry per dimension");
+        assert_eq!(
+            axes.len(),
+            self.indexes.len(),
+            "permute needs one entry per dimension"
+        );
         let old = self.indexes;
         for (a, &i) in axes.iter().enumerate() {
             self.indexes[a] = old[i];
@@ -210,7 +220,8 @@ impl View {
             st.dims.push(e(self.dims[p]));
             st.fake.push(self.fake[p]);
             st.slices.push((e(self.slices[p].0), e(self.slices[p].1)));
-            st.padding.push((e(self.padding[p].0), e(self.padding[p].1)));
+            st.padding
+                .push((e(self.padding[p].0), e(self.padding[p].1)));
         }
         for &i in self.indexes.iter() {
             st.indexes.push(i);
@@ -231,7 +242,10 @@ pub(crate) fn to_usize(e: impl ViewSize) -> usize {
 
 /// The shape a tensor seen through `view` has.
 pub(crate) fn logical_shape(view: &View) -> Vec<usize> {
-    view.indexes.iter().map(|&p| logical_size(view, p)).collect()
+    view.indexes
+        .iter()
+        .map(|&p| logical_size(view, p))
+        .collect()
 }
 
 /// Size of physical dimension `p` after padding and slicing.
@@ -304,7 +318,10 @@ mod tests {
         assert_eq!(v.to_tracker(), st);
         assert_eq!(v.len(), st.len());
         assert_eq!(v.is_contiguous(), st.is_contiguous());
-        assert_eq!((v.is_sliced(), v.is_padded()), (st.is_sliced(), st.is_padded()));
+        assert_eq!(
+            (v.is_sliced(), v.is_padded()),
+            (st.is_sliced(), st.is_padded())
+        );
         assert!(v.is_sliced() && v.is_padded() && !v.is_contiguous());
         // [4, 5 sliced to 1..3, 2 padded by (2, 1), 3]
         assert_eq!(logical_shape(&v), vec![4, 2, 5, 3]);

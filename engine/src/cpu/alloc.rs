@@ -21,7 +21,10 @@ pub(crate) fn tune() {
     ONCE.call_once(|| {
         // <malloc.h>: M_TRIM_THRESHOLD -1, M_MMAP_THRESHOLD -3.
         extern "C" {
-            fn mallopt(param: std::os::raw::c_int, value: std::os::raw::c_int) -> std::os::raw::c_int;
+            fn mallopt(
+                param: std::os::raw::c_int,
+                value: std::os::raw::c_int,
+            ) -> std::os::raw::c_int;
         }
         const M_TRIM_THRESHOLD: std::os::raw::c_int = -1;
         const M_MMAP_THRESHOLD: std::os::raw::c_int = -3;

@@ -166,10 +166,7 @@ impl Tensor {
         let p = result.view.indexes[dim];
         // Trackers store slices in buffer coordinates, so offset by any earlier slice.
         let offset = view::to_usize(result.view.slices[p].0);
-        result.view.slices[p] = (
-            offset + start,
-            offset + end,
-        );
+        result.view.slices[p] = (offset + start, offset + end);
         result
     }
 

@@ -447,7 +447,11 @@ impl Optimizer for Adam {
             let m = ms[i].get_or_insert_with(|| vec![0.0; g.len()]);
             let v = vs[i].get_or_insert_with(|| vec![0.0; g.len()]);
             for (((p, &g), m), v) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
-                let g = if wd != 0.0 && !decoupled { g + wd * *p } else { g };
+                let g = if wd != 0.0 && !decoupled {
+                    g + wd * *p
+                } else {
+                    g
+                };
                 if wd != 0.0 && decoupled {
                     *p *= factor;
                 }
@@ -498,7 +502,11 @@ mod tests {
                 let buffer = w.node.realized_data().unwrap();
                 opt.step();
                 assert_eq!(grad.to_vec(), grad_before, "the gradient is never written");
-                assert_eq!(buffer.as_ref(), &w_before, "a buffer held elsewhere is copied, not written");
+                assert_eq!(
+                    buffer.as_ref(),
+                    &w_before,
+                    "a buffer held elsewhere is copied, not written"
+                );
                 if momentum == 0.0 {
                     // p - 0.5 · 2p = 0 for every element.
                     assert_eq!(w.to_vec(), vec![0.0; 3], "step {step}");
@@ -521,7 +529,10 @@ mod tests {
         for threads in [1, 2] {
             crate::runtime::set_threads(threads);
             let w = Tensor::from_vec(start.clone(), &[40_001]).requires_grad();
-            let mut opt = Sgd::new(vec![w.clone()], 0.1).momentum(0.9).nesterov(true).weight_decay(0.01);
+            let mut opt = Sgd::new(vec![w.clone()], 0.1)
+                .momentum(0.9)
+                .nesterov(true)
+                .weight_decay(0.01);
             for _ in 0..3 {
                 opt.zero_grad();
                 (&w * &w).sum().backward(); // gradient w + w
@@ -562,11 +573,22 @@ mod tests {
         };
         for (wd, mu) in [(0.0, 0.0), (0.1, 0.0), (0.0, 0.9), (0.1, 0.9)] {
             let w = Tensor::from_vec(start.clone(), &[37]).requires_grad();
-            let got = run(Box::new(RmsProp::new(vec![w.clone()], 0.01).weight_decay(wd).momentum(mu)), &w);
+            let got = run(
+                Box::new(
+                    RmsProp::new(vec![w.clone()], 0.01)
+                        .weight_decay(wd)
+                        .momentum(mu),
+                ),
+                &w,
+            );
             let (alpha, eps, lr) = (0.99f32, 1e-8f32, 0.01f32);
             let (mut p, mut v, mut b) = (start.clone(), vec![0.0f32; 37], vec![0.0f32; 37]);
             for _ in 0..4 {
-                let g: Vec<f32> = grad_of(&p).iter().zip(&p).map(|(g, p)| if wd != 0.0 { g + wd * p } else { *g }).collect();
+                let g: Vec<f32> = grad_of(&p)
+                    .iter()
+                    .zip(&p)
+                    .map(|(g, p)| if wd != 0.0 { g + wd * p } else { *g })
+                    .collect();
                 for (v, g) in v.iter_mut().zip(&g) {
                     *v = *v * alpha + (1.0 - alpha) * g * g;
                 }
@@ -587,12 +609,26 @@ mod tests {
         }
         for (wd, decoupled) in [(0.0, false), (0.1, false), (0.1, true)] {
             let w = Tensor::from_vec(start.clone(), &[37]).requires_grad();
-            let opt = if decoupled { AdamW::new(vec![w.clone()], 0.05).weight_decay(wd) } else { Adam::new(vec![w.clone()], 0.05).weight_decay(wd) };
+            let opt = if decoupled {
+                AdamW::new(vec![w.clone()], 0.05).weight_decay(wd)
+            } else {
+                Adam::new(vec![w.clone()], 0.05).weight_decay(wd)
+            };
             let got = run(Box::new(opt), &w);
             let (lr, b1, b2, eps) = (0.05f32, 0.9f32, 0.999f32, 1e-8f32);
             let (mut p, mut m, mut v) = (start.clone(), vec![0.0f32; 37], vec![0.0f32; 37]);
             for t in 1..=4 {
-                let g: Vec<f32> = grad_of(&p).iter().zip(&p).map(|(g, p)| if wd != 0.0 && !decoupled { g + wd * p } else { *g }).collect();
+                let g: Vec<f32> = grad_of(&p)
+                    .iter()
+                    .zip(&p)
+                    .map(|(g, p)| {
+                        if wd != 0.0 && !decoupled {
+                            g + wd * p
+                        } else {
+                            *g
+                        }
+                    })
+                    .collect();
                 if wd != 0.0 && decoupled {
                     p.iter_mut().for_each(|p| *p *= 1.0 - lr * wd);
                 }
@@ -614,7 +650,9 @@ mod tests {
     #[test]
     fn sole_holder_updates_reuse_the_parameter_buffer() {
         let w = Tensor::from_vec(vec![1.0; 64], &[64]).requires_grad();
-        let mut opt = Sgd::new(vec![w.clone()], 0.1).momentum(0.9).weight_decay(0.01);
+        let mut opt = Sgd::new(vec![w.clone()], 0.1)
+            .momentum(0.9)
+            .weight_decay(0.01);
         opt.zero_grad();
         (&w * &w).sum().backward();
         opt.step();
