@@ -26,7 +26,6 @@
 //!   is reported with its lesson, line and message, and the other snippets still run.
 
 use nma_grader::Course;
-use serde::Deserialize;
 use std::fmt::Write as _;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -359,85 +358,26 @@ fn map_location(file: &str, line: usize, snippets: &[Snippet]) -> Option<(usize,
     Some((index - 1, format!("{}:{lesson_line}", shown(&snippet.lesson))))
 }
 
-#[derive(Deserialize)]
-struct CargoLine {
-    reason: String,
-    #[serde(default)]
-    package_id: String,
-    #[serde(default)]
-    message: Option<RustcMessage>,
-    #[serde(default)]
-    executable: Option<PathBuf>,
-}
-
-#[derive(Deserialize)]
-struct RustcMessage {
-    level: String,
-    message: String,
-    #[serde(default)]
-    spans: Vec<RustcSpan>,
-    #[serde(default)]
-    rendered: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RustcSpan {
-    file_name: String,
-    line_start: usize,
-    is_primary: bool,
-}
 
 /// Builds the crate; the binary, or a report of every error, each mapped to its lesson.
 fn build(krate: &Path, target: &Path, snippets: &[Snippet]) -> Result<PathBuf, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["build", "--offline", "--message-format=json"])
-        .current_dir(krate)
-        .env("CARGO_TARGET_DIR", target)
-        .stdin(Stdio::null())
-        .output()
-        .expect("cannot start cargo");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let mut binary = None;
-    let mut report = String::new();
-    for line in stdout.lines() {
-        let Ok(parsed) = serde_json::from_str::<CargoLine>(line) else { continue };
-        match parsed.reason.as_str() {
-            "compiler-artifact" if parsed.package_id.contains("nma-lesson-snippets") => {
-                if let Some(exe) = parsed.executable {
-                    binary = Some(exe);
-                }
-            }
-            "compiler-message" => {
-                let Some(msg) = parsed.message else { continue };
-                if msg.level != "error" {
-                    continue;
-                }
-                let primary = msg.spans.iter().find(|s| s.is_primary).or(msg.spans.first());
-                let place = primary.and_then(|s| map_location(&s.file_name, s.line_start, snippets));
-                let rendered = msg.rendered.as_deref().unwrap_or(&msg.message);
-                let rendered = rewrite_locations(rendered, snippets);
+    use nma_grader::build::{build_crate, BuildOutcome};
+    match build_crate(krate, "nma-lesson-snippets", target).map_err(|e| format!("{e:#}"))? {
+        BuildOutcome::Built { binary, .. } => Ok(binary),
+        BuildOutcome::CompileError { diagnostics, .. } => {
+            let mut report = String::new();
+            for d in diagnostics {
+                let place = d.file.as_deref().zip(d.line).and_then(|(file, line)| map_location(file, line, snippets));
+                let rendered = rewrite_locations(&d.rendered, snippets);
                 match place {
                     Some((index, at)) => writeln!(
                         report,
                         "{at}: {} (in snippet {} of that lesson)\n{rendered}",
-                        msg.message, snippets[index].index_in_lesson
+                        d.message, snippets[index].index_in_lesson
                     )
                     .unwrap(),
-                    None if !parsed.package_id.contains("nma-lesson-snippets") => {
-                        writeln!(report, "the engine itself does not build:\n{rendered}").unwrap()
-                    }
                     None => writeln!(report, "{rendered}").unwrap(),
                 }
-            }
-            _ => {}
-        }
-    }
-    match binary {
-        Some(binary) if output.status.success() => Ok(binary),
-        _ => {
-            if report.is_empty() {
-                report = format!("cargo failed:\n{}", String::from_utf8_lossy(&output.stderr));
             }
             Err(report)
         }

@@ -307,11 +307,27 @@ struct RustcSpanText {
 /// Runs `cargo build` on the submission crate. `learner_path` is the file the learner
 /// edits; diagnostics that point into the build copy are mapped back to it.
 pub fn build(krate: &SubmissionCrate, paths: &BuildPaths, learner_path: &Path) -> Result<BuildOutcome> {
+    let learner_copy = format!("src/{LEARNER_MODULE}.rs");
+    let learner_shown = learner_path.display().to_string();
+    Ok(match build_crate(&krate.dir, &krate.package, &paths.target)? {
+        BuildOutcome::CompileError { diagnostics, seconds } => BuildOutcome::CompileError {
+            diagnostics: diagnostics.into_iter().map(|d| d.with_file_renamed(&learner_copy, &learner_shown)).collect(),
+            seconds,
+        },
+        built => built,
+    })
+}
+
+/// Builds the one-binary crate `package` in `dir` into the `target` directory, offline.
+/// Errors in that crate come back as diagnostics (paths as rustc printed them, relative
+/// to `dir`); errors in its dependencies — the engine, the harness — and cargo failing
+/// are `Err`, since no change to the crate's own code can fix them.
+pub fn build_crate(dir: &Path, package: &str, target: &Path) -> Result<BuildOutcome> {
     let start = Instant::now();
     let mut child = Command::new(cargo_program())
         .args(["build", "--offline", "--quiet", "--message-format=json"])
-        .current_dir(&krate.dir)
-        .env("CARGO_TARGET_DIR", &paths.target)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -326,8 +342,6 @@ pub fn build(krate: &SubmissionCrate, paths: &BuildPaths, learner_path: &Path) -
     });
 
     let stdout = child.stdout.take().expect("piped stdout");
-    let learner_copy = format!("src/{LEARNER_MODULE}.rs");
-    let learner_shown = learner_path.display().to_string();
     let mut diagnostics = Vec::new();
     // Errors in the engine or harness are the course's fault, never the learner's.
     let mut foreign_errors = Vec::new();
@@ -340,15 +354,14 @@ pub fn build(krate: &SubmissionCrate, paths: &BuildPaths, learner_path: &Path) -
             "compiler-message" => {
                 if let Some(msg) = parsed.message {
                     if msg.level == "error" {
-                        let ours = parsed.package_id.contains(&krate.package);
-                        let d = to_diagnostic(msg, &learner_copy, &learner_shown);
+                        let ours = parsed.package_id.contains(package);
+                        let d = to_diagnostic(msg);
                         if ours { diagnostics.push(d) } else { foreign_errors.push(d) }
                     }
                 }
             }
             "compiler-artifact" => {
-                let ours = parsed.target.as_ref().map(|t| t.name.replace('-', "_"))
-                    == Some(krate.package.replace('-', "_"));
+                let ours = parsed.target.as_ref().map(|t| t.name.replace('-', "_")) == Some(package.replace('-', "_"));
                 if ours {
                     if let Some(exe) = parsed.executable {
                         binary = Some(exe);
@@ -376,19 +389,18 @@ pub fn build(krate: &SubmissionCrate, paths: &BuildPaths, learner_path: &Path) -
         bail!("the course's engine does not build, so nothing can be graded; tell your instructor:\n{}", rendered.join("\n"));
     }
     if diagnostics.is_empty() {
-        // Not the learner's fault: cargo itself failed (missing toolchain, offline cache...).
-        bail!("cargo could not build the submission:\n{}", stderr_text.trim());
+        // Not the crate's fault: cargo itself failed (missing toolchain, offline cache...).
+        bail!("cargo could not build {package}:\n{}", stderr_text.trim());
     }
     Ok(BuildOutcome::CompileError { diagnostics, seconds })
 }
 
-fn to_diagnostic(msg: RustcMessage, learner_copy: &str, learner_shown: &str) -> Diagnostic {
+fn to_diagnostic(msg: RustcMessage) -> Diagnostic {
     let primary = msg.spans.iter().find(|s| s.is_primary).or(msg.spans.first());
-    let map_file = |f: &str| if f == learner_copy { learner_shown.to_string() } else { f.to_string() };
-    let rendered = msg.rendered.unwrap_or_else(|| msg.message.clone()).replace(learner_copy, learner_shown);
+    let rendered = msg.rendered.unwrap_or_else(|| msg.message.clone());
     Diagnostic {
         level: msg.level,
-        file: primary.map(|s| map_file(&s.file_name)),
+        file: primary.map(|s| s.file_name.clone()),
         line: primary.map(|s| s.line_start),
         column: primary.map(|s| s.column_start),
         source_lines: primary.map(|s| s.text.iter().map(|t| t.text.clone()).collect()).unwrap_or_default(),
@@ -431,7 +443,7 @@ mod tests {
     fn cargo_error_messages_are_mapped_to_the_learners_file() {
         let line = r#"{"reason":"compiler-message","message":{"level":"error","message":"mismatched types","spans":[{"file_name":"src/exercise.rs","line_start":3,"column_start":5,"is_primary":true,"text":[{"text":"    1.0"}]}],"rendered":"error[E0308]: mismatched types\n --> src/exercise.rs:3:5\n"}}"#;
         let parsed: CargoLine = serde_json::from_str(line).unwrap();
-        let d = to_diagnostic(parsed.message.unwrap(), "src/exercise.rs", "/home/me/w.rs");
+        let d = to_diagnostic(parsed.message.unwrap()).with_file_renamed("src/exercise.rs", "/home/me/w.rs");
         assert_eq!(d.file.as_deref(), Some("/home/me/w.rs"));
         assert_eq!((d.line, d.column), (Some(3), Some(5)));
         assert_eq!(d.source_lines, vec!["    1.0".to_string()]);

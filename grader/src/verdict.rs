@@ -108,6 +108,18 @@ pub struct Diagnostic {
     pub rendered: String,
 }
 
+impl Diagnostic {
+    /// The same diagnostic with every mention of the file `from` (as rustc printed it)
+    /// turned into `to`: the build copy of a learner's file becomes their own path.
+    pub fn with_file_renamed(mut self, from: &str, to: &str) -> Diagnostic {
+        if self.file.as_deref() == Some(from) {
+            self.file = Some(to.to_string());
+        }
+        self.rendered = self.rendered.replace(from, to);
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
     pub exercise: String,
