@@ -30,7 +30,7 @@
 
 use std::cell::Cell;
 
-use crate::nn::Module;
+use crate::nn::{named_weight_and_bias, weight_and_bias, Module};
 use crate::rng::Rng;
 use crate::tensor::Tensor;
 
@@ -635,15 +635,11 @@ impl Module for Conv2d {
     }
 
     fn parameters(&self) -> Vec<Tensor> {
-        let mut ps = vec![self.weight.clone()];
-        ps.extend(self.bias.clone());
-        ps
+        weight_and_bias(&self.weight, self.bias.as_ref())
     }
 
     fn named_parameters(&self) -> Vec<(String, Tensor)> {
-        let mut ps = vec![("weight".to_string(), self.weight.clone())];
-        ps.extend(self.bias.clone().map(|b| ("bias".to_string(), b)));
-        ps
+        named_weight_and_bias(&self.weight, self.bias.as_ref())
     }
 }
 
@@ -743,15 +739,11 @@ impl Module for Conv1d {
     }
 
     fn parameters(&self) -> Vec<Tensor> {
-        let mut ps = vec![self.weight.clone()];
-        ps.extend(self.bias.clone());
-        ps
+        weight_and_bias(&self.weight, self.bias.as_ref())
     }
 
     fn named_parameters(&self) -> Vec<(String, Tensor)> {
-        let mut ps = vec![("weight".to_string(), self.weight.clone())];
-        ps.extend(self.bias.clone().map(|b| ("bias".to_string(), b)));
-        ps
+        named_weight_and_bias(&self.weight, self.bias.as_ref())
     }
 }
 
@@ -859,15 +851,11 @@ impl Module for ConvTranspose2d {
     }
 
     fn parameters(&self) -> Vec<Tensor> {
-        let mut ps = vec![self.weight.clone()];
-        ps.extend(self.bias.clone());
-        ps
+        weight_and_bias(&self.weight, self.bias.as_ref())
     }
 
     fn named_parameters(&self) -> Vec<(String, Tensor)> {
-        let mut ps = vec![("weight".to_string(), self.weight.clone())];
-        ps.extend(self.bias.clone().map(|b| ("bias".to_string(), b)));
-        ps
+        named_weight_and_bias(&self.weight, self.bias.as_ref())
     }
 }
 

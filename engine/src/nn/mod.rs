@@ -164,15 +164,11 @@ impl Module for Linear {
     }
 
     fn parameters(&self) -> Vec<Tensor> {
-        let mut ps = vec![self.weight.clone()];
-        ps.extend(self.bias.clone());
-        ps
+        weight_and_bias(&self.weight, self.bias.as_ref())
     }
 
     fn named_parameters(&self) -> Vec<(String, Tensor)> {
-        let mut ps = vec![("weight".to_string(), self.weight.clone())];
-        ps.extend(self.bias.clone().map(|b| ("bias".to_string(), b)));
-        ps
+        named_weight_and_bias(&self.weight, self.bias.as_ref())
     }
 }
 
@@ -448,3 +444,13 @@ pub use attention::{
 pub use embedding::{embedding_bag_mean, Embedding};
 pub use generative::{freeze, kl_divergence_normal, reparameterize, unfreeze, Frozen};
 pub use rnn::{Gru, GruCell, Lstm, LstmCell, Rnn, RnnCell};
+
+/// A layer's weight and optional bias, in PyTorch's order (Linear, the convolutions).
+pub(crate) fn weight_and_bias(weight: &Tensor, bias: Option<&Tensor>) -> Vec<Tensor> {
+    std::iter::once(weight.clone()).chain(bias.cloned()).collect()
+}
+
+/// [`weight_and_bias`] with PyTorch's names, `weight` and `bias`.
+pub(crate) fn named_weight_and_bias(weight: &Tensor, bias: Option<&Tensor>) -> Vec<(String, Tensor)> {
+    std::iter::once(("weight".to_string(), weight.clone())).chain(bias.map(|b| ("bias".to_string(), b.clone()))).collect()
+}
