@@ -992,3 +992,26 @@ fn long_chains_do_not_overflow_the_stack() {
     y.sum().backward();
     assert_eq!(w.grad().unwrap().to_vec(), vec![3001.0]);
 }
+
+/// sigmoid and tanh must keep finite gradients far out in the tails (a naive
+/// 1/(1 + exp(-x)) meets 0·inf = NaN below x ≈ -88, and tanh through it below -44),
+/// and get the limits at ±inf right.
+#[test]
+fn sigmoid_and_tanh_have_finite_gradients_in_the_tails() {
+    for x0 in [-1000.0f32, -100.0, -50.0, 0.0, 50.0, 100.0, 1000.0] {
+        let x = Tensor::from_vec(vec![x0], &[1]).requires_grad();
+        (x.sigmoid() + x.tanh()).sum().backward();
+        let g = x.grad().unwrap().to_vec()[0];
+        assert!(g.is_finite(), "d(σ + tanh)/dx at {x0} is {g}");
+        let expected = if x0 == 0.0 { 0.25 + 1.0 } else { 0.0 };
+        assert!((g - expected).abs() < 1e-6, "d(σ + tanh)/dx at {x0}: expected {expected}, got {g}");
+    }
+    let x = Tensor::from_vec(vec![f32::NEG_INFINITY, -30.0, 0.0, 2.0, f32::INFINITY], &[5]);
+    let s = x.sigmoid().to_vec();
+    let reference = [0.0, 1.0 / (1.0 + 30f64.exp()), 0.5, 1.0 / (1.0 + (-2f64).exp()), 1.0];
+    for (got, want) in s.iter().zip(reference) {
+        assert!((*got as f64 - want).abs() <= 1e-7 * want.max(1e-30).max(1.0) || (*got as f64 - want).abs() / want < 1e-5, "σ: got {got}, expected {want}");
+    }
+    assert_eq!(x.tanh().to_vec()[0], -1.0);
+    assert_eq!(x.tanh().to_vec()[4], 1.0);
+}

@@ -190,7 +190,13 @@ impl Tensor {
 
     /// Logistic sigmoid `1 / (1 + e^-x)`.
     pub fn sigmoid(&self) -> Tensor {
-        self.neg().exp().shift(1.0).recip()
+        // Not 1/(1 + exp(-x)): for x below about -88, exp(-x) is inf and the gradient
+        // meets 0·inf = NaN. With e = exp(-|x|) ≤ 1 nothing overflows:
+        // σ(x) = 1/(1 + e) for x ≥ 0 and e/(1 + e) for x < 0. |x| is written as x·sign(x)
+        // with sign(0) = +1, so the gradient at 0 is the x ≥ 0 branch's (abs's 0 would lose it).
+        let positive = self.ge(0.0);
+        let e = (self * &positive.scale(2.0).shift(-1.0)).neg().exp();
+        (&positive + (1.0 - &positive) * &e) / e.shift(1.0)
     }
 
     /// Hyperbolic tangent, computed as `2 · sigmoid(2x) - 1`.
