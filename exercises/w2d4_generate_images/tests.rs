@@ -1,0 +1,28 @@
+use super::*;
+use nma_engine::prelude::*;
+
+/// A small decoder from 3 numbers to 4×4 images in (0, 1).
+fn decoder(seed: u64) -> Sequential {
+    Sequential::default().add(Linear::new(3, 16, seed)).add(Sigmoid)
+}
+
+#[test]
+fn one_image_per_code_in_the_decoders_range() {
+    let images = generate_images(&decoder(1), 3, 10, 0);
+    assert_eq!(images.shape(), vec![10, 16], "10 codes of 3 numbers through a 3 → 16 decoder give [10, 16]");
+    for v in images.to_vec() {
+        assert!(v > 0.0 && v < 1.0, "a sigmoid decoder gives values in (0, 1), got {v}");
+    }
+}
+
+#[test]
+fn the_seed_decides_the_images() {
+    let dec = decoder(2);
+    let a = generate_images(&dec, 3, 5, 7).to_vec();
+    let b = generate_images(&dec, 3, 5, 7).to_vec();
+    let c = generate_images(&dec, 3, 5, 8).to_vec();
+    assert_eq!(a, b, "the same seed must give the same images");
+    assert_ne!(a, c, "seeds 7 and 8 gave the same images: draw the codes from the seed");
+    let first = &a[..16];
+    assert!(a.chunks(16).skip(1).any(|img| img != first), "all 5 images are identical: each needs its own random code");
+}
