@@ -217,7 +217,7 @@ fn as_gemm(g: &Lowered, mul: usize, perm: &[usize], axis: usize) -> Option<Gemm>
     batch.sort_unstable();
     let size = |a: Option<usize>| a.map_or(1, |a| shape[a]);
     let stride = |v: &[isize], a: Option<usize>| a.map_or(0, |a| v[a]);
-    Some(Gemm {
+    let mut gemm = Gemm {
         a: g.edges[mul][0],
         b: g.edges[mul][1],
         m: size(m_axis),
@@ -232,7 +232,75 @@ fn as_gemm(g: &Lowered, mul: usize, perm: &[usize], axis: usize) -> Option<Gemm>
             .iter()
             .map(|&a| (shape[a], x.strides[a], y.strides[a], out_strides[a]))
             .collect(),
-    })
+    };
+    merge_batch(&mut gemm);
+    Some(gemm)
+}
+
+/// A `SumReduce(axis)` read plainly from the output of product `g` (of
+/// `shape`): autograd's weight gradient of a batched product sums the batch
+/// axis after the product. When that batch axis continues K's strides in
+/// both operands, it is folded into K, so one sgemm sums over both and the
+/// `[.., batch]` intermediate is never built.
+fn reduce_gemm(g: &Gemm, shape: &[usize], axis: usize) -> Option<Gemm> {
+    let size = shape[axis];
+    if size < 2 {
+        return None;
+    }
+    let stride: isize = shape[axis + 1..].iter().product::<usize>() as isize;
+    let at = g.batch.iter().position(|d| d.3 == stride && d.0 == size)?;
+    let (_, sa, sb, _) = g.batch[at];
+    let mut out = g.clone();
+    if sa == g.a_strides.1 * g.k as isize && sb == g.b_strides.0 * g.k as isize {
+        // batch outside K
+    } else if g.a_strides.1 == sa * size as isize && g.b_strides.0 == sb * size as isize {
+        out.a_strides.1 = sa;
+        out.b_strides.0 = sb;
+    } else {
+        return None;
+    }
+    out.k *= size;
+    out.batch.remove(at);
+    let shrink = |s: isize| if s > stride { s / size as isize } else { s };
+    out.c_strides = (shrink(out.c_strides.0), shrink(out.c_strides.1));
+    for d in &mut out.batch {
+        d.3 = shrink(d.3);
+    }
+    Some(out)
+}
+
+/// Folds batch loops into M (or N) where the strides allow: a batch axis that
+/// B (or A) broadcasts and that steps A and C exactly one M-block further
+/// (a linear layer applied to a `[B, T, D]` input) makes M `B·m`, so one
+/// larger sgemm runs instead of a loop of small ones.
+fn merge_batch(g: &mut Gemm) {
+    loop {
+        let mut merged = false;
+        for i in (0..g.batch.len()).rev() {
+            let (size, sa, sb, sc) = g.batch[i];
+            if sb == 0 && (g.m == 1 || (sa == g.a_strides.0 * g.m as isize && sc == g.c_strides.0 * g.m as isize)) {
+                if g.m == 1 {
+                    g.a_strides.0 = sa;
+                    g.c_strides.0 = sc;
+                }
+                g.m *= size;
+            } else if sa == 0 && (g.n == 1 || (sb == g.b_strides.1 * g.n as isize && sc == g.c_strides.1 * g.n as isize)) {
+                if g.n == 1 {
+                    g.b_strides.1 = sb;
+                    g.c_strides.1 = sc;
+                }
+                g.n *= size;
+            } else {
+                continue;
+            }
+            g.batch.remove(i);
+            merged = true;
+            break;
+        }
+        if !merged {
+            return;
+        }
+    }
 }
 
 pub(crate) fn compile(g: &Lowered) -> Program {
@@ -259,6 +327,19 @@ pub(crate) fn compile(g: &Lowered) -> Program {
             continue;
         }
         let src = g.edges[i][0];
+        if !g.is_input(src)
+            && gemms[src].is_some()
+            && !is_target[src]
+            && consumers[src].len() == 1
+            && reads_plainly(g, i, 0)
+        {
+            if let Some(gemm) = reduce_gemm(gemms[src].as_ref().unwrap(), &g.order[src].shape, axis) {
+                gemms[src] = None;
+                absorbed[src] = true;
+                gemms[i] = Some(gemm);
+            }
+            continue;
+        }
         if g.is_input(src) || op(src) != Op::Mul || is_target[src] || consumers[src].len() != 1
         {
             continue;
@@ -409,11 +490,24 @@ fn emit_arg(
                     Arg::Imm(value)
                 }
                 _ => {
-                    instrs.push(Instr::Load {
+                    let load = Instr::Load {
                         slot: slot_of[src],
                         view: view.coalesced(),
-                    });
-                    Arg::Reg(instrs.len() - 1)
+                    };
+                    // The same read twice in one kernel (a max's adjoint
+                    // compares the input with the broadcast max repeatedly):
+                    // registers are written once, so reuse the first.
+                    let same = |i: &Instr| match (i, &load) {
+                        (Instr::Load { slot: a, view: va }, Instr::Load { slot: b, view: vb }) => a == b && va == vb,
+                        _ => false,
+                    };
+                    match instrs.iter().position(same) {
+                        Some(r) => Arg::Reg(r),
+                        None => {
+                            instrs.push(load);
+                            Arg::Reg(instrs.len() - 1)
+                        }
+                    }
                 }
             }
         };

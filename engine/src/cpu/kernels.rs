@@ -53,6 +53,9 @@ pub(crate) fn gather(src: &[f32], v: &Strided, start: usize, dst: &mut [f32]) {
     }
     let last = nd - 1;
     let (row_len, step) = (v.shape[last], v.strides[last]);
+    if row_len < 8 && nd > 1 && v.valid.is_none() {
+        return gather_short_rows(src, v, idx, dst);
+    }
     let mut written = 0;
     while written < dst.len() {
         let count = (row_len - idx[last]).min(dst.len() - written);
@@ -77,8 +80,17 @@ pub(crate) fn gather(src: &[f32], v: &Strided, start: usize, dst: &mut [f32]) {
                 let (lo, hi) = valid[last];
                 let from = lo.saturating_sub(idx[last]).min(count);
                 let to = hi.saturating_sub(idx[last]).min(count).max(from);
-                out.fill(0.0);
-                if row_ok {
+                if !row_ok {
+                    out.fill(0.0);
+                } else if step == 1 {
+                    out[..from].fill(0.0);
+                    out[to..].fill(0.0);
+                    if to > from {
+                        let b = (base + from as isize) as usize;
+                        out[from..to].copy_from_slice(&src[b..b + (to - from)]);
+                    }
+                } else {
+                    out.fill(0.0);
                     for (j, o) in out.iter_mut().enumerate().take(to).skip(from) {
                         *o = src[(base + j as isize * step) as usize];
                     }
@@ -94,6 +106,65 @@ pub(crate) fn gather(src: &[f32], v: &Strided, start: usize, dst: &mut [f32]) {
             idx[a] += 1;
         }
     }
+}
+
+/// [`gather`] for views whose rows are short (a pooling window's broadcast
+/// of 2): an element-by-element odometer that updates the offset
+/// incrementally, instead of recomputing it for every few elements.
+fn gather_short_rows(src: &[f32], v: &Strided, mut idx: [usize; 6], dst: &mut [f32]) {
+    let nd = v.ndim;
+    let last = nd - 1;
+    let mut at = v.offset_of(&idx[..nd]);
+    for o in dst.iter_mut() {
+        *o = src[at as usize];
+        let mut a = last;
+        idx[a] += 1;
+        at += v.strides[a];
+        while idx[a] == v.shape[a] && a > 0 {
+            at -= v.shape[a] as isize * v.strides[a];
+            idx[a] = 0;
+            a -= 1;
+            idx[a] += 1;
+            at += v.strides[a];
+        }
+    }
+}
+
+/// Zeros, read by registers of padded loads that are all padding in a chunk.
+static ZEROS: [f32; CHUNK] = [0.0; CHUNK];
+
+/// Whether any of elements `start..start + len` of the padded view `v`
+/// reads real data (not padding). Only asked for views with long rows, so
+/// this visits few rows.
+fn any_valid(v: &Strided, start: usize, len: usize) -> bool {
+    let Some(valid) = &v.valid else { return true };
+    let nd = v.ndim;
+    let mut idx = [0usize; 6];
+    let mut rest = start;
+    for a in (0..nd).rev() {
+        idx[a] = rest % v.shape[a];
+        rest /= v.shape[a];
+    }
+    let last = nd - 1;
+    let row_len = v.shape[last];
+    let mut seen = 0;
+    while seen < len {
+        let count = (row_len - idx[last]).min(len - seen);
+        let row_ok = (0..last).all(|a| idx[a] >= valid[a].0 && idx[a] < valid[a].1);
+        let (lo, hi) = valid[last];
+        if row_ok && idx[last] + count > lo && idx[last] < hi {
+            return true;
+        }
+        seen += count;
+        idx[last] += count;
+        let mut a = last;
+        while idx[a] == v.shape[a] && a > 0 {
+            idx[a] = 0;
+            a -= 1;
+            idx[a] += 1;
+        }
+    }
+    false
 }
 
 fn unary(op: Op, x: &[f32], y: &mut [f32]) {
@@ -162,6 +233,9 @@ pub(crate) fn run_fused(f: &Fused, slots: &dyn Slots, out: &mut [f32], scratch: 
     }
     let root = n_regs - 1;
     let mut regs: Vec<*const f32> = vec![std::ptr::null(); n_regs];
+    // Per register, whether it is all zeros in this chunk (a padded load
+    // entirely outside its data: the adjoint of a slice, summed with others).
+    let mut zero = vec![false; n_regs];
     let mut start = 0;
     while start < out.len() {
         let len = CHUNK.min(out.len() - start);
@@ -176,7 +250,28 @@ pub(crate) fn run_fused(f: &Fused, slots: &dyn Slots, out: &mut [f32], scratch: 
             // `dst`'s (every instruction reads only earlier registers) or into
             // input buffers that outlive this call; all have `len` elements.
             let reg = |r: usize| unsafe { std::slice::from_raw_parts(regs[r], len) };
+            zero[i] = false;
             match instr {
+                Instr::Load { slot, view }
+                    if i != root
+                        && view.valid.is_some()
+                        && view.shape[view.ndim - 1] >= 64
+                        && !any_valid(view, start, len) =>
+                {
+                    regs[i] = ZEROS.as_ptr();
+                    zero[i] = true;
+                    continue;
+                }
+                // x + 0 is x: alias (or copy) the other operand.
+                Instr::Binary(Op::Add, Arg::Reg(a), Arg::Reg(b)) if zero[*a] || zero[*b] => {
+                    let keep = if zero[*a] { *b } else { *a };
+                    if i != root {
+                        regs[i] = regs[keep];
+                        zero[i] = zero[keep];
+                        continue;
+                    }
+                    dst.copy_from_slice(reg(keep));
+                }
                 Instr::Load { slot, view } => {
                     let src = slots.get(*slot);
                     let contiguous =
@@ -220,14 +315,23 @@ pub(crate) fn reduce(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut
         // The reduced axis is contiguous (or the only one): one output
         // element at a time, a plain strided loop over the axis.
         let mut idx = [0usize; 6];
+        let mut base = v.offset;
         for o in out.iter_mut() {
-            let base = v.offset_of(&idx[..nd]);
             let mut acc = *o;
             for k in 0..k_len {
                 acc = combine(acc, src[(base + k as isize * k_step) as usize]);
             }
             *o = acc;
-            increment(&mut idx, v, &kept);
+            // Advance the kept axes, keeping `base` (the offset of `idx`) in step.
+            for &a in kept.iter().rev() {
+                idx[a] += 1;
+                base += v.strides[a];
+                if idx[a] < v.shape[a] {
+                    break;
+                }
+                idx[a] = 0;
+                base -= v.shape[a] as isize * v.strides[a];
+            }
         }
         return;
     }
@@ -251,6 +355,13 @@ pub(crate) fn reduce(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut
     // vectorises when that axis is contiguous.
     let inner = *kept.last().unwrap();
     let (i_len, i_step) = (v.shape[inner], v.strides[inner]);
+    if i_step.abs() != 1 {
+        // The contiguous kept axis is not the output's last (a bias gradient
+        // read through a permutation): accumulate along it instead.
+        if let Some(&c) = kept.iter().find(|&&a| v.strides[a] == 1 && v.shape[a] > 1) {
+            return reduce_along(src, v, axis, &kept, c, combine, init, out);
+        }
+    }
     let outer = &kept[..kept.len() - 1];
     let mut idx = [0usize; 6];
     for row in out.chunks_mut(i_len) {
@@ -269,6 +380,51 @@ pub(crate) fn reduce(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut
             }
         }
         increment(&mut idx, v, outer);
+    }
+}
+
+/// [`reduce`] of an unpadded view accumulating rows along kept axis `c`
+/// (contiguous in the source) in a temporary, then scattering each row into
+/// `out` with `c`'s output stride. Sums still add in index order along `axis`.
+#[allow(clippy::too_many_arguments)]
+fn reduce_along(
+    src: &[f32],
+    v: &Strided,
+    axis: usize,
+    kept: &[usize],
+    c: usize,
+    combine: impl Fn(f32, f32) -> f32,
+    init: f32,
+    out: &mut [f32],
+) {
+    let nd = v.ndim;
+    let (k_len, k_step) = (v.shape[axis], v.strides[axis]);
+    // Row-major strides of the output over the kept axes.
+    let mut out_stride = [0usize; 6];
+    let mut acc = 1;
+    for &a in kept.iter().rev() {
+        out_stride[a] = acc;
+        acc *= v.shape[a];
+    }
+    let others: Vec<usize> = kept.iter().copied().filter(|&a| a != c).collect();
+    let c_len = v.shape[c];
+    let mut row = vec![init; c_len];
+    let mut idx = [0usize; 6];
+    let rows = out.len() / c_len.max(1);
+    for _ in 0..rows {
+        row.fill(init);
+        let base = v.offset_of(&idx[..nd]);
+        for k in 0..k_len {
+            let at = (base + k as isize * k_step) as usize;
+            for (r, &x) in row.iter_mut().zip(&src[at..at + c_len]) {
+                *r = combine(*r, x);
+            }
+        }
+        let o: usize = others.iter().map(|&a| idx[a] * out_stride[a]).sum();
+        for (j, &r) in row.iter().enumerate() {
+            out[o + j * out_stride[c]] = r;
+        }
+        increment(&mut idx, v, &others);
     }
 }
 
@@ -310,6 +466,9 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
     let (a, b) = (slots.get(g.a), slots.get(g.b));
     let mut idx = vec![0usize; g.batch.len()];
     let batches: usize = g.batch.iter().map(|d| d.0).product();
+    if g.m == 1 && g.n == 1 {
+        return dots(g, a, b, out, batches);
+    }
     let threads = pool::threads();
     let parallel = threads > 1 && g.m * g.n * g.k >= PARALLEL_MIN_MACS;
     // The second half's partial product when splitting along K.
@@ -433,4 +592,40 @@ unsafe fn sgemm(g: &Gemm, m: usize, n: usize, a: *const f32, b: *const f32, c: *
         g.c_strides.0,
         g.c_strides.1,
     );
+}
+
+/// A product with M = N = 1 (a row-wise dot product, as attention's and
+/// layer norm's adjoints build): one strided dot per batch position, since an
+/// sgemm call per element costs far more than the element.
+fn dots(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize) {
+    let mut idx = [0usize; 8];
+    let nb = g.batch.len();
+    let (ak, bk) = (g.a_strides.1, g.b_strides.0);
+    for _ in 0..batches {
+        let (mut ao, mut bo, mut co) = (g.a_offset, g.b_offset, 0isize);
+        for (i, &(_, sa, sb, sc)) in idx[..nb].iter().zip(&g.batch) {
+            ao += *i as isize * sa;
+            bo += *i as isize * sb;
+            co += *i as isize * sc;
+        }
+        let mut acc = 0.0f32;
+        if ak == 1 && bk == 1 {
+            let (ao, bo) = (ao as usize, bo as usize);
+            for (x, y) in a[ao..ao + g.k].iter().zip(&b[bo..bo + g.k]) {
+                acc += x * y;
+            }
+        } else {
+            for k in 0..g.k as isize {
+                acc += a[(ao + k * ak) as usize] * b[(bo + k * bk) as usize];
+            }
+        }
+        out[co as usize] = acc;
+        for (i, d) in idx[..nb].iter_mut().zip(&g.batch).rev() {
+            *i += 1;
+            if *i < d.0 {
+                break;
+            }
+            *i = 0;
+        }
+    }
 }

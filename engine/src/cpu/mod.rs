@@ -30,8 +30,12 @@ use crate::view::View;
 /// Compiled programs kept per thread.
 const CACHE_CAPACITY: usize = 32;
 /// Programs whose intermediates together exceed this many floats do not keep
-/// them between runs.
-const MAX_KEPT_SCRATCH: usize = 1 << 20;
+/// them between runs (a CNN step's are ~8M: reusing them saves allocating
+/// and faulting in fresh pages every step).
+const MAX_KEPT_SCRATCH: usize = 1 << 24;
+/// At most this many floats of intermediates are kept by all of a thread's
+/// cached programs together, so the cache's memory stays bounded (128 MiB).
+const MAX_KEPT_TOTAL: usize = 1 << 25;
 
 struct Entry {
     hash: u64,
@@ -51,6 +55,19 @@ thread_local! {
     static PROFILE: RefCell<Option<BTreeMap<&'static str, (Duration, u64)>>> = const { RefCell::new(None) };
     /// Registers of fused kernels, reused across runs.
     static REGISTERS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    /// Floats of intermediates currently kept by this thread's programs.
+    static KEPT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn floats(bufs: &[Vec<f32>]) -> usize {
+    bufs.iter().map(|b| b.capacity()).sum()
+}
+
+impl Drop for Program {
+    fn drop(&mut self) {
+        let held = floats(self.scratch.get_mut());
+        let _ = KEPT.try_with(|k| k.set(k.get().saturating_sub(held)));
+    }
 }
 
 pub(crate) fn record(kind: &'static str, since: Instant) {
@@ -69,13 +86,14 @@ fn profiling() -> bool {
 
 fn push_view(key: &mut Vec<u64>, st: &View) {
     key.push(st.dims.len() as u64);
+    // Three words per dimension: a shorter key is faster to build, hash and
+    // compare. Exact as long as sizes, slice bounds and padding fit in 32
+    // bits (a slice end is at most `UNSLICED`; a logical dimension of 2^32
+    // floats could not be allocated).
     for p in 0..st.dims.len() {
-        key.push(st.dims[p] as u64);
-        key.push(st.indexes[p] as u64 | (st.fake[p] as u64) << 8);
-        key.push(st.slices[p].0 as u64);
-        key.push(st.slices[p].1 as u64);
-        key.push(st.padding[p].0 as u64);
-        key.push(st.padding[p].1 as u64);
+        key.push((st.dims[p] as u64) << 16 | (st.indexes[p] as u64) << 1 | st.fake[p] as u64);
+        key.push((st.slices[p].0 as u64) << 32 | st.slices[p].1 as u64);
+        key.push((st.padding[p].0 as u64) << 32 | st.padding[p].1 as u64);
     }
 }
 
@@ -146,11 +164,18 @@ pub(crate) fn structure_key(order: &[Rc<Node>], targets: &[Rc<Node>]) -> Vec<u64
 }
 
 fn hash(key: &[u64]) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
-    for &k in key {
-        h = (h ^ k).wrapping_mul(0x100_0000_01b3).rotate_left(17);
+    // Four independent lanes, so the multiplies overlap.
+    let mut h = [0xcbf2_9ce4_8422_2325u64, 0x9e37_79b9_7f4a_7c15, 0x1234_5678_9abc_def1, 0x0f1e_2d3c_4b5a_6978];
+    let mut chunks = key.chunks_exact(4);
+    for c in &mut chunks {
+        for l in 0..4 {
+            h[l] = (h[l] ^ c[l]).wrapping_mul(0x100_0000_01b3).rotate_left(17);
+        }
     }
-    h
+    for &k in chunks.remainder() {
+        h[0] = (h[0] ^ k).wrapping_mul(0x100_0000_01b3).rotate_left(17);
+    }
+    (h[0] ^ h[1].rotate_left(13) ^ h[2].rotate_left(29) ^ h[3].rotate_left(47)) ^ key.len() as u64
 }
 
 /// Runs the unrealized graph `order` (see `realize::unrealized_in_dependency_order`)
@@ -239,6 +264,8 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
     }
     // Intermediates of this program's previous run, reused.
     let mut spare = std::mem::take(&mut *p.scratch.borrow_mut());
+    let held = floats(&spare);
+    KEPT.with(|k| k.set(k.get().saturating_sub(held)));
     p.runs.set(p.runs.get() + 1);
     let mut registers = REGISTERS.with(|r| std::mem::take(&mut *r.borrow_mut()));
     if profile {
@@ -291,7 +318,8 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
     // loop), and only if they are small, so the cache's memory stays bounded.
     let kept: usize = p.lens.iter().sum();
     let mut spare: Vec<Vec<f32>> = Vec::new();
-    if p.runs.get() >= 2 && kept <= MAX_KEPT_SCRATCH {
+    let total = KEPT.with(|k| k.get());
+    if p.runs.get() >= 2 && kept <= MAX_KEPT_SCRATCH && total + kept <= MAX_KEPT_TOTAL {
         for (slot, buf) in bufs.0.into_iter().enumerate() {
             if let Buf::Owned(v) = buf {
                 if !p.is_target[slot] {
@@ -302,6 +330,8 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
         // Steps pop from the end: keep them in step order.
         spare.reverse();
     }
+    let held = floats(&spare);
+    KEPT.with(|k| k.set(k.get() + held));
     *p.scratch.borrow_mut() = spare;
     REGISTERS.with(|r| *r.borrow_mut() = registers);
     if profile {

@@ -304,3 +304,81 @@ fn constants_as_targets_and_through_padding() {
     let sum = &padded + Tensor::ones(&[4]);
     check(&[&c, &sum, &padded.contiguous()], 0.0);
 }
+
+/// Products whose batch loops fold into M or N (a linear layer on `[B, T, D]`),
+/// per-head attention products over permuted views, row-wise dots (M = N = 1),
+/// and a batch sum folded into K (autograd's weight gradient), on random
+/// shapes with plain, transposed, sliced and broadcast operands.
+#[test]
+fn folded_batches_dots_and_batch_sums_match_the_reference() {
+    let mut rng = Rng::new(21);
+    for case in 0..24 {
+        let (b, t, d, e) = (size(&mut rng, 4) + 1, size(&mut rng, 7), size(&mut rng, 9), size(&mut rng, 6));
+        let x = match case % 3 {
+            0 => random(&[b, t, d], &mut rng),
+            1 => random(&[b, d, t], &mut rng).transpose(1, 2),
+            _ => random(&[b + 1, t + 2, d + 1], &mut rng).slice(0, 1, b + 1).slice(1, 1, t + 1).slice(2, 0, d),
+        };
+        let w = match case / 3 % 2 {
+            0 => random(&[d, e], &mut rng),
+            _ => random(&[e, d], &mut rng).t(),
+        };
+        let y = random(&[b, t, d], &mut rng);
+        let g = random(&[b, t, e], &mut rng);
+        // Linear layer (batch folds into M) and its weight gradient (batch sum folds into K).
+        let lin = x.matmul(&w);
+        let dw = x.transpose(1, 2).matmul(&g).sum_dim(0, false);
+        let dw_t = g.transpose(1, 2).matmul(&x).sum_dim(0, false);
+        // Row-wise dots and a dot summed over the batch too.
+        let dots = x.mul(&y).sum_dim(2, false);
+        let col = x.mul(&y).sum_dim(1, false).sum_dim(0, false);
+        // Attention heads: [B, T, H, dh] permuted to [B, H, T, dh].
+        let h = 2;
+        let q = random(&[b, t, h * 3], &mut rng).reshape(&[b, t, h, 3]).permute(&[0, 2, 1, 3]);
+        let k = random(&[b, t, h * 3], &mut rng).reshape(&[b, t, h, 3]).permute(&[0, 2, 1, 3]);
+        let scores = q.matmul(&k.transpose(2, 3));
+        let ctx = scores.matmul(&k);
+        // A batch sum that cannot fold (the operand is sliced along the batch's stride).
+        let sliced = random(&[b, t + 1, d], &mut rng).slice(1, 0, t);
+        let dw_s = sliced.transpose(1, 2).matmul(&g).sum_dim(0, false);
+        check(&[&lin, &dw, &dw_t, &dots, &col, &scores, &ctx, &dw_s], 1e-4);
+    }
+    // NaN and infinity through the dot path and the folded K.
+    let mut a = random(&[3, 4, 5], &mut rng).to_vec();
+    a[3] = f32::NAN;
+    a[17] = f32::INFINITY;
+    let a = Tensor::from_vec(a, &[3, 4, 5]);
+    let bt = random(&[3, 4, 5], &mut rng);
+    let g = random(&[3, 4, 2], &mut rng);
+    check(&[&a.mul(&bt).sum_dim(2, false), &a.transpose(1, 2).matmul(&g).sum_dim(0, false)], 1e-4);
+}
+
+/// Reductions whose contiguous source axis is not the output's last (bias
+/// gradients read through permutations), and elementwise reads whose rows are
+/// short (a pooling window's broadcast), against the reference.
+#[test]
+fn reductions_along_a_permuted_contiguous_axis_and_short_row_reads() {
+    let mut rng = Rng::new(22);
+    for case in 0..16 {
+        let (b, t, d) = (size(&mut rng, 5), size(&mut rng, 6), size(&mut rng, 40) + 1);
+        let mut xv = random(&[b, t, d], &mut rng).to_vec();
+        if case % 4 == 0 {
+            xv[0] = f32::NAN;
+            let last = xv.len() - 1;
+            xv[last] = f32::NEG_INFINITY;
+        }
+        let x = Tensor::from_vec(xv, &[b, t, d]);
+        let p = x.permute(&[2, 0, 1]); // [d, b, t]: the contiguous axis first
+        let s1 = p.sum_dim(2, false);
+        let s2 = p.sum_dim(1, false).sum_dim(1, false);
+        let m1 = p.max_dim(2, false);
+        let sliced = random(&[b, t, d + 3], &mut rng).slice(2, 1, d + 1).permute(&[2, 1, 0]).sum_dim(1, false);
+        // Short rows: each element broadcast 2 or 3 times, plus a small transposed read.
+        let r = 2 + case % 2;
+        let short = x.unsqueeze(3).expand(&[b, t, d, r]);
+        let y = random(&[b, t, d, r], &mut rng);
+        let e = short.mul(&y).add(&short);
+        let small = random(&[d, 3], &mut rng).t().unsqueeze(0).expand(&[b, 3, d]).add(&random(&[b, 3, d], &mut rng));
+        check(&[&s1, &s2, &m1, &sliced, &e, &small], 1e-4);
+    }
+}
