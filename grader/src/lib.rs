@@ -127,7 +127,8 @@ fn run_all(
 ) -> Result<Vec<TestResult>> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(tests.len()).max(1);
     enum Message {
-        Finished(usize, Result<TestResult>),
+        // Boxed: a result is large and progress messages are many.
+        Finished(usize, Box<Result<TestResult>>),
         Progress(String, usize, Option<f64>),
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -146,7 +147,7 @@ fn run_all(
                     }
                 };
                 let result = run::run_test(binary, test, settings, &on_progress);
-                if sender.send(Message::Finished(i, result)).is_err() {
+                if sender.send(Message::Finished(i, Box::new(result))).is_err() {
                     break;
                 }
             });
@@ -161,7 +162,7 @@ fn run_all(
                 Message::Finished(i, result) => {
                     done += 1;
                     on_event(GradeEvent::Running { done, of: tests.len() });
-                    results[i] = Some(result?);
+                    results[i] = Some((*result)?);
                 }
             }
         }

@@ -378,7 +378,7 @@ fn reductions_along_a_permuted_contiguous_axis_and_short_row_reads() {
         let short = x.unsqueeze(3).expand(&[b, t, d, r]);
         let y = random(&[b, t, d, r], &mut rng);
         let e = short.mul(&y).add(&short);
-        let small = random(&[d, 3], &mut rng).t().unsqueeze(0).expand(&[b, 3, d]).add(&random(&[b, 3, d], &mut rng));
+        let small = random(&[d, 3], &mut rng).t().unsqueeze(0).expand(&[b, 3, d]).add(random(&[b, 3, d], &mut rng));
         check(&[&s1, &s2, &m1, &sliced, &e, &small], 1e-4);
     }
 }
