@@ -10,20 +10,10 @@ One SGD (lr 0.01) training step on random data, median ms/step, 1 and 2 threads:
     python3 bench/torch_seq.py [--steps 50] [--threads 1 2]
 """
 import argparse
-import statistics
-import time
 
 import torch
 
-
-def median_ms(step, steps, warmup):
-    times = []
-    for i in range(warmup + steps):
-        t = time.perf_counter()
-        step()
-        if i >= warmup:
-            times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1e3
+from torch_common import median_ms
 
 
 def lstm_step():

@@ -9,7 +9,7 @@
 //! by stacking shifted slices instead of the window trick (see `nn/conv.rs`).
 //! Compare with `python3 bench/torch_cnn.py` (the same step in PyTorch).
 
-use std::time::Instant;
+mod common;
 
 use nma_engine::prelude::*;
 use nma_engine::runtime;
@@ -28,21 +28,6 @@ fn model() -> Sequential {
         .add(Linear::new(784, 64, 3))
         .add(nn::ReLU)
         .add(Linear::new(64, 10, 4))
-}
-
-fn time_steps(mut step: impl FnMut() -> f32, warmup: usize, steps: usize) -> (f64, f64, f64, f32) {
-    let mut times = Vec::with_capacity(steps);
-    let mut loss = 0.0;
-    for i in 0..warmup + steps {
-        let t = Instant::now();
-        loss = step();
-        if i >= warmup {
-            times.push(t.elapsed().as_secs_f64() * 1e3);
-        }
-    }
-    times.sort_by(f64::total_cmp);
-    let at = |q: usize| times[(times.len() * q / 100).min(times.len() - 1)];
-    (at(50), at(10), at(90), loss)
 }
 
 fn main() {
@@ -78,37 +63,9 @@ fn main() {
     let mut reports = Vec::new();
     for threads in [1, 2] {
         runtime::set_threads(threads);
-        let (med, p10, p90, loss) = time_steps(&mut step, warmup, steps);
+        let (med, p10, p90, loss) = common::time_steps(&mut step, warmup, steps);
         println!("engine threads={threads}: {med:.3} ms/step  (p10 {p10:.3}, p90 {p90:.3}; loss {loss:.4})");
-        runtime::set_profiling(true);
-        let n = steps.min(50);
-        let t = Instant::now();
-        for _ in 0..n {
-            step();
-        }
-        let total = t.elapsed().as_secs_f64();
-        let rows = runtime::take_profile();
-        runtime::set_profiling(false);
-        let per = |s: f64| s / n as f64 * 1e6;
-        let mut out = String::new();
-        let mut accounted = 0.0;
-        for (kind, seconds, calls) in &rows {
-            if !kind.starts_with(' ') {
-                accounted += seconds;
-            }
-            out += &format!(
-                "  {kind:<26} {:>8.1} us  ({:.0} calls)\n",
-                per(*seconds),
-                *calls as f64 / n as f64
-            );
-        }
-        out += &format!(
-            "  {:<26} {:>8.1} us\n  {:<26} {:>8.1} us",
-            "outside realization",
-            per(total - accounted),
-            "total (profiled)",
-            per(total)
-        );
+        let out = common::profile(steps.min(50), &mut step);
         reports.push((threads, out));
     }
     for (threads, report) in reports {

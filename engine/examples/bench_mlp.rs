@@ -8,7 +8,7 @@
 //! long run.
 //! Compare with `python3 bench/torch_mlp.py` (the same step in PyTorch).
 
-use std::time::Instant;
+mod common;
 
 use nma_engine::prelude::*;
 #[allow(unused_imports)]
@@ -56,40 +56,6 @@ fn step(model: &mut Model, x: &Tensor, y: &Tensor) -> f32 {
     loss.item()
 }
 
-/// Time per kernel kind over 200 steps, as printable lines.
-fn profile(step: &mut dyn FnMut() -> f32) -> String {
-    runtime::set_profiling(true);
-    let steps = 200;
-    let t = Instant::now();
-    for _ in 0..steps {
-        step();
-    }
-    let total = t.elapsed().as_secs_f64();
-    let rows = runtime::take_profile();
-    runtime::set_profiling(false);
-    let per_step = |s: f64| s / steps as f64 * 1e6;
-    let mut out = String::new();
-    let mut accounted = 0.0;
-    for (kind, seconds, calls) in &rows {
-        if !kind.starts_with(' ') {
-            accounted += seconds;
-        }
-        out += &format!(
-            "  {kind:<26} {:>7.1} us  ({:.0} calls)\n",
-            per_step(*seconds),
-            *calls as f64 / steps as f64
-        );
-    }
-    out += &format!(
-        "  {:<26} {:>7.1} us\n  {:<26} {:>7.1} us",
-        "outside realization",
-        per_step(total - accounted),
-        "total (profiled)",
-        per_step(total)
-    );
-    out
-}
-
 fn rss_kib() -> usize {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     let pages: usize = statm
@@ -119,21 +85,6 @@ impl Real {
 }
 
 /// Median ms/step (and p10, p90) of `steps` steps after `warmup`.
-fn time_steps(mut step: impl FnMut() -> f32, warmup: usize, steps: usize) -> (f64, f64, f64, f32) {
-    let mut times = Vec::with_capacity(steps);
-    let mut loss = 0.0;
-    for i in 0..warmup + steps {
-        let t = Instant::now();
-        loss = step();
-        if i >= warmup {
-            times.push(t.elapsed().as_secs_f64() * 1e3);
-        }
-    }
-    times.sort_by(f64::total_cmp);
-    let at = |q: usize| times[(times.len() * q / 100).min(times.len() - 1)];
-    (at(50), at(10), at(90), loss)
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let arg = |name: &str, default: usize| {
@@ -175,17 +126,17 @@ fn main() {
     let mut profiles = Vec::new();
     for &threads in &thread_counts {
         runtime::set_threads(threads);
-        let (med, p10, p90, loss) = time_steps(|| real.step(), warmup, steps);
+        let (med, p10, p90, loss) = common::time_steps(|| real.step(), warmup, steps);
         println!(
             "engine threads={threads}: {med:.3} ms/step  (p10 {p10:.3}, p90 {p90:.3}; loss {loss:.4})  \
              [Mlp + cross_entropy + backward + Sgd]"
         );
-        let (med, p10, p90, _) = time_steps(|| step(&mut hand, &x, &y), warmup, steps);
+        let (med, p10, p90, _) = common::time_steps(|| step(&mut hand, &x, &y), warmup, steps);
         println!(
             "engine threads={threads}: {med:.3} ms/step  (p10 {p10:.3}, p90 {p90:.3})  \
              [hand-written backward, update in the same realization]"
         );
-        profiles.push((threads, profile(&mut || real.step())));
+        profiles.push((threads, common::profile(200, &mut || real.step())));
     }
     for (threads, report) in profiles {
         println!("\nper-step profile of the real step, threads={threads}:\n{report}");

@@ -13,7 +13,7 @@
 //! Prints the median ms/step for 1 and 2 threads and the time per kernel kind.
 //! Compare with `python3 bench/torch_seq.py` (the same steps in PyTorch).
 
-use std::time::Instant;
+mod common;
 
 use nma_engine::nn::{self, Embedding, Lstm, TransformerEncoderBlock};
 use nma_engine::prelude::*;
@@ -21,49 +21,6 @@ use nma_engine::runtime;
 
 const BATCH: usize = 32;
 const SEQ: usize = 32;
-
-fn median_ms(steps: usize, warmup: usize, f: &mut dyn FnMut() -> f32) -> f64 {
-    let mut times = Vec::with_capacity(steps);
-    for i in 0..warmup + steps {
-        let t = Instant::now();
-        let loss = f();
-        assert!(loss.is_finite());
-        if i >= warmup {
-            times.push(t.elapsed().as_secs_f64() * 1e3);
-        }
-    }
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
-}
-
-fn profile(steps: usize, f: &mut dyn FnMut() -> f32) -> String {
-    runtime::set_profiling(true);
-    let t = Instant::now();
-    for _ in 0..steps {
-        f();
-    }
-    let total = t.elapsed().as_secs_f64();
-    let rows = runtime::take_profile();
-    runtime::set_profiling(false);
-    let per = |s: f64| s / steps as f64 * 1e3;
-    let mut out = String::new();
-    let mut accounted = 0.0;
-    for (kind, seconds, calls) in rows.iter().take(12) {
-        if !kind.starts_with(' ') {
-            accounted += seconds;
-        }
-        out += &format!("  {kind:<26} {:>8.3} ms  ({:.0} calls)\n", per(*seconds), *calls as f64 / steps as f64);
-    }
-    let all: f64 = rows.iter().filter(|r| !r.0.starts_with(' ')).map(|r| r.1).sum();
-    out += &format!(
-        "  {:<26} {:>8.3} ms\n  {:<26} {:>8.3} ms",
-        "outside realization",
-        per(total - all.max(accounted)),
-        "total (profiled)",
-        per(total)
-    );
-    out
-}
 
 fn labels(seed: u64) -> Vec<usize> {
     let mut rng = Rng::new(seed);
@@ -134,14 +91,14 @@ fn main() {
     println!("nma-engine sequence benchmarks, median of {steps} steps after 5 warm-up");
     for threads in [1, 2] {
         runtime::set_threads(threads);
-        let lstm = median_ms(steps, 5, &mut lstm_step());
-        let tr = median_ms(steps, 5, &mut transformer_step());
+        let lstm = common::time_steps(&mut lstm_step(), 5, steps).0;
+        let tr = common::time_steps(&mut transformer_step(), 5, steps).0;
         println!("threads={threads}: LSTM {lstm:.2} ms/step, transformer {tr:.2} ms/step");
     }
     runtime::set_threads(1);
-    let onehot = median_ms(steps, 3, &mut embedding_step(false));
-    let slices = median_ms(5.min(steps), 1, &mut embedding_step(true));
+    let onehot = common::time_steps(&mut embedding_step(false), 3, steps).0;
+    let slices = common::time_steps(&mut embedding_step(true), 1, 5.min(steps)).0;
     println!("embedding lookup 1024 ids of 1000x64, fwd+bwd, 1 thread: one-hot matmul {onehot:.2} ms, slices+cat {slices:.2} ms");
-    println!("\nLSTM profile (1 thread, per step):\n{}", profile(10, &mut lstm_step()));
-    println!("\ntransformer profile (1 thread, per step):\n{}", profile(10, &mut transformer_step()));
+    println!("\nLSTM profile (1 thread, per step):\n{}", common::profile(10, &mut lstm_step()));
+    println!("\ntransformer profile (1 thread, per step):\n{}", common::profile(10, &mut transformer_step()));
 }

@@ -1,0 +1,53 @@
+//! Timing and profiling shared by the bench examples (`bench_mlp`, `bench_cnn`, `bench_seq`).
+
+use nma_engine::runtime;
+use std::time::Instant;
+
+/// Runs `step` `warmup` times untimed, then `steps` times timed; returns the median,
+/// 10th and 90th percentile in ms/step, and the last loss (which must stay finite).
+pub fn time_steps(mut step: impl FnMut() -> f32, warmup: usize, steps: usize) -> (f64, f64, f64, f32) {
+    let mut times = Vec::with_capacity(steps);
+    let mut loss = 0.0;
+    for i in 0..warmup + steps {
+        let t = Instant::now();
+        loss = step();
+        assert!(loss.is_finite(), "the benchmarked step diverged (loss {loss})");
+        if i >= warmup {
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: usize| times[(times.len() * q / 100).min(times.len() - 1)];
+    (at(50), at(10), at(90), loss)
+}
+
+/// Time per kernel kind over `steps` steps, in µs per step, as printable lines; what the
+/// profile does not account for is reported as "outside realization".
+pub fn profile(steps: usize, step: &mut dyn FnMut() -> f32) -> String {
+    runtime::set_profiling(true);
+    let t = Instant::now();
+    for _ in 0..steps {
+        step();
+    }
+    let total = t.elapsed().as_secs_f64();
+    let rows = runtime::take_profile();
+    runtime::set_profiling(false);
+    let per_step = |s: f64| s / steps as f64 * 1e6;
+    let mut out = String::new();
+    let mut accounted = 0.0;
+    for (kind, seconds, calls) in &rows {
+        // Indented kinds are parts of another kind's time.
+        if !kind.starts_with(' ') {
+            accounted += seconds;
+        }
+        out += &format!("  {kind:<26} {:>9.1} us  ({:.0} calls)\n", per_step(*seconds), *calls as f64 / steps as f64);
+    }
+    out += &format!(
+        "  {:<26} {:>9.1} us\n  {:<26} {:>9.1} us",
+        "outside realization",
+        per_step(total - accounted),
+        "total (profiled)",
+        per_step(total)
+    );
+    out
+}
