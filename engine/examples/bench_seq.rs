@@ -8,7 +8,7 @@
 //! * Embedding lookup (1,024 ids from a 1,000 × 64 table, forward + backward):
 //!   one-hot · matmul against one slice per id.
 //!
-//!     cargo run --release -p nma-engine --example bench_seq [-- --steps 50]
+//!     cargo run --release -p nma-engine --example bench_seq [-- --steps 50] [--only lstm|transformer]
 //!
 //! Prints the median ms/step for 1 and 2 threads and the time per kernel kind.
 //! Compare with `python3 bench/torch_seq.py` (the same steps in PyTorch).
@@ -88,6 +88,19 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|s| s.parse().ok())
         .unwrap_or(50);
+    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
+    if let Some(model) = only {
+        // One model alone, 1 thread, for profilers.
+        runtime::set_threads(1);
+        let mut step: Box<dyn FnMut() -> f32> = match model.as_str() {
+            "lstm" => Box::new(lstm_step()),
+            "transformer" => Box::new(transformer_step()),
+            other => panic!("--only takes lstm or transformer, not {other}"),
+        };
+        let ms = common::time_steps(&mut step, 5, steps).0;
+        println!("{model}, 1 thread: {ms:.2} ms/step\n{}", common::profile(10, &mut step));
+        return;
+    }
     println!("nma-engine sequence benchmarks, median of {steps} steps after 5 warm-up");
     for threads in [1, 2] {
         runtime::set_threads(threads);

@@ -993,6 +993,35 @@ fn long_chains_do_not_overflow_the_stack() {
     assert_eq!(w.grad().unwrap().to_vec(), vec![3001.0]);
 }
 
+/// sigmoid and tanh carry their own gradient rule: it must reach the input
+/// through views (transpose, slice, broadcast) and add up with the other
+/// paths from the same input.
+#[test]
+fn gradient_rules_reach_inputs_through_views_and_other_paths() {
+    let x = [-2.0, -0.6, 0.3, 0.9, 1.7, 2.5];
+    let sig = |v: f64| 1.0 / (1.0 + (-v).exp());
+    check_vs_f64(
+        &[(&x, &S23)],
+        |t| {
+            let a = t[0].t().sigmoid().t(); // through a permutation
+            let b = t[0].slice(1, 1, 3).tanh(); // through a slice
+            let c = t[0].sum_dim(1, true).expand(&[2, 3]).sigmoid(); // through a broadcast
+            a.mul(&t[0]).add(&b.sum_dim(1, true)).add(&c)
+        },
+        |t| {
+            let v = &t[0];
+            (0..6)
+                .map(|i| {
+                    let (r, col) = (i / 3, i % 3);
+                    let row = &v[r * 3..r * 3 + 3];
+                    sig(v[i]) * v[i] + row[1].tanh() + row[2].tanh() + sig(row.iter().sum::<f64>()) + 0.0 * col as f64
+                })
+                .collect()
+        },
+        TOL,
+    );
+}
+
 /// sigmoid and tanh must keep finite gradients far out in the tails (a naive
 /// 1/(1 + exp(-x)) meets 0·inf = NaN below x ≈ -88, and tanh through it below -44),
 /// and get the limits at ±inf right.

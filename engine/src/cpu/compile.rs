@@ -61,6 +61,38 @@ impl Kernel {
     }
 }
 
+impl Kernel {
+    /// The kernel with its sizes, for the detailed profile.
+    pub(crate) fn describe(&self, out_len: usize) -> String {
+        let view = |v: &Strided| {
+            format!(
+                "{:?}/{:?}{}",
+                &v.shape[..v.ndim],
+                &v.strides[..v.ndim],
+                if v.valid.is_some() { " padded" } else { "" }
+            )
+        };
+        match self {
+            Kernel::Fused(f) => {
+                let loads: Vec<String> = f
+                    .instrs
+                    .iter()
+                    .filter_map(|i| match i {
+                        Instr::Load { view: v, .. } => Some(view(v)),
+                        _ => None,
+                    })
+                    .collect();
+                format!("{} out {out_len}, {} instrs, loads {}", self.name(), f.instrs.len(), loads.join(" "))
+            }
+            Kernel::Reduce { view: v, axis, .. } => format!("{} axis {axis} of {}", self.name(), view(v)),
+            Kernel::Gemm(g) => format!(
+                "sgemm m {} n {} k {} batch {:?} a {:?} b {:?} c {:?}",
+                g.m, g.n, g.k, g.batch, g.a_strides, g.b_strides, g.c_strides
+            ),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Step {
     pub out: usize,

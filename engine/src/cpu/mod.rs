@@ -53,6 +53,8 @@ struct Cache {
 thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
     static PROFILE: RefCell<Option<BTreeMap<&'static str, (Duration, u64)>>> = const { RefCell::new(None) };
+    /// Per kernel of every program run while profiling: (description, time, runs).
+    static STEP_PROFILE: RefCell<BTreeMap<(usize, usize), (String, Duration, u64)>> = const { RefCell::new(BTreeMap::new()) };
     /// Registers of fused kernels, reused across runs.
     static REGISTERS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
     /// Floats of intermediates currently kept by this thread's programs.
@@ -271,7 +273,7 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
     if profile {
         record("bind inputs", started);
     }
-    for step in &p.steps {
+    for (step_index, step) in p.steps.iter().enumerate() {
         let t = Instant::now();
         let len = p.lens[step.out];
         let mut out = match spare.pop() {
@@ -302,6 +304,14 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
         bufs.0[step.out] = Buf::Owned(out);
         if profile {
             record(step.kernel.name(), t);
+            let elapsed = t.elapsed();
+            STEP_PROFILE.with(|sp| {
+                let mut sp = sp.borrow_mut();
+                let key = (Rc::as_ptr(p) as usize, step_index);
+                let e = sp.entry(key).or_insert_with(|| (step.kernel.describe(len), Duration::ZERO, 0));
+                e.1 += elapsed;
+                e.2 += 1;
+            });
         }
     }
     let t = Instant::now();
@@ -412,6 +422,20 @@ pub mod runtime {
                 .collect()
         });
         rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+        rows
+    }
+
+    /// The `n` most expensive kernels since profiling started (or the last
+    /// call), each with its shape details, total seconds and runs.
+    pub fn take_kernel_profile(n: usize) -> Vec<(String, f64, u64)> {
+        let mut rows: Vec<(String, f64, u64)> = STEP_PROFILE.with(|sp| {
+            std::mem::take(&mut *sp.borrow_mut())
+                .into_values()
+                .map(|(d, t, runs)| (d, t.as_secs_f64(), runs))
+                .collect()
+        });
+        rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+        rows.truncate(n);
         rows
     }
 

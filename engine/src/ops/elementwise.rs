@@ -190,18 +190,26 @@ impl Tensor {
 
     /// Logistic sigmoid `1 / (1 + e^-x)`.
     pub fn sigmoid(&self) -> Tensor {
-        // Not 1/(1 + exp(-x)): for x below about -88, exp(-x) is inf and the gradient
-        // meets 0·inf = NaN. With e = exp(-|x|) ≤ 1 nothing overflows:
-        // σ(x) = 1/(1 + e) for x ≥ 0 and e/(1 + e) for x < 0. |x| is written as x·sign(x)
-        // with sign(0) = +1, so the gradient at 0 is the x ≥ 0 branch's (abs's 0 would lose it).
-        let positive = self.ge(0.0);
-        let e = (self * &positive.scale(2.0).shift(-1.0)).neg().exp();
-        (&positive + (1.0 - &positive) * &e) / e.shift(1.0)
+        // Below x ≈ -88, e^-x is inf and the value 1/inf = 0 is right, but the
+        // gradient derived operator by operator would meet 0·inf = NaN; the
+        // rule g·σ·(1-σ) has no such problem (and is 3 operators, not ~10).
+        self.scale(-LOG2_E)
+            .unary(Op::Exp2)
+            .shift(1.0)
+            .recip()
+            .with_gradient(self, |g, _, y| g.mul(y).mul(y.one_minus()))
     }
 
-    /// Hyperbolic tangent, computed as `2 · sigmoid(2x) - 1`.
+    /// Hyperbolic tangent, computed as `2 · sigmoid(2x) - 1`, with the
+    /// gradient `g · (1 - y²)`.
     pub fn tanh(&self) -> Tensor {
-        self.scale(2.0).sigmoid().scale(2.0).shift(-1.0)
+        self.scale(-2.0 * LOG2_E)
+            .unary(Op::Exp2)
+            .shift(1.0)
+            .recip()
+            .scale(2.0)
+            .shift(-1.0)
+            .with_gradient(self, |g, _, y| g.mul(y.mul(y).one_minus()))
     }
 }
 
