@@ -1006,7 +1006,7 @@ fn gradient_rules_reach_inputs_through_views_and_other_paths() {
             let a = t[0].t().sigmoid().t(); // through a permutation
             let b = t[0].slice(1, 1, 3).tanh(); // through a slice
             let c = t[0].sum_dim(1, true).expand(&[2, 3]).sigmoid(); // through a broadcast
-            a.mul(&t[0]).add(&b.sum_dim(1, true)).add(&c)
+            a.mul(&t[0]).add(b.sum_dim(1, true)).add(&c)
         },
         |t| {
             let v = &t[0];

@@ -86,8 +86,15 @@ impl Kernel {
             }
             Kernel::Reduce { view: v, axis, .. } => format!("{} axis {axis} of {}", self.name(), view(v)),
             Kernel::Gemm(g) => format!(
-                "sgemm m {} n {} k {} batch {:?} a {:?} b {:?} c {:?}",
-                g.m, g.n, g.k, g.batch, g.a_strides, g.b_strides, g.c_strides
+                "sgemm m {} n {} k {} batch {:?} a {:?} b {:?} c {:?}{}",
+                g.m,
+                g.n,
+                g.k,
+                g.batch,
+                g.a_strides,
+                g.b_strides,
+                g.c_strides,
+                if g.onto.is_some() { " onto" } else { "" }
             ),
         }
     }
@@ -110,6 +117,8 @@ pub(crate) struct Program {
     pub target_slots: Vec<usize>,
     /// Whether a slot is a target (its buffer is handed out, not reused).
     pub is_target: Vec<bool>,
+    /// Per slot, how many reads the steps make of it (a target counts one more).
+    pub readers: Vec<usize>,
     /// Operator nodes this program computes (for the engine's own tests).
     pub op_count: usize,
     /// Times run, and intermediates kept from the last run (see `cpu::run`).
@@ -264,6 +273,7 @@ fn as_gemm(g: &Lowered, mul: usize, perm: &[usize], axis: usize) -> Option<Gemm>
             .iter()
             .map(|&a| (shape[a], x.strides[a], y.strides[a], out_strides[a]))
             .collect(),
+        onto: None,
     };
     merge_batch(&mut gemm);
     Some(gemm)
@@ -272,7 +282,8 @@ fn as_gemm(g: &Lowered, mul: usize, perm: &[usize], axis: usize) -> Option<Gemm>
 /// A `SumReduce(axis)` read plainly from the output of product `g` (of
 /// `shape`): autograd's weight gradient of a batched product sums the batch
 /// axis after the product. When that batch axis continues K's strides in
-/// both operands, it is folded into K, so one sgemm sums over both and the
+/// both operands, it is folded into K, so one sgemm sums over both;
+/// otherwise the batch loop adds its products into one C. Either way the
 /// `[.., batch]` intermediate is never built.
 fn reduce_gemm(g: &Gemm, shape: &[usize], axis: usize) -> Option<Gemm> {
     let size = shape[axis];
@@ -285,14 +296,19 @@ fn reduce_gemm(g: &Gemm, shape: &[usize], axis: usize) -> Option<Gemm> {
     let mut out = g.clone();
     if sa == g.a_strides.1 * g.k as isize && sb == g.b_strides.0 * g.k as isize {
         // batch outside K
+        out.k *= size;
+        out.batch.remove(at);
     } else if g.a_strides.1 == sa * size as isize && g.b_strides.0 == sb * size as isize {
         out.a_strides.1 = sa;
         out.b_strides.0 = sb;
+        out.k *= size;
+        out.batch.remove(at);
     } else {
-        return None;
+        // Not foldable (a convolution's weight gradient: each image's
+        // patches are a separate block): the loop sums its products into
+        // the same C instead.
+        out.batch[at].3 = 0;
     }
-    out.k *= size;
-    out.batch.remove(at);
     let shrink = |s: isize| if s > stride { s / size as isize } else { s };
     out.c_strides = (shrink(out.c_strides.0), shrink(out.c_strides.1));
     for d in &mut out.batch {
@@ -310,6 +326,9 @@ fn merge_batch(g: &mut Gemm) {
         let mut merged = false;
         for i in (0..g.batch.len()).rev() {
             let (size, sa, sb, sc) = g.batch[i];
+            if sc == 0 {
+                continue; // a summed loop
+            }
             if sb == 0 && (g.m == 1 || (sa == g.a_strides.0 * g.m as isize && sc == g.c_strides.0 * g.m as isize)) {
                 if g.m == 1 {
                     g.a_strides.0 = sa;
@@ -360,7 +379,7 @@ pub(crate) fn compile(g: &Lowered) -> Program {
         }
         let src = g.edges[i][0];
         if !g.is_input(src)
-            && gemms[src].is_some()
+            && gemms[src].as_ref().is_some_and(|gm| gm.onto.is_none())
             && !is_target[src]
             && consumers[src].len() == 1
             && reads_plainly(g, i, 0)
@@ -385,10 +404,36 @@ pub(crate) fn compile(g: &Lowered) -> Program {
         }
     }
 
+    // Pass 1b: `x + A·B` where the product is used only there runs as the
+    // product added onto x's buffer in place (beta = 1): a sum of products
+    // (an RNN's weight gradient over its time steps) then never
+    // materializes each product nor reads them back to add them up.
+    for i in 0..n {
+        if g.is_input(i) || op(i) != Op::Add {
+            continue;
+        }
+        let srcs = &g.edges[i];
+        for e in [1, 0] {
+            let (p, o) = (srcs[e], srcs[1 - e]);
+            let is_product = !g.is_input(p)
+                && p != o
+                && gemms[p].as_ref().is_some_and(|gm| gm.onto.is_none())
+                && !is_target[p]
+                && consumers[p].len() == 1;
+            if is_product && reads_plainly(g, i, e) && reads_plainly(g, i, 1 - e) {
+                let mut gemm = gemms[p].take().unwrap();
+                gemm.onto = Some(o);
+                absorbed[p] = true;
+                gemms[i] = Some(gemm);
+                break;
+            }
+        }
+    }
+
     // Pass 2: fusion. Decided in dependency order so tree sizes are known.
-    let fusable_consumer = |i: usize| {
-        !g.is_input(i) && is_elementwise(op(i)) && !absorbed[i]
-    };
+    // Sums turned into products (pass 1b) are not elementwise any more.
+    let elementwise = |i: usize| is_elementwise(op(i)) && gemms[i].is_none();
+    let fusable_consumer = |i: usize| !g.is_input(i) && elementwise(i) && !absorbed[i];
     let mut inlined = vec![false; n];
     let mut tree_size = vec![1usize; n];
     let mut constant_needs_buffer = vec![false; n];
@@ -404,7 +449,7 @@ pub(crate) fn compile(g: &Lowered) -> Program {
                 });
             continue;
         }
-        if !is_elementwise(op(i)) {
+        if !elementwise(i) {
             continue;
         }
         tree_size[i] = 1 + g.edges[i]
@@ -442,6 +487,13 @@ pub(crate) fn compile(g: &Lowered) -> Program {
             continue;
         }
         let kernel = match op(i) {
+            _ if gemms[i].is_some() => {
+                let mut gemm = gemms[i].take().unwrap();
+                gemm.a = slot_of[gemm.a];
+                gemm.b = slot_of[gemm.b];
+                gemm.onto = gemm.onto.map(|o| slot_of[o]);
+                Kernel::Gemm(gemm)
+            }
             Op::Constant(value) => {
                 if !constant_needs_buffer[i] {
                     continue;
@@ -450,18 +502,11 @@ pub(crate) fn compile(g: &Lowered) -> Program {
                     instrs: vec![Instr::Const(value)],
                 })
             }
-            Op::SumReduce(axis) | Op::MaxReduce(axis) => match gemms[i].take() {
-                Some(mut gemm) => {
-                    gemm.a = slot_of[gemm.a];
-                    gemm.b = slot_of[gemm.b];
-                    Kernel::Gemm(gemm)
-                }
-                None => Kernel::Reduce {
-                    src: slot_of[g.edges[i][0]],
-                    view: Strided::from_tracker(&g.order[i].inputs[0].view),
-                    axis,
-                    max: matches!(op(i), Op::MaxReduce(_)),
-                },
+            Op::SumReduce(axis) | Op::MaxReduce(axis) => Kernel::Reduce {
+                src: slot_of[g.edges[i][0]],
+                view: Strided::from_tracker(&g.order[i].inputs[0].view),
+                axis,
+                max: matches!(op(i), Op::MaxReduce(_)),
             },
             Op::Leaf => unreachable!("leaves always hold data"),
             _ => {
@@ -473,12 +518,31 @@ pub(crate) fn compile(g: &Lowered) -> Program {
         let out = new_slot(i, &mut slot_of);
         steps.push(Step { out, kernel });
     }
+    let mut readers: Vec<usize> = slot_is_target.iter().map(|&t| t as usize).collect();
+    for step in &steps {
+        match &step.kernel {
+            Kernel::Fused(f) => {
+                for instr in &f.instrs {
+                    if let Instr::Load { slot, .. } = instr {
+                        readers[*slot] += 1;
+                    }
+                }
+            }
+            Kernel::Reduce { src, .. } => readers[*src] += 1,
+            Kernel::Gemm(gm) => {
+                for slot in [Some(gm.a), Some(gm.b), gm.onto].into_iter().flatten() {
+                    readers[slot] += 1;
+                }
+            }
+        }
+    }
     Program {
         lens,
         input_slots,
         steps,
         target_slots: g.targets.iter().map(|&t| slot_of[t]).collect(),
         is_target: slot_is_target,
+        readers,
         op_count,
         runs: Cell::new(0),
         scratch: RefCell::new(Vec::new()),

@@ -53,6 +53,9 @@ pub(crate) fn gather(src: &[f32], v: &Strided, start: usize, dst: &mut [f32]) {
     }
     let last = nd - 1;
     let (row_len, step) = (v.shape[last], v.strides[last]);
+    if step == 0 && row_len > 1 && nd > 1 && v.valid.is_none() {
+        return gather_repeated(src, v, start, dst);
+    }
     if row_len < 8 && nd > 1 && v.valid.is_none() {
         return gather_short_rows(src, v, idx, dst);
     }
@@ -105,6 +108,31 @@ pub(crate) fn gather(src: &[f32], v: &Strided, start: usize, dst: &mut [f32]) {
             a -= 1;
             idx[a] += 1;
         }
+    }
+}
+
+/// [`gather`] for views whose last axis is a broadcast (stride 0) of `r`
+/// elements (a pooling window's gradient share, read once per tap): the
+/// view without that axis is gathered, and each element written `r` times.
+fn gather_repeated(src: &[f32], v: &Strided, start: usize, dst: &mut [f32]) {
+    let r = v.shape[v.ndim - 1];
+    let mut inner = *v;
+    inner.ndim -= 1;
+    let (first, skip) = (start / r, start % r);
+    let count = (skip + dst.len()).div_ceil(r);
+    let mut stack = [0.0f32; 512];
+    let mut heap = Vec::new();
+    let values: &mut [f32] = if count <= stack.len() {
+        &mut stack[..count]
+    } else {
+        heap.resize(count, 0.0);
+        &mut heap
+    };
+    gather(src, &inner, first, values);
+    let (head, rest) = dst.split_at_mut((r - skip).min(dst.len()));
+    head.fill(values[0]);
+    for (chunk, &x) in rest.chunks_mut(r).zip(&values[1..]) {
+        chunk.fill(x);
     }
 }
 
@@ -440,7 +468,9 @@ fn increment(idx: &mut [usize; 6], v: &Strided, axes: &[usize]) {
 }
 
 /// `C[m, n] = Σ_k A[m, k] · B[k, n]` for every batch position, all operands
-/// given by offsets and element strides into their buffers.
+/// given by offsets and element strides into their buffers. A batch loop
+/// whose C stride is 0 sums its products into the same C (a weight
+/// gradient summed over the batch).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Gemm {
     pub a: usize,
@@ -456,30 +486,59 @@ pub(crate) struct Gemm {
     pub c_strides: (isize, isize),
     /// Extra loops: (size, A stride, B stride, C stride).
     pub batch: Vec<(usize, isize, isize, isize)>,
+    /// The slot of a buffer (of C's length, read plainly) that the product is
+    /// added onto, in place: `x + A·B`, as a sum of products builds.
+    pub onto: Option<usize>,
+}
+
+impl Gemm {
+    /// Whether some batch loop sums into the same C.
+    pub(crate) fn sums_batches(&self) -> bool {
+        self.batch.iter().any(|d| d.3 == 0 && d.0 > 1)
+    }
+
+    /// Offsets of A, B and C for batch position `linear` (row-major over the batch loops).
+    fn batch_offsets(&self, mut linear: usize) -> (isize, isize, isize) {
+        let (mut ao, mut bo, mut co) = (self.a_offset, self.b_offset, 0isize);
+        for &(size, sa, sb, sc) in self.batch.iter().rev() {
+            let i = (linear % size) as isize;
+            linear /= size;
+            ao += i * sa;
+            bo += i * sb;
+            co += i * sc;
+        }
+        (ao, bo, co)
+    }
 }
 
 /// Products smaller than this many multiply-adds run on one thread: waking a
 /// helper costs more than it saves.
 pub(crate) const PARALLEL_MIN_MACS: usize = 1 << 20;
 
+/// Runs the product into `out`. `out` already holds the values to add onto
+/// when `g.onto` is set; otherwise its contents are ignored.
 pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
     let (a, b) = (slots.get(g.a), slots.get(g.b));
-    let mut idx = vec![0usize; g.batch.len()];
     let batches: usize = g.batch.iter().map(|d| d.0).product();
+    // beta = 1 adds onto C: onto a given buffer, or onto earlier batch positions' sums.
+    let sums = g.sums_batches();
+    if sums && g.onto.is_none() {
+        out.fill(0.0);
+    }
+    let beta = if sums || g.onto.is_some() { 1.0 } else { 0.0 };
     if g.m == 1 && g.n == 1 {
-        return dots(g, a, b, out, batches);
+        return dots(g, a, b, out, batches, beta);
     }
     let threads = pool::threads();
-    let parallel = threads > 1 && g.m * g.n * g.k >= PARALLEL_MIN_MACS;
+    let per_call = g.m * g.n * g.k;
+    if threads > 1 && batches >= 2 && per_call < PARALLEL_MIN_MACS && batches * per_call >= PARALLEL_MIN_MACS {
+        return split_batches(g, a, b, out, batches, beta);
+    }
+    let parallel = threads > 1 && per_call >= PARALLEL_MIN_MACS;
     // The second half's partial product when splitting along K.
     let mut partial = if parallel && split_k(g) { vec![0.0f32; g.m * g.n] } else { Vec::new() };
-    for _ in 0..batches {
-        let (mut ao, mut bo, mut co) = (g.a_offset, g.b_offset, 0isize);
-        for (i, &(_, sa, sb, sc)) in idx.iter().zip(&g.batch) {
-            ao += *i as isize * sa;
-            bo += *i as isize * sb;
-            co += *i as isize * sc;
-        }
+    for batch in 0..batches {
+        let (ao, bo, co) = g.batch_offsets(batch);
         // SAFETY: the compiler checked that every index the strides reach
         // lies inside the buffers (operands are whole views of them, and C
         // is this step's own output of the right length).
@@ -497,11 +556,11 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
             pool::run2(&|part: usize| unsafe {
                 let (ap, bp) = (a_addr as *const f32, b_addr as *const f32);
                 if part == 0 {
-                    sgemm_k(g, k0, ap, bp, c_addr as *mut f32, g.c_strides);
+                    sgemm_k(g, k0, ap, bp, c_addr as *mut f32, g.c_strides, beta);
                 } else {
                     let ap = ap.offset(k0 as isize * g.a_strides.1);
                     let bp = bp.offset(k0 as isize * g.b_strides.0);
-                    sgemm_k(g, g.k - k0, ap, bp, p_addr as *mut f32, (g.n as isize, 1));
+                    sgemm_k(g, g.k - k0, ap, bp, p_addr as *mut f32, (g.n as isize, 1), 0.0);
                 }
             });
             for i in 0..g.m {
@@ -532,18 +591,42 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
                         bp = bp.offset(from as isize * g.b_strides.1);
                         cp = cp.offset(from as isize * g.c_strides.1);
                     }
-                    sgemm(g, m, n, ap, bp, cp);
+                    sgemm(g, m, n, ap, bp, cp, g.c_strides, beta);
                 }
             });
         } else {
-            unsafe { sgemm(g, g.m, g.n, a_ptr, b_ptr, c_ptr) };
+            unsafe { sgemm(g, g.m, g.n, a_ptr, b_ptr, c_ptr, g.c_strides, beta) };
         }
-        for (i, d) in idx.iter_mut().zip(&g.batch).rev() {
-            *i += 1;
-            if *i < d.0 {
-                break;
+    }
+}
+
+/// Many small products (a convolution's per-image products): the batch
+/// positions are split between two threads. Products that sum into the same
+/// C (`beta` = 1 over a summed batch loop) give the second thread a zeroed
+/// copy of C to sum into, added in afterwards.
+fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize, beta: f32) {
+    let sums = g.sums_batches();
+    let mut second = if sums { vec![0.0f32; out.len()] } else { Vec::new() };
+    let half = batches / 2;
+    let (a_addr, b_addr) = (a.as_ptr() as usize, b.as_ptr() as usize);
+    let c_addrs = [out.as_mut_ptr() as usize, if sums { second.as_mut_ptr() as usize } else { out.as_mut_ptr() as usize }];
+    pool::run2(&|part: usize| {
+        let range = if part == 0 { 0..half } else { half..batches };
+        for batch in range {
+            let (ao, bo, co) = g.batch_offsets(batch);
+            // SAFETY: as in `gemm`; without a summed loop the two halves
+            // write disjoint parts of C, with one each writes its own buffer.
+            unsafe {
+                let ap = (a_addr as *const f32).offset(ao);
+                let bp = (b_addr as *const f32).offset(bo);
+                let cp = (c_addrs[part] as *mut f32).offset(co);
+                sgemm(g, g.m, g.n, ap, bp, cp, g.c_strides, beta);
             }
-            *i = 0;
+        }
+    });
+    if sums {
+        for (o, s) in out.iter_mut().zip(&second) {
+            *o += s;
         }
     }
 }
@@ -555,8 +638,8 @@ fn split_k(g: &Gemm) -> bool {
     3 * g.m * g.n < g.k * g.m.min(g.n)
 }
 
-/// `C = A·B` over the first `k` of the product's K (with C's strides `c_strides`).
-unsafe fn sgemm_k(g: &Gemm, k: usize, a: *const f32, b: *const f32, c: *mut f32, c_strides: (isize, isize)) {
+/// `C = A·B + beta·C` over the first `k` of the product's K (with C's strides `c_strides`).
+unsafe fn sgemm_k(g: &Gemm, k: usize, a: *const f32, b: *const f32, c: *mut f32, c_strides: (isize, isize), beta: f32) {
     matrixmultiply::sgemm(
         g.m,
         k,
@@ -568,14 +651,16 @@ unsafe fn sgemm_k(g: &Gemm, k: usize, a: *const f32, b: *const f32, c: *mut f32,
         b,
         g.b_strides.0,
         g.b_strides.1,
-        0.0,
+        beta,
         c,
         c_strides.0,
         c_strides.1,
     );
 }
 
-unsafe fn sgemm(g: &Gemm, m: usize, n: usize, a: *const f32, b: *const f32, c: *mut f32) {
+/// `C = A·B + beta·C` for an `m × n` block of the product.
+#[allow(clippy::too_many_arguments)]
+unsafe fn sgemm(g: &Gemm, m: usize, n: usize, a: *const f32, b: *const f32, c: *mut f32, c_strides: (isize, isize), beta: f32) {
     matrixmultiply::sgemm(
         m,
         g.k,
@@ -587,17 +672,17 @@ unsafe fn sgemm(g: &Gemm, m: usize, n: usize, a: *const f32, b: *const f32, c: *
         b,
         g.b_strides.0,
         g.b_strides.1,
-        0.0,
+        beta,
         c,
-        g.c_strides.0,
-        g.c_strides.1,
+        c_strides.0,
+        c_strides.1,
     );
 }
 
 /// A product with M = N = 1 (a row-wise dot product, as attention's and
 /// layer norm's adjoints build): one strided dot per batch position, since an
 /// sgemm call per element costs far more than the element.
-fn dots(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize) {
+fn dots(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize, beta: f32) {
     let mut idx = [0usize; 8];
     let nb = g.batch.len();
     let (ak, bk) = (g.a_strides.1, g.b_strides.0);
@@ -619,7 +704,9 @@ fn dots(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize) {
                 acc += a[(ao + k * ak) as usize] * b[(bo + k * bk) as usize];
             }
         }
-        out[co as usize] = acc;
+        // (Never read C when beta is 0: reused buffers may hold anything, NaN included.)
+        let o = &mut out[co as usize];
+        *o = if beta == 0.0 { acc } else { *o + acc };
         for (i, d) in idx[..nb].iter_mut().zip(&g.batch).rev() {
             *i += 1;
             if *i < d.0 {

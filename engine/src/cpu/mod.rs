@@ -50,11 +50,14 @@ struct Cache {
     clock: u64,
 }
 
+/// A kernel of a cached program: (program address, step index).
+type StepKey = (usize, usize);
+
 thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
     static PROFILE: RefCell<Option<BTreeMap<&'static str, (Duration, u64)>>> = const { RefCell::new(None) };
     /// Per kernel of every program run while profiling: (description, time, runs).
-    static STEP_PROFILE: RefCell<BTreeMap<(usize, usize), (String, Duration, u64)>> = const { RefCell::new(BTreeMap::new()) };
+    static STEP_PROFILE: RefCell<BTreeMap<StepKey, (String, Duration, u64)>> = const { RefCell::new(BTreeMap::new()) };
     /// Registers of fused kernels, reused across runs.
     static REGISTERS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
     /// Floats of intermediates currently kept by this thread's programs.
@@ -257,6 +260,16 @@ impl kernels::Slots for Bufs {
     }
 }
 
+/// The buffer in `slot`, moved out when `only_reader` (and owned), else copied.
+fn take_or_copy(bufs: &mut Bufs, slot: usize, only_reader: bool) -> Vec<f32> {
+    match &mut bufs.0[slot] {
+        Buf::Owned(v) if only_reader => std::mem::take(v),
+        Buf::Owned(v) => v.clone(),
+        Buf::Shared(v) => v.as_ref().clone(),
+        Buf::Empty => unreachable!("slot {slot} read before it was computed"),
+    }
+}
+
 fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
     let started = Instant::now();
     let profile = profiling();
@@ -276,7 +289,18 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
     for (step_index, step) in p.steps.iter().enumerate() {
         let t = Instant::now();
         let len = p.lens[step.out];
+        let onto = match &step.kernel {
+            Kernel::Gemm(g) => g.onto,
+            _ => None,
+        };
         let mut out = match spare.pop() {
+            // A product added onto a buffer starts from that buffer: taken
+            // when this step is its only reader, else copied.
+            Some(v) if onto.is_some() => {
+                spare.push(v);
+                take_or_copy(&mut bufs, onto.unwrap(), p.readers[onto.unwrap()] == 1)
+            }
+            None if onto.is_some() => take_or_copy(&mut bufs, onto.unwrap(), p.readers[onto.unwrap()] == 1),
             Some(mut v) if !p.is_target[step.out] => {
                 v.resize(len, 0.0);
                 v

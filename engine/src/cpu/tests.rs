@@ -382,3 +382,50 @@ fn reductions_along_a_permuted_contiguous_axis_and_short_row_reads() {
         check(&[&s1, &s2, &m1, &sliced, &e, &small], 1e-4);
     }
 }
+
+#[test]
+fn sums_of_products_and_summed_batches_on_one_and_two_threads() {
+    let mut rng = Rng::new(23);
+    let before = pool::threads();
+    for threads in [1, 2] {
+        runtime::set_threads(threads);
+        // An RNN's weight gradient, Σ_t h_tᵀ·g_t: each product is added onto the running sum.
+        let hs: Vec<Tensor> = (0..6).map(|_| random(&[8, 5], &mut rng)).collect();
+        let gs: Vec<Tensor> = (0..6).map(|_| random(&[8, 7], &mut rng)).collect();
+        let mut sum = hs[0].t().matmul(&gs[0]);
+        for t in 1..6 {
+            sum = sum.add(hs[t].t().matmul(&gs[t]));
+        }
+        // Onto an input's buffer, onto a value that is also the product's
+        // operand, and onto one read again later: those must be copied, not taken.
+        let onto_input = random(&[5, 7], &mut rng).add(hs[0].t().matmul(&gs[1]));
+        let x = random(&[5, 5], &mut rng).exp();
+        let onto_operand = x.add(x.matmul(&x));
+        let shared = hs[1].t().matmul(&gs[2]).exp();
+        let onto_shared = shared.add(hs[2].t().matmul(&gs[3])).add(&shared);
+        runtime::set_profiling(true);
+        check(&[&sum, &onto_input, &onto_operand, &onto_shared], 1e-4);
+        let kernels = runtime::take_kernel_profile(usize::MAX);
+        let onto = kernels.iter().filter(|(what, _, _)| what.ends_with(" onto")).count();
+        assert!(onto >= 5 + 3, "the sums did not run as products added in place: {kernels:?}");
+        // A convolution's weight gradient: per image dY·Pᵀ, summed over the
+        // images into one C (the batch cannot fold into K), large enough
+        // in total to split the images between two threads.
+        let (images, out, patch, pixels) = (20, 16, 72, 50);
+        const { assert!(20 * 16 * 72 * 50 >= super::kernels::PARALLEL_MIN_MACS) };
+        let dy = random(&[images, out, pixels], &mut rng);
+        let patches = random(&[images, patch, pixels], &mut rng);
+        let dw = dy.matmul(&patches.transpose(1, 2)).sum_dim(0, false);
+        // Its forward product: one small product per image, not summed.
+        let w = random(&[out, patch], &mut rng);
+        let y = w.matmul(&patches);
+        // Summed onto a buffer too.
+        let dw_onto = random(&[out, patch], &mut rng).add(dy.matmul(&patches.transpose(1, 2)).sum_dim(0, false));
+        check(&[&dw, &y, &dw_onto], 1e-3);
+        let kernels = runtime::take_kernel_profile(usize::MAX);
+        runtime::set_profiling(false);
+        let summed = kernels.iter().filter(|(what, _, _)| what.contains(&format!("batch [({images}, {}, {}, 0)]", out * pixels, patch * pixels))).count();
+        assert!(summed >= 2, "the weight gradient did not sum its batch in place: {kernels:?}");
+    }
+    runtime::set_threads(before);
+}
