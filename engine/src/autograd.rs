@@ -511,7 +511,8 @@ fn op_adjoint(node: &Rc<Node>, g: &Tensor, needs: &[bool]) -> Vec<Option<Tensor>
             let x = &inputs[0];
             let shape = x.shape();
             let max = out().unsqueeze(axis).expand(&shape);
-            let mask = x.eq_elem(&max);
+            // x ≤ max, so "not below" is "equal" (3 operators; eq_elem's NaN care costs 10).
+            let mask = 1.0 - &x.lt(&max);
             let ties = mask.sum_dim(axis, true);
             let share = mask.div(&ties);
             vec![Some(g.unsqueeze(axis).expand(&shape).mul(&share))]

@@ -367,3 +367,39 @@ fn a_small_cnn_learns_and_names_its_parameters() {
     }
     assert!(last < 0.5 * first, "loss went from {first} to {last}");
 }
+
+/// Max pooling splits a window's gradient evenly among the elements equal
+/// to its maximum (PyTorch gives all of it to one), also when the input
+/// is a view (here a transpose) and when the window is not 2×2.
+#[test]
+fn max_pooling_splits_gradients_among_ties() {
+    // Window 0: all equal (4 ties); window 1: two maxima; windows 2, 3: one.
+    let values = vec![
+        1.0, 1.0, 5.0, 2.0, //
+        1.0, 1.0, 5.0, 0.0, //
+        0.0, 3.0, 9.0, 9.0, //
+        -1.0, 0.5, 9.5, 9.0,
+    ];
+    let x = Tensor::from_vec(values.clone(), &[1, 1, 4, 4]).requires_grad();
+    let y = nn::max_pool2d(&x, 2, 2, 0);
+    assert_close(&y, &[1, 1, 2, 2], &[1.0, 5.0, 3.0, 9.5], 0.0);
+    y.mul(Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[1, 1, 2, 2])).sum().backward();
+    let expected = [
+        0.25, 0.25, 1.0, 0.0, //
+        0.25, 0.25, 1.0, 0.0, //
+        0.0, 3.0, 0.0, 0.0, //
+        0.0, 0.0, 4.0, 0.0,
+    ];
+    assert_close(&x.grad().unwrap(), &[1, 1, 4, 4], &expected, 0.0);
+    // Through a transposed view: the gradient comes back transposed.
+    let xt = Tensor::from_vec(values, &[1, 1, 4, 4]).requires_grad();
+    nn::max_pool2d(&xt.transpose(2, 3), 2, 2, 0)
+        .mul(Tensor::from_vec(vec![1.0, 3.0, 2.0, 4.0], &[1, 1, 2, 2]))
+        .sum()
+        .backward();
+    assert_close(&xt.grad().unwrap(), &[1, 1, 4, 4], &expected, 0.0);
+    // A 3×1 window, 2 ties of 3.
+    let x = Tensor::from_vec(vec![2.0, 7.0, 2.0, 7.0, 1.0, 7.0], &[1, 1, 3, 2]).requires_grad();
+    nn::max_pool2d(&x, (3, 1), (3, 1), 0).sum().backward();
+    assert_close(&x.grad().unwrap(), &[1, 1, 3, 2], &[0.5, 1.0 / 3.0, 0.5, 1.0 / 3.0, 0.0, 1.0 / 3.0], 1e-7);
+}

@@ -89,13 +89,40 @@ pub fn max_pool2d(
 ) -> Tensor {
     let (k, s, p) = (kernel_size.into(), stride.into(), padding.into());
     if let Some(t) = tiles(x, k, s, p) {
-        return t.max_dim(5, false).max_dim(3, false);
+        return t.max_dim(5, false).max_dim(3, false).with_gradient(x, max_pool_tiles_gradient);
     }
     let [n, c, _, _] = check_nchw("max_pool2d", x);
     let (win, ho, wo) = pool_windows("max_pool2d", x, k, s, p, MAX_POOL_PAD);
     win.max_dim(3, false)
         .max_dim(1, false)
         .reshape(&[n, c, ho, wo])
+}
+
+/// The gradient of max pooling over tiles, `y` `[N, C, Ho, Wo]` from `x`
+/// `[N, C, Ho·kh, Wo·kw]`: each window's gradient is split evenly among the
+/// elements equal to its maximum. Derived through the two reductions it
+/// would need a tie mask, a tie count and a share for each (6 passes over
+/// the input); here the count is one fused pass over the `kh·kw` taps and
+/// the result one more.
+fn max_pool_tiles_gradient(g: &Tensor, x: &Tensor, y: &Tensor) -> Tensor {
+    let ([n, c, h, w], [_, _, ho, wo]) = (check_nchw("max_pool2d", x), check_nchw("max_pool2d", y));
+    let (kh, kw) = (h / ho, w / wo);
+    let t = x.reshape(&[n, c, ho, kh, wo, kw]);
+    let y = y.reshape(&[n, c, ho, 1, wo, 1]);
+    // x ≤ max everywhere, so "not below the max" is "equal to it".
+    let is_max = |v: &Tensor| 1.0 - &v.lt(&y);
+    let mut ties: Option<Tensor> = None;
+    for a in 0..kh {
+        for b in 0..kw {
+            let hit = is_max(&t.slice(3, a, a + 1).slice(5, b, b + 1));
+            ties = Some(match ties {
+                None => hit,
+                Some(sum) => sum.add(&hit),
+            });
+        }
+    }
+    let share = g.reshape(&[n, c, ho, 1, wo, 1]).div(ties.expect("a window has at least one element"));
+    is_max(&t).mul(&share).reshape(&[n, c, h, w])
 }
 
 /// Average pooling (PyTorch's `F.avg_pool2d`, floor mode, padding counted in
