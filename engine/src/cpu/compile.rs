@@ -33,6 +33,9 @@ use super::strided::Strided;
 
 /// Most instructions inlined into one fused kernel before a value is materialized.
 const MAX_FUSED: usize = 24;
+/// Most terms of a pure sum of views (see [`Kernel::SumOfViews`]) in one
+/// kernel: it needs no registers, so it can be far larger.
+const MAX_SUM_TERMS: usize = 512;
 
 #[derive(Clone, Debug)]
 pub(crate) enum Kernel {
@@ -44,11 +47,16 @@ pub(crate) enum Kernel {
         max: bool,
     },
     Gemm(Gemm),
+    /// A sum of views (`Σ c·view`), each added over the box it reads real
+    /// data from: a concatenation or stack (views padded into disjoint
+    /// parts of the output), or the sum of a slice's adjoints.
+    SumOfViews(Vec<(usize, Strided, f32)>),
 }
 
 impl Kernel {
     pub(crate) fn name(&self) -> &'static str {
         match self {
+            Kernel::SumOfViews(_) => "sum of padded views",
             Kernel::Fused(f) if f.instrs.len() == 1 => match f.instrs[0] {
                 Instr::Load { .. } => "copy",
                 _ => "fill",
@@ -85,6 +93,12 @@ impl Kernel {
                 format!("{} out {out_len}, {} instrs, loads {}", self.name(), f.instrs.len(), loads.join(" "))
             }
             Kernel::Reduce { view: v, axis, .. } => format!("{} axis {axis} of {}", self.name(), view(v)),
+            Kernel::SumOfViews(terms) => format!(
+                "{} out {out_len}, {} terms: {}",
+                self.name(),
+                terms.len(),
+                terms.iter().map(|(_, v, _)| view(v)).collect::<Vec<_>>().join(" ")
+            ),
             Kernel::Gemm(g) => format!(
                 "sgemm m {} n {} k {} batch {:?} a {:?} b {:?} c {:?}{}",
                 g.m,
@@ -436,6 +450,8 @@ pub(crate) fn compile(g: &Lowered) -> Program {
     let fusable_consumer = |i: usize| !g.is_input(i) && elementwise(i) && !absorbed[i];
     let mut inlined = vec![false; n];
     let mut tree_size = vec![1usize; n];
+    // Whether a node is an Add whose inlined inputs are all such Adds.
+    let mut pure_sum = vec![false; n];
     let mut constant_needs_buffer = vec![false; n];
     for i in 0..n {
         if g.is_input(i) || absorbed[i] {
@@ -457,11 +473,19 @@ pub(crate) fn compile(g: &Lowered) -> Program {
             .filter(|&&s| inlined[s])
             .map(|&s| tree_size[s])
             .sum::<usize>();
+        pure_sum[i] = op(i) == Op::Add
+            && g.edges[i].iter().all(|&s| !inlined[s] || pure_sum[s])
+            && g.edges[i].iter().all(|&s| !matches!(op(s), Op::Constant(_)));
+        let limit = if pure_sum[i] && !consumers[i].is_empty() && op(consumers[i][0].0) == Op::Add {
+            MAX_SUM_TERMS
+        } else {
+            MAX_FUSED
+        };
         inlined[i] = !is_target[i]
             && consumers[i].len() == 1
             && fusable_consumer(consumers[i][0].0)
             && reads_plainly(g, consumers[i][0].0, consumers[i][0].1)
-            && tree_size[i] <= MAX_FUSED;
+            && tree_size[i] <= limit;
     }
 
     // Pass 3: slots and steps.
@@ -512,7 +536,10 @@ pub(crate) fn compile(g: &Lowered) -> Program {
             _ => {
                 let mut instrs = Vec::new();
                 emit(g, i, &inlined, &slot_of, &mut instrs);
-                Kernel::Fused(Fused { instrs })
+                match as_sum_of_views(&instrs) {
+                    Some(terms) => Kernel::SumOfViews(terms),
+                    None => Kernel::Fused(Fused { instrs }),
+                }
             }
         };
         let out = new_slot(i, &mut slot_of);
@@ -529,6 +556,11 @@ pub(crate) fn compile(g: &Lowered) -> Program {
                 }
             }
             Kernel::Reduce { src, .. } => readers[*src] += 1,
+            Kernel::SumOfViews(terms) => {
+                for (slot, _, _) in terms {
+                    readers[*slot] += 1;
+                }
+            }
             Kernel::Gemm(gm) => {
                 for slot in [Some(gm.a), Some(gm.b), gm.onto].into_iter().flatten() {
                     readers[slot] += 1;
@@ -547,6 +579,42 @@ pub(crate) fn compile(g: &Lowered) -> Program {
         runs: Cell::new(0),
         scratch: RefCell::new(Vec::new()),
     }
+}
+
+/// A fused kernel that only adds loads, some of them padded, as a list of
+/// (slot, view, how many times it is added). Adding each view over the box
+/// where it reads data costs the size of the boxes, not (terms × output).
+fn as_sum_of_views(instrs: &[Instr]) -> Option<Vec<(usize, Strided, f32)>> {
+    let mut padded = false;
+    for instr in instrs {
+        match instr {
+            Instr::Load { view, .. } => padded |= view.valid.is_some(),
+            Instr::Binary(Op::Add, Arg::Reg(_), Arg::Reg(_)) => {}
+            _ => return None,
+        }
+    }
+    if instrs.len() < 2 || !(padded || instrs.len() > MAX_FUSED) {
+        return None;
+    }
+    // How many times each register reaches the root.
+    let mut times = vec![0.0f32; instrs.len()];
+    times[instrs.len() - 1] = 1.0;
+    for (i, instr) in instrs.iter().enumerate().rev() {
+        if let Instr::Binary(_, Arg::Reg(a), Arg::Reg(b)) = instr {
+            times[*a] += times[i];
+            times[*b] += times[i];
+        }
+    }
+    Some(
+        instrs
+            .iter()
+            .zip(times)
+            .filter_map(|(instr, t)| match instr {
+                Instr::Load { slot, view } if t > 0.0 => Some((*slot, *view, t)),
+                _ => None,
+            })
+            .collect(),
+    )
 }
 
 /// Appends the instructions computing elementwise node `i` (with its inlined

@@ -158,6 +158,70 @@ fn gather_short_rows(src: &[f32], v: &Strided, mut idx: [usize; 6], dst: &mut [f
     }
 }
 
+/// `out = Σ times · view` over the given views of the slots' buffers. The
+/// first unpadded term (if any) is gathered straight into `out`; each other
+/// term is added over the box of positions where it reads data (padding
+/// adds nothing), row by row along its last axis.
+pub(crate) fn sum_of_views(terms: &[(usize, Strided, f32)], slots: &dyn Slots, out: &mut [f32]) {
+    let first = terms.iter().position(|(_, v, t)| v.valid.is_none() && *t == 1.0);
+    match first {
+        Some(f) => gather(slots.get(terms[f].0), &terms[f].1, 0, out),
+        None => out.fill(0.0),
+    }
+    let mut row = Vec::new();
+    for (i, (slot, v, times)) in terms.iter().enumerate() {
+        if Some(i) == first {
+            continue;
+        }
+        let src = slots.get(*slot);
+        let nd = v.ndim;
+        // The box, and the output's row-major strides over the view's shape.
+        let mut lo = [0usize; 6];
+        let mut hi = [0usize; 6];
+        let mut out_stride = [0usize; 6];
+        let mut acc = 1;
+        for a in (0..nd).rev() {
+            let (l, h) = v.valid.map_or((0, v.shape[a]), |valid| valid[a]);
+            lo[a] = l.min(v.shape[a]);
+            hi[a] = h.min(v.shape[a]);
+            out_stride[a] = acc;
+            acc *= v.shape[a];
+        }
+        if (0..nd).any(|a| lo[a] >= hi[a]) {
+            continue; // all padding
+        }
+        let last = nd - 1;
+        let (len, step) = (hi[last] - lo[last], v.strides[last]);
+        let rows: usize = (0..last).map(|a| hi[a] - lo[a]).product();
+        let mut idx = lo;
+        for _ in 0..rows {
+            let o: usize = (0..nd).map(|a| idx[a] * out_stride[a]).sum();
+            let s = v.offset_of(&idx[..nd]);
+            let dst = &mut out[o..o + len];
+            if step == 1 && *times == 1.0 {
+                let s = s as usize;
+                for (d, x) in dst.iter_mut().zip(&src[s..s + len]) {
+                    *d += x;
+                }
+            } else {
+                row.clear();
+                row.extend((0..len).map(|j| src[(s + j as isize * step) as usize]));
+                for (d, x) in dst.iter_mut().zip(&row) {
+                    *d += times * x;
+                }
+            }
+            // The next row of the box (the last axis is the row itself).
+            for a in (0..last).rev() {
+                idx[a] += 1;
+                if idx[a] < hi[a] {
+                    break;
+                }
+                idx[a] = lo[a];
+            }
+        }
+    }
+}
+
 /// Zeros, read by registers of padded loads that are all padding in a chunk.
 static ZEROS: [f32; CHUNK] = [0.0; CHUNK];
 

@@ -429,3 +429,41 @@ fn sums_of_products_and_summed_batches_on_one_and_two_threads() {
     }
     runtime::set_threads(before);
 }
+
+#[test]
+fn concatenations_and_sums_of_padded_views_match_the_reference() {
+    let mut rng = Rng::new(29);
+    runtime::set_profiling(true);
+    // A stack of 40 time steps (more terms than one fused kernel takes),
+    // along the middle axis, of parts that are themselves computed.
+    let steps: Vec<Tensor> = (0..40).map(|_| random(&[3, 5], &mut rng).exp()).collect();
+    let refs: Vec<&Tensor> = steps.iter().collect();
+    let stacked = Tensor::stack(&refs, 1);
+    // cat of views: a transpose, a slice, a broadcast; and the same part twice.
+    let a = random(&[4, 3], &mut rng);
+    let b = random(&[6, 4], &mut rng);
+    let c = random(&[4, 1], &mut rng);
+    let mixed = Tensor::cat(&[&a.t(), &b.slice(0, 1, 4), &c.expand(&[4, 2]).t(), &a.t()], 0);
+    // Adjoints of overlapping slices (a convolution's col2im) summed with
+    // an unpadded term, and a term added twice.
+    let x = random(&[2, 9], &mut rng);
+    let start = random(&[2, 9], &mut rng);
+    let overlap = (0..4).map(|k| x.slice(1, k, k + 6).padded(1, k, 3 - k)).fold(start, |acc, t| acc + t);
+    let twice = {
+        let p = x.slice(1, 2, 5).padded(1, 2, 4);
+        &p + &p
+    };
+    // A long sum of unpadded terms.
+    let start = random(&[7], &mut rng);
+    let plain = (0..60).map(|_| random(&[7], &mut rng)).fold(start, |acc, t| acc + t);
+    check(&[&stacked, &mixed, &overlap, &twice, &plain], 1e-5);
+    let kernels = runtime::take_kernel_profile(usize::MAX);
+    runtime::set_profiling(false);
+    let sums = kernels.iter().filter(|(what, _, _)| what.starts_with("sum of padded views")).count();
+    let names: Vec<String> = kernels.iter().map(|(w, _, _)| w.chars().take(70).collect()).collect();
+    assert!(sums >= 5, "expected the sums to run as sums of views: {names:#?}");
+    assert!(
+        kernels.iter().any(|(what, _, _)| what.starts_with("sum of padded views") && what.contains("40 terms")),
+        "the 40-step stack was split: {kernels:?}"
+    );
+}
