@@ -246,3 +246,36 @@ fn binary_ops_on_mixed_views() {
         &floats(&[10, 23, 11, 24, 12, 25]),
     );
 }
+
+/// Padding one dimension of a view that is sliced (or already padded) in
+/// another needs no copy; the values must be exactly those of the copy.
+#[test]
+fn padding_one_dimension_of_a_view_sliced_in_another() {
+    let data: Vec<f32> = (0..20).map(|v| v as f32).collect();
+    let x = Tensor::from_vec(data.clone(), &[4, 5]);
+    // Columns 1..4, then two zero rows before and one after: [7, 3].
+    let v = Tensor::cat(&[&Tensor::zeros(&[2, 3]), &x.slice(1, 1, 4), &Tensor::zeros(&[1, 3])], 0);
+    let mut expected = vec![0.0; 21];
+    for r in 0..4 {
+        for c in 0..3 {
+            expected[(r + 2) * 3 + c] = data[r * 5 + c + 1];
+        }
+    }
+    assert_eq!(v.to_vec(), expected);
+    // Stacking shifted slices of a padded image (a convolution's patches).
+    let img = x.reshape(&[1, 4, 5]);
+    let padded = Tensor::cat(&[&Tensor::zeros(&[1, 4, 1]), &img, &Tensor::zeros(&[1, 4, 1])], 2); // [1, 4, 7]
+    let taps: Vec<Tensor> = (0..3).map(|j| padded.slice(1, 1, 3).slice(2, j, j + 5)).collect();
+    let refs: Vec<&Tensor> = taps.iter().collect();
+    let stacked = Tensor::stack(&refs, 1); // [1, 3, 2, 5]
+    let got = stacked.to_vec();
+    for j in 0..3 {
+        for r in 0..2 {
+            for c in 0..5 {
+                let src_col = c as isize + j as isize - 1;
+                let want = if (0..5).contains(&src_col) { data[(r + 1) * 5 + src_col as usize] } else { 0.0 };
+                assert_eq!(got[(j * 2 + r) * 5 + c], want, "tap {j}, row {r}, column {c}");
+            }
+        }
+    }
+}

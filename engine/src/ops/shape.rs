@@ -309,9 +309,10 @@ impl Tensor {
             return self.clone();
         }
         // luminal cannot pad a sliced or broadcast dimension (the padding would
-        // be ignored), so only pad views that read a plain or permuted buffer.
+        // be ignored), so such a dimension is copied first; other dimensions
+        // may be sliced or padded (each dimension's index is its own).
         let p = self.view.indexes[dim];
-        let mut result = if self.view.is_sliced() || self.view.is_padded() || self.view.fake[p] {
+        let mut result = if !view::dim_untouched(&self.view, p) || self.view.fake[p] {
             self.contiguous()
         } else {
             self.clone()
