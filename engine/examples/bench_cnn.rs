@@ -5,8 +5,8 @@
 //! conv(1→8, 3, pad 1) - ReLU - max-pool 2 - conv(8→16, 3, pad 1) - ReLU -
 //! max-pool 2 - flatten - Linear(784→64) - ReLU - Linear(64→10), cross-entropy,
 //! `backward`, `Sgd`. Prints the median ms/step (p10, p90) for 1 and 2 threads
-//! and the time per kernel kind. `--im2col stack` gathers convolution patches
-//! by stacking shifted slices instead of the window trick (see `nn/conv.rs`).
+//! and the time per kernel kind. Convolution patches are gathered by stacking
+//! shifted slices; `--im2col windows` uses the window trick instead (see `nn/conv.rs`).
 //! Compare with `python3 bench/torch_cnn.py` (the same step in PyTorch).
 
 mod common;
@@ -41,11 +41,11 @@ fn main() {
     let num =
         |name: &str, default: usize| value(name).and_then(|v| v.parse().ok()).unwrap_or(default);
     let (steps, warmup) = (num("--steps", 200), num("--warmup", 20));
-    let method = value("--im2col").unwrap_or_else(|| "windows".into());
-    nn::set_im2col(if method == "stack" {
-        nn::Im2col::StackedSlices
-    } else {
+    let method = value("--im2col").unwrap_or_else(|| "stack".into());
+    nn::set_im2col(if method == "windows" {
         nn::Im2col::Windows
+    } else {
+        nn::Im2col::StackedSlices
     });
 
     let model = model();

@@ -103,7 +103,7 @@ impl<T> NodeTable<T> {
 
 /// The gradient rule of a composite `y = f(x)`: given `g` (the gradient of
 /// `y`), `x` and `y`, the gradient of `x`.
-pub(crate) type GradRule = fn(g: &Tensor, x: &Tensor, y: &Tensor) -> Tensor;
+pub(crate) type GradRule = Rc<dyn Fn(&Tensor, &Tensor, &Tensor) -> Tensor>;
 
 thread_local! {
     static PARAMS: RefCell<NodeTable<ParamEntry>> = RefCell::new(NodeTable::new());
@@ -114,7 +114,7 @@ thread_local! {
 }
 
 fn custom_rule(node: &Rc<Node>) -> Option<(Tensor, GradRule)> {
-    CUSTOM.with(|c| c.borrow_mut().get_mut(node).map(|(x, rule)| (x.clone(), *rule)))
+    CUSTOM.with(|c| c.borrow_mut().get_mut(node).map(|(x, rule)| (x.clone(), rule.clone())))
 }
 
 fn is_param_node(node: &Rc<Node>) -> bool {
@@ -240,15 +240,20 @@ impl Tensor {
     /// differentiating the composite's operators one by one. The rule is
     /// usually far smaller (a sigmoid's `g·y·(1-y)`: 3 operators instead of
     /// ~20), and it can be exact where the operator-by-operator chain meets
-    /// `0·∞`. `self` must be a fresh operator node, read plainly; anything else
-    /// is returned unmarked (its gradient is then derived as usual).
-    pub(crate) fn with_gradient(self, x: &Tensor, rule: GradRule) -> Tensor {
+    /// `0·∞`. `self` must be a fresh operator node, read plainly (checked in
+    /// debug builds); anything else is returned unmarked (its gradient is
+    /// then derived as usual).
+    pub(crate) fn with_gradient(self, x: &Tensor, rule: impl Fn(&Tensor, &Tensor, &Tensor) -> Tensor + 'static) -> Tensor {
         let fresh = !matches!(self.node.op, Op::Leaf | Op::Constant(_))
             && view::is_plain(&self.view)
             && self.shape() == self.node.shape
             && self.node.realized_data().is_none();
+        debug_assert!(
+            fresh || self.numel() == 0,
+            "with_gradient on a tensor that is not a fresh operator's plain output: the rule would be ignored"
+        );
         if fresh {
-            CUSTOM.with(|c| c.borrow_mut().insert(&self.node, (x.clone(), rule)));
+            CUSTOM.with(|c| c.borrow_mut().insert(&self.node, (x.clone(), Rc::new(rule) as GradRule)));
         }
         self
     }

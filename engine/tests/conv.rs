@@ -268,12 +268,12 @@ fn hand_computed_convolution_and_pooling() {
 }
 
 #[test]
-fn stacked_slices_im2col_gives_the_same_results() {
+fn window_trick_im2col_gives_the_same_results() {
     let x = wave(&[1, 2, 7, 8], 0.53, 0.2);
     let w = wave(&[3, 2, 3, 2], 0.77, 0.4);
-    nn::set_im2col(nn::Im2col::StackedSlices);
-    let y = nn::conv2d(&x, &w, None, 2, (1, 2), (2, 1), 1);
     nn::set_im2col(nn::Im2col::Windows);
+    let y = nn::conv2d(&x, &w, None, 2, (1, 2), (2, 1), 1);
+    nn::set_im2col(nn::Im2col::StackedSlices);
     assert_close(&y, &[1, 3, 3, 6], CONV_STRIDED_Y, 1e-4);
 }
 
@@ -402,4 +402,35 @@ fn max_pooling_splits_gradients_among_ties() {
     let x = Tensor::from_vec(vec![2.0, 7.0, 2.0, 7.0, 1.0, 7.0], &[1, 1, 3, 2]).requires_grad();
     nn::max_pool2d(&x, (3, 1), (3, 1), 0).sum().backward();
     assert_close(&x.grad().unwrap(), &[1, 1, 3, 2], &[0.5, 1.0 / 3.0, 0.5, 1.0 / 3.0, 0.0, 1.0 / 3.0], 1e-7);
+}
+
+/// The stacked-slices im2col carries its own col2im gradient (stride 1);
+/// it must agree with the gradient derived through the window trick for
+/// kernels that are not square, dilations, paddings and groups.
+#[test]
+fn col2im_gradient_rule_agrees_with_the_derived_gradient() {
+    let configs: [((usize, usize), (usize, usize), (usize, usize), usize); 4] = [
+        ((3, 3), (1, 1), (1, 1), 1),
+        ((2, 3), (0, 2), (1, 1), 1),
+        ((3, 2), (2, 1), (2, 1), 1),
+        ((3, 3), (1, 1), (1, 2), 2),
+    ];
+    for (k, pad, dil, groups) in configs {
+        let grads = [nn::Im2col::StackedSlices, nn::Im2col::Windows].map(|method| {
+            nn::set_im2col(method);
+            let x = wave(&[2, 4, 7, 6], 0.61, 0.1).requires_grad();
+            let w = wave(&[3 * groups, 4 / groups, k.0, k.1], 0.37, 0.5).requires_grad();
+            let y = nn::conv2d(&x, &w, None, 1, pad, dil, groups);
+            // A weight per output element, so every position's gradient differs.
+            let weights = wave(&y.shape(), 0.7, 0.3);
+            y.mul(&weights).sum().backward();
+            (x.grad().unwrap().to_vec(), w.grad().unwrap().to_vec())
+        });
+        nn::set_im2col(nn::Im2col::StackedSlices);
+        for (which, (a, b)) in [("x", (&grads[0].0, &grads[1].0)), ("w", (&grads[0].1, &grads[1].1))] {
+            for (i, (p, q)) in a.iter().zip(b.iter()).enumerate() {
+                assert!((p - q).abs() <= 1e-3 * q.abs().max(1.0), "d/d{which}[{i}] with kernel {k:?} padding {pad:?} dilation {dil:?} groups {groups}: rule {p} vs derived {q}");
+            }
+        }
+    }
 }

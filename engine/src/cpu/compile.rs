@@ -28,7 +28,7 @@ use std::rc::Rc;
 use crate::ir::{Node, Op};
 use crate::view;
 
-use super::kernels::{Arg, Fused, Gemm, Instr};
+use super::kernels::{data_box, Arg, Fused, Gemm, Instr, SumOfViews};
 use super::strided::Strided;
 
 /// Most instructions inlined into one fused kernel before a value is materialized.
@@ -50,7 +50,7 @@ pub(crate) enum Kernel {
     /// A sum of views (`Σ c·view`), each added over the box it reads real
     /// data from: a concatenation or stack (views padded into disjoint
     /// parts of the output), or the sum of a slice's adjoints.
-    SumOfViews(Vec<(usize, Strided, f32)>),
+    SumOfViews(SumOfViews),
 }
 
 impl Kernel {
@@ -93,11 +93,12 @@ impl Kernel {
                 format!("{} out {out_len}, {} instrs, loads {}", self.name(), f.instrs.len(), loads.join(" "))
             }
             Kernel::Reduce { view: v, axis, .. } => format!("{} axis {axis} of {}", self.name(), view(v)),
-            Kernel::SumOfViews(terms) => format!(
-                "{} out {out_len}, {} terms: {}",
+            Kernel::SumOfViews(sum) => format!(
+                "{} out {out_len}, {} terms{}: {}",
                 self.name(),
-                terms.len(),
-                terms.iter().map(|(_, v, _)| view(v)).collect::<Vec<_>>().join(" ")
+                sum.terms.len(),
+                if sum.tiles { " (tiling)" } else { "" },
+                sum.terms.iter().map(|(_, v, _)| view(v)).collect::<Vec<_>>().join(" ")
             ),
             Kernel::Gemm(g) => format!(
                 "sgemm m {} n {} k {} batch {:?} a {:?} b {:?} c {:?}{}",
@@ -556,8 +557,8 @@ pub(crate) fn compile(g: &Lowered) -> Program {
                 }
             }
             Kernel::Reduce { src, .. } => readers[*src] += 1,
-            Kernel::SumOfViews(terms) => {
-                for (slot, _, _) in terms {
+            Kernel::SumOfViews(sum) => {
+                for (slot, _, _) in &sum.terms {
                     readers[*slot] += 1;
                 }
             }
@@ -584,7 +585,7 @@ pub(crate) fn compile(g: &Lowered) -> Program {
 /// A fused kernel that only adds loads, some of them padded, as a list of
 /// (slot, view, how many times it is added). Adding each view over the box
 /// where it reads data costs the size of the boxes, not (terms × output).
-fn as_sum_of_views(instrs: &[Instr]) -> Option<Vec<(usize, Strided, f32)>> {
+fn as_sum_of_views(instrs: &[Instr]) -> Option<SumOfViews> {
     let mut padded = false;
     for instr in instrs {
         match instr {
@@ -605,16 +606,38 @@ fn as_sum_of_views(instrs: &[Instr]) -> Option<Vec<(usize, Strided, f32)>> {
             times[*b] += times[i];
         }
     }
-    Some(
-        instrs
+    let terms: Vec<(usize, Strided, f32)> = instrs
+        .iter()
+        .zip(times)
+        .filter_map(|(instr, t)| match instr {
+            Instr::Load { slot, view } if t > 0.0 => Some((*slot, *view, t)),
+            _ => None,
+        })
+        .collect();
+    let tiles = tiles_output(&terms);
+    Some(SumOfViews { terms, tiles })
+}
+
+/// Whether the terms' data boxes are disjoint and together cover the
+/// output, each term added once (all in one logical shape).
+fn tiles_output(terms: &[(usize, Strided, f32)]) -> bool {
+    let Some((_, first, _)) = terms.first() else { return false };
+    let nd = first.ndim;
+    if terms.iter().any(|(_, v, t)| *t != 1.0 || v.ndim != nd || v.shape[..nd] != first.shape[..nd]) {
+        return false;
+    }
+    let boxes: Vec<_> = terms.iter().map(|(_, v, _)| data_box(v)).collect();
+    let volume = |(lo, hi): &([usize; 6], [usize; 6])| (0..nd).map(|a| hi[a].saturating_sub(lo[a])).product::<usize>();
+    let total: usize = first.shape[..nd].iter().product();
+    if boxes.iter().map(volume).sum::<usize>() != total {
+        return false;
+    }
+    // Disjoint: every pair is separated along some axis.
+    boxes.iter().enumerate().all(|(i, a)| {
+        boxes[i + 1..]
             .iter()
-            .zip(times)
-            .filter_map(|(instr, t)| match instr {
-                Instr::Load { slot, view } if t > 0.0 => Some((*slot, *view, t)),
-                _ => None,
-            })
-            .collect(),
-    )
+            .all(|b| (0..nd).any(|x| a.1[x] <= b.0[x] || b.1[x] <= a.0[x]))
+    })
 }
 
 /// Appends the instructions computing elementwise node `i` (with its inlined

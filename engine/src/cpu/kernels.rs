@@ -158,15 +158,43 @@ fn gather_short_rows(src: &[f32], v: &Strided, mut idx: [usize; 6], dst: &mut [f
     }
 }
 
-/// `out = Σ times · view` over the given views of the slots' buffers. The
-/// first unpadded term (if any) is gathered straight into `out`; each other
+/// The terms of a [`sum_of_views`]: (slot, view, times added), and whether
+/// the terms' boxes tile the output exactly (disjoint, covering it, each
+/// added once: a concatenation), so each box is written, not added.
+#[derive(Clone, Debug)]
+pub(crate) struct SumOfViews {
+    pub terms: Vec<(usize, Strided, f32)>,
+    pub tiles: bool,
+}
+
+/// The box of positions where `v` reads data: per axis `lo..hi`.
+pub(crate) fn data_box(v: &Strided) -> ([usize; 6], [usize; 6]) {
+    let mut lo = [0usize; 6];
+    let mut hi = [0usize; 6];
+    for a in 0..v.ndim {
+        let (l, h) = v.valid.map_or((0, v.shape[a]), |valid| valid[a]);
+        lo[a] = l.min(v.shape[a]);
+        hi[a] = h.min(v.shape[a]);
+    }
+    (lo, hi)
+}
+
+/// `out = Σ times · view` over the given views of the slots' buffers. Each
 /// term is added over the box of positions where it reads data (padding
-/// adds nothing), row by row along its last axis.
-pub(crate) fn sum_of_views(terms: &[(usize, Strided, f32)], slots: &dyn Slots, out: &mut [f32]) {
-    let first = terms.iter().position(|(_, v, t)| v.valid.is_none() && *t == 1.0);
+/// adds nothing), row by row along its last axis; when the boxes tile the
+/// output they are copied instead. Otherwise the first unpadded term (if
+/// any) is gathered straight into `out` and the rest added.
+pub(crate) fn sum_of_views(sum: &SumOfViews, slots: &dyn Slots, out: &mut [f32]) {
+    let terms = &sum.terms;
+    let first = if sum.tiles {
+        None
+    } else {
+        terms.iter().position(|(_, v, t)| v.valid.is_none() && *t == 1.0)
+    };
     match first {
         Some(f) => gather(slots.get(terms[f].0), &terms[f].1, 0, out),
-        None => out.fill(0.0),
+        None if !sum.tiles => out.fill(0.0),
+        None => {}
     }
     let mut row = Vec::new();
     for (i, (slot, v, times)) in terms.iter().enumerate() {
@@ -175,47 +203,57 @@ pub(crate) fn sum_of_views(terms: &[(usize, Strided, f32)], slots: &dyn Slots, o
         }
         let src = slots.get(*slot);
         let nd = v.ndim;
-        // The box, and the output's row-major strides over the view's shape.
-        let mut lo = [0usize; 6];
-        let mut hi = [0usize; 6];
-        let mut out_stride = [0usize; 6];
-        let mut acc = 1;
-        for a in (0..nd).rev() {
-            let (l, h) = v.valid.map_or((0, v.shape[a]), |valid| valid[a]);
-            lo[a] = l.min(v.shape[a]);
-            hi[a] = h.min(v.shape[a]);
-            out_stride[a] = acc;
-            acc *= v.shape[a];
-        }
+        let (lo, hi) = data_box(v);
         if (0..nd).any(|a| lo[a] >= hi[a]) {
             continue; // all padding
+        }
+        // Row-major strides of the output over the view's shape.
+        let mut out_stride = [0isize; 6];
+        let mut acc = 1isize;
+        for a in (0..nd).rev() {
+            out_stride[a] = acc;
+            acc *= v.shape[a] as isize;
         }
         let last = nd - 1;
         let (len, step) = (hi[last] - lo[last], v.strides[last]);
         let rows: usize = (0..last).map(|a| hi[a] - lo[a]).product();
         let mut idx = lo;
+        // Offsets of the current row in `out` and in `src`, kept in step with `idx`.
+        let mut o: isize = (0..nd).map(|a| idx[a] as isize * out_stride[a]).sum();
+        let mut s = v.offset_of(&idx[..nd]);
         for _ in 0..rows {
-            let o: usize = (0..nd).map(|a| idx[a] * out_stride[a]).sum();
-            let s = v.offset_of(&idx[..nd]);
-            let dst = &mut out[o..o + len];
+            let dst = &mut out[o as usize..o as usize + len];
             if step == 1 && *times == 1.0 {
-                let s = s as usize;
-                for (d, x) in dst.iter_mut().zip(&src[s..s + len]) {
-                    *d += x;
+                let from = &src[s as usize..s as usize + len];
+                if sum.tiles {
+                    dst.copy_from_slice(from);
+                } else {
+                    for (d, x) in dst.iter_mut().zip(from) {
+                        *d += x;
+                    }
                 }
             } else {
                 row.clear();
-                row.extend((0..len).map(|j| src[(s + j as isize * step) as usize]));
-                for (d, x) in dst.iter_mut().zip(&row) {
-                    *d += times * x;
+                row.extend((0..len).map(|j| times * src[(s + j as isize * step) as usize]));
+                if sum.tiles {
+                    dst.copy_from_slice(&row);
+                } else {
+                    for (d, x) in dst.iter_mut().zip(&row) {
+                        *d += x;
+                    }
                 }
             }
             // The next row of the box (the last axis is the row itself).
             for a in (0..last).rev() {
                 idx[a] += 1;
+                o += out_stride[a];
+                s += v.strides[a];
                 if idx[a] < hi[a] {
                     break;
                 }
+                let span = (hi[a] - lo[a]) as isize;
+                o -= span * out_stride[a];
+                s -= span * v.strides[a];
                 idx[a] = lo[a];
             }
         }

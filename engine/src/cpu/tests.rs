@@ -463,7 +463,9 @@ fn concatenations_and_sums_of_padded_views_match_the_reference() {
     let names: Vec<String> = kernels.iter().map(|(w, _, _)| w.chars().take(70).collect()).collect();
     assert!(sums >= 5, "expected the sums to run as sums of views: {names:#?}");
     assert!(
-        kernels.iter().any(|(what, _, _)| what.starts_with("sum of padded views") && what.contains("40 terms")),
-        "the 40-step stack was split: {kernels:?}"
+        kernels.iter().any(|(what, _, _)| what.starts_with("sum of padded views") && what.contains("40 terms (tiling)")),
+        "the 40-step stack was split, or not seen to tile its output: {names:#?}"
     );
+    let tiling = names.iter().filter(|w| w.contains("(tiling)")).count();
+    assert_eq!(tiling, 2, "the stack and the cat tile their outputs, the other sums do not: {names:#?}");
 }

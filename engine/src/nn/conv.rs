@@ -61,14 +61,14 @@ impl From<[usize; 2]> for Size2 {
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Im2col {
-    /// The pad–reshape–slice window trick (the default).
+    /// The pad–reshape–slice window trick.
     Windows,
-    /// `kh·kw` shifted slices stacked with `Tensor::stack`.
+    /// `kh·kw` shifted slices stacked with `Tensor::stack` (the default).
     StackedSlices,
 }
 
 thread_local! {
-    static IM2COL: Cell<Im2col> = const { Cell::new(Im2col::Windows) };
+    static IM2COL: Cell<Im2col> = const { Cell::new(Im2col::StackedSlices) };
 }
 
 /// Chooses how [`conv2d`] gathers patches on this thread (benchmarks only).
@@ -310,7 +310,34 @@ fn patches_by_stacking(
         }
     }
     let refs: Vec<&Tensor> = parts.iter().collect();
-    Tensor::stack(&refs, 2).reshape(&[n, c * kh * kw, ho * wo])
+    let stacked = Tensor::stack(&refs, 2); // [N, C, kh·kw, ho, wo]
+    if sh != 1 || sw != 1 {
+        // Strided taps: the derived gradient (interleaving them needs copies).
+        return stacked.reshape(&[n, c * kh * kw, ho * wo]);
+    }
+    // col2im: each tap's gradient placed at its offset in the padded grid,
+    // summed (one sum of padded views), then the padding cut away. Derived
+    // through the stack, each tap's gradient is sliced out and copied first.
+    let stacked = stacked.with_gradient(x, move |g, _, _| {
+        let mut sum: Option<Tensor> = None;
+        for i in 0..kh {
+            for j in 0..kw {
+                let t = i * kw + j;
+                let (top, left) = (i * dh, j * dw);
+                let part = g
+                    .slice(2, t, t + 1)
+                    .padded(3, top, hp - top - ho)
+                    .padded(4, left, wp - left - wo);
+                sum = Some(match sum {
+                    None => part,
+                    Some(acc) => acc.add(&part),
+                });
+            }
+        }
+        let grid = sum.expect("a kernel has at least one tap").reshape(&[n, c, hp, wp]);
+        grid.slice(2, ph, ph + h).slice(3, pw, pw + w)
+    });
+    stacked.reshape(&[n, c * kh * kw, ho * wo])
 }
 
 /// 1-D convolution (PyTorch's `F.conv1d`): `x` `[N, C, L]`, `weight`
