@@ -60,15 +60,24 @@ pub(crate) fn gather(src: &[f32], v: &Strided, start: usize, dst: &mut [f32]) {
         return gather_short_rows(src, v, idx, dst);
     }
     let mut written = 0;
+    // The buffer offset of `idx`, kept in step with it.
+    let mut base = v.offset_of(&idx[..nd]);
     while written < dst.len() {
         let count = (row_len - idx[last]).min(dst.len() - written);
         let out = &mut dst[written..written + count];
-        let base = v.offset_of(&idx[..nd]);
         match &v.valid {
             None => {
                 if step == 1 {
                     let b = base as usize;
-                    out.copy_from_slice(&src[b..b + count]);
+                    let from = &src[b..b + count];
+                    if count <= 16 {
+                        // Short rows: a call to memcpy costs more than the copy.
+                        for (o, &x) in out.iter_mut().zip(from) {
+                            *o = x;
+                        }
+                    } else {
+                        out.copy_from_slice(from);
+                    }
                 } else if step == 0 {
                     out.fill(src[base as usize]);
                 } else {
@@ -102,11 +111,14 @@ pub(crate) fn gather(src: &[f32], v: &Strided, start: usize, dst: &mut [f32]) {
         }
         written += count;
         idx[last] += count;
+        base += count as isize * step;
         let mut a = last;
         while idx[a] == v.shape[a] && a > 0 {
+            base -= v.shape[a] as isize * v.strides[a];
             idx[a] = 0;
             a -= 1;
             idx[a] += 1;
+            base += v.strides[a];
         }
     }
 }
@@ -131,6 +143,18 @@ fn gather_repeated(src: &[f32], v: &Strided, start: usize, dst: &mut [f32]) {
     gather(src, &inner, first, values);
     let (head, rest) = dst.split_at_mut((r - skip).min(dst.len()));
     head.fill(values[0]);
+    if r == 2 {
+        // The common 2×2 pooling window, without a loop per pair.
+        let mut pairs = rest.chunks_exact_mut(2);
+        for (pair, &x) in (&mut pairs).zip(&values[1..]) {
+            pair[0] = x;
+            pair[1] = x;
+        }
+        if let Some(o) = pairs.into_remainder().first_mut() {
+            *o = values[count - 1];
+        }
+        return;
+    }
     for (chunk, &x) in rest.chunks_mut(r).zip(&values[1..]) {
         chunk.fill(x);
     }
@@ -440,6 +464,27 @@ pub(crate) fn reduce(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut
     let combine = |acc: f32, x: f32| if max { acc.max(x) } else { acc + x };
     // Axes kept in the output, in order.
     let kept: Vec<usize> = (0..nd).filter(|&a| a != axis).collect();
+    if v.valid.is_none() && k_len <= 8 && !kept.is_empty() && out.len() >= 64 {
+        // A short axis (a pooling window's 2): combine k whole slices, each
+        // gathered row by row, instead of visiting the axis per output.
+        let mut slice = Strided { ndim: nd - 1, ..*v };
+        for (i, &a) in kept.iter().enumerate() {
+            slice.shape[i] = v.shape[a];
+            slice.strides[i] = v.strides[a];
+        }
+        let mut part = [0.0f32; CHUNK];
+        for (c, chunk) in out.chunks_mut(CHUNK).enumerate() {
+            for k in 0..k_len {
+                let tap = Strided { offset: v.offset + k as isize * k_step, ..slice }.coalesced();
+                let part = &mut part[..chunk.len()];
+                gather(src, &tap, c * CHUNK, part);
+                for (o, &x) in chunk.iter_mut().zip(part.iter()) {
+                    *o = combine(*o, x);
+                }
+            }
+        }
+        return;
+    }
     let inner_step = kept.last().map(|&a| v.strides[a]);
     if v.valid.is_none() && (inner_step.is_none() || (k_step == 1 && inner_step != Some(1))) {
         // The reduced axis is contiguous (or the only one): one output
