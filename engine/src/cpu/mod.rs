@@ -260,12 +260,22 @@ impl kernels::Slots for Bufs {
     }
 }
 
-/// The buffer in `slot`, moved out when `only_reader` (and owned), else copied.
-fn take_or_copy(bufs: &mut Bufs, slot: usize, only_reader: bool) -> Vec<f32> {
+/// The values in `slot`, for a product to be added onto: moved out when
+/// this is their only reader (the slot keeps `fresh`, so the buffers
+/// reused next run keep their sizes), else copied into `fresh`.
+fn take_or_copy(bufs: &mut Bufs, slot: usize, only_reader: bool, mut fresh: Vec<f32>) -> Vec<f32> {
     match &mut bufs.0[slot] {
-        Buf::Owned(v) if only_reader => std::mem::take(v),
-        Buf::Owned(v) => v.clone(),
-        Buf::Shared(v) => v.as_ref().clone(),
+        Buf::Owned(v) if only_reader => std::mem::replace(v, fresh),
+        Buf::Owned(v) => {
+            fresh.clear();
+            fresh.extend_from_slice(v);
+            fresh
+        }
+        Buf::Shared(v) => {
+            fresh.clear();
+            fresh.extend_from_slice(v);
+            fresh
+        }
         Buf::Empty => unreachable!("slot {slot} read before it was computed"),
     }
 }
@@ -293,23 +303,16 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
             Kernel::Gemm(g) => g.onto,
             _ => None,
         };
-        let mut out = match spare.pop() {
-            // A product added onto a buffer starts from that buffer: taken
-            // when this step is its only reader, else copied.
-            Some(v) if onto.is_some() => {
-                spare.push(v);
-                take_or_copy(&mut bufs, onto.unwrap(), p.readers[onto.unwrap()] == 1)
-            }
-            None if onto.is_some() => take_or_copy(&mut bufs, onto.unwrap(), p.readers[onto.unwrap()] == 1),
-            Some(mut v) if !p.is_target[step.out] => {
+        // Targets are handed out, so no spare buffer was kept for them.
+        let fresh = if p.is_target[step.out] { None } else { spare.pop() };
+        let mut out = match (onto, fresh) {
+            // A product added onto a buffer starts from that buffer.
+            (Some(src), fresh) => take_or_copy(&mut bufs, src, p.readers[src] == 1, fresh.unwrap_or_default()),
+            (None, Some(mut v)) => {
                 v.resize(len, 0.0);
                 v
             }
-            Some(v) => {
-                spare.push(v);
-                vec![0.0; len]
-            }
-            None => vec![0.0; len],
+            (None, None) => vec![0.0; len],
         };
         if profile {
             record("allocate outputs", t);
