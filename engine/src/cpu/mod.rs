@@ -60,6 +60,9 @@ thread_local! {
     static STEP_PROFILE: RefCell<BTreeMap<StepKey, (String, Duration, u64)>> = const { RefCell::new(BTreeMap::new()) };
     /// Registers of fused kernels, reused across runs.
     static REGISTERS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    /// Output buffers allocated (or grown) by programs on this thread; tests
+    /// use it to check that a program rerun reuses its buffers.
+    static ALLOCATIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// Floats of intermediates currently kept by this thread's programs.
     static KEPT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
@@ -309,10 +312,16 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
             // A product added onto a buffer starts from that buffer.
             (Some(src), fresh) => take_or_copy(&mut bufs, src, p.readers[src] == 1, fresh.unwrap_or_default()),
             (None, Some(mut v)) => {
+                if v.capacity() < len {
+                    ALLOCATIONS.with(|a| a.set(a.get() + 1));
+                }
                 v.resize(len, 0.0);
                 v
             }
-            (None, None) => vec![0.0; len],
+            (None, None) => {
+                ALLOCATIONS.with(|a| a.set(a.get() + 1));
+                vec![0.0; len]
+            }
         };
         if profile {
             record("allocate outputs", t);
@@ -476,6 +485,11 @@ pub mod runtime {
     pub fn clear_cache() {
         CACHE.with(|c| c.borrow_mut().entries.clear());
     }
+}
+
+#[cfg(test)]
+pub(crate) fn allocations() -> usize {
+    ALLOCATIONS.with(|a| a.get())
 }
 
 #[cfg(test)]

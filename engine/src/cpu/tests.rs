@@ -469,3 +469,31 @@ fn concatenations_and_sums_of_padded_views_match_the_reference() {
     let tiling = names.iter().filter(|w| w.contains("(tiling)")).count();
     assert_eq!(tiling, 2, "the stack and the cat tile their outputs, the other sums do not: {names:#?}");
 }
+
+#[test]
+fn reruns_reuse_every_intermediate_buffer_with_products_added_in_place() {
+    // A sum of products (taken onto in place) whose result is a target, a
+    // target in the middle, and intermediates of different sizes: from the
+    // third run on, only the targets' buffers are new.
+    let mut rng = Rng::new(31);
+    let hs: Vec<Tensor> = (0..5).map(|_| random(&[6, 4], &mut rng)).collect();
+    let gs: Vec<Tensor> = (0..5).map(|_| random(&[6, 9], &mut rng)).collect();
+    let build = || {
+        let mut sum = hs[0].t().matmul(&gs[0]).exp();
+        for t in 1..5 {
+            sum = sum.add(hs[t].t().matmul(&gs[t]));
+        }
+        let middle = hs[1].exp().sum_dim(0, false);
+        let tail = sum.sum_dim(1, false).add(&middle).exp();
+        (sum, middle, tail)
+    };
+    for run in 0..5 {
+        let (sum, middle, tail) = build();
+        let before = super::allocations();
+        Tensor::realize_all(&[&sum, &middle, &tail]);
+        let allocated = super::allocations() - before;
+        if run >= 2 {
+            assert_eq!(allocated, 3, "run {run}: only the three targets should need new buffers");
+        }
+    }
+}
