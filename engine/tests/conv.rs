@@ -409,7 +409,8 @@ fn max_pooling_splits_gradients_among_ties() {
 /// kernels that are not square, dilations, paddings and groups.
 #[test]
 fn col2im_gradient_rule_agrees_with_the_derived_gradient() {
-    let configs: [((usize, usize), (usize, usize), (usize, usize), usize); 4] = [
+    type Config = ((usize, usize), (usize, usize), (usize, usize), usize); // kernel, padding, dilation, groups
+    let configs: [Config; 4] = [
         ((3, 3), (1, 1), (1, 1), 1),
         ((2, 3), (0, 2), (1, 1), 1),
         ((3, 2), (2, 1), (2, 1), 1),
