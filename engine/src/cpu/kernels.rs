@@ -41,6 +41,52 @@ pub(crate) trait Slots {
     fn get(&self, slot: usize) -> &[f32];
 }
 
+/// A program's buffers as plain pointers, so that two threads can read
+/// them while each writes its own half of a kernel's output.
+pub(crate) struct SharedSlots(pub Vec<(*const f32, usize)>);
+
+// SAFETY: only read, while the program (which owns the buffers) waits for
+// both threads; no buffer read by a kernel is written during it.
+unsafe impl Sync for SharedSlots {}
+
+impl Slots for SharedSlots {
+    fn get(&self, slot: usize) -> &[f32] {
+        let (ptr, len) = self.0[slot];
+        assert!(!ptr.is_null(), "slot {slot} read before it was computed");
+        // SAFETY: see the `Sync` impl; the pointer and length come from a live buffer.
+        unsafe { std::slice::from_raw_parts(ptr, len) }
+    }
+}
+
+/// Outputs at least this long are computed by two threads (when enabled).
+pub(crate) const PARALLEL_MIN_ELEMENTS: usize = 1 << 16;
+
+/// [`run_fused`] over the whole of `out`, in two halves on two threads when
+/// threads are enabled and `out` is long. `second` is the second thread's
+/// registers.
+pub(crate) fn run_fused_parallel(
+    f: &Fused,
+    slots: &SharedSlots,
+    out: &mut [f32],
+    scratch: &mut Vec<f32>,
+    second: &mut Vec<f32>,
+) {
+    if pool::threads() < 2 || out.len() < PARALLEL_MIN_ELEMENTS {
+        return run_fused(f, slots, out, 0, scratch);
+    }
+    // Split on a chunk boundary, so both halves see the same chunking.
+    let mid = out.len() / 2 / CHUNK * CHUNK;
+    let (a, b) = out.split_at_mut(mid);
+    type Part<'a> = std::sync::Mutex<Option<(&'a mut [f32], usize, &'a mut Vec<f32>)>>;
+    let parts: [Part; 2] = [std::sync::Mutex::new(Some((a, 0, scratch))), std::sync::Mutex::new(Some((b, mid, second)))];
+    pool::run2(&|part: usize| {
+        let taken = parts[part].lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some((out, first, regs)) = taken {
+            run_fused(f, slots, out, first, regs);
+        }
+    });
+}
+
 /// Copies elements `start..start + dst.len()` (row-major over `v`'s logical
 /// shape) of the view `v` of `src` into `dst`.
 pub(crate) fn gather(src: &[f32], v: &Strided, start: usize, dst: &mut [f32]) {
@@ -378,9 +424,11 @@ enum Operand<'a> {
     Scalar(f32),
 }
 
-/// Evaluates `f` over the whole of `out`, `CHUNK` elements at a time.
-/// `scratch` is reused between calls so kernels do not allocate.
-pub(crate) fn run_fused(f: &Fused, slots: &dyn Slots, out: &mut [f32], scratch: &mut Vec<f32>) {
+/// Evaluates `f` over `out`, `CHUNK` elements at a time; `out[0]` is
+/// element `first` of the kernel's output (a part of it, when the output is
+/// split between threads). `scratch` is reused between calls so kernels do
+/// not allocate.
+pub(crate) fn run_fused(f: &Fused, slots: &dyn Slots, out: &mut [f32], first: usize, scratch: &mut Vec<f32>) {
     let n_regs = f.instrs.len();
     if scratch.len() < n_regs * CHUNK {
         scratch.resize(n_regs * CHUNK, 0.0);
@@ -410,7 +458,7 @@ pub(crate) fn run_fused(f: &Fused, slots: &dyn Slots, out: &mut [f32], scratch: 
                     if i != root
                         && view.valid.is_some()
                         && view.shape[view.ndim - 1] >= 64
-                        && !any_valid(view, start, len) =>
+                        && !any_valid(view, first + start, len) =>
                 {
                     regs[i] = ZEROS.as_ptr();
                     zero[i] = true;
@@ -431,10 +479,10 @@ pub(crate) fn run_fused(f: &Fused, slots: &dyn Slots, out: &mut [f32], scratch: 
                     let contiguous =
                         view.ndim == 1 && view.strides[0] == 1 && view.valid.is_none();
                     if contiguous && i != root {
-                        regs[i] = src[view.offset as usize + start..].as_ptr();
+                        regs[i] = src[view.offset as usize + first + start..].as_ptr();
                         continue;
                     }
-                    gather(src, view, start, dst);
+                    gather(src, view, first + start, dst);
                 }
                 Instr::Const(value) => dst.fill(*value),
                 Instr::Unary(op, x) => unary(*op, reg(*x), dst),

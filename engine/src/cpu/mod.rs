@@ -60,6 +60,8 @@ thread_local! {
     static STEP_PROFILE: RefCell<BTreeMap<StepKey, (String, Duration, u64)>> = const { RefCell::new(BTreeMap::new()) };
     /// Registers of fused kernels, reused across runs.
     static REGISTERS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    /// Registers for the second thread's half of a fused kernel.
+    static SECOND_REGISTERS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
     /// Output buffers allocated (or grown) by programs on this thread; tests
     /// use it to check that a program rerun reuses its buffers.
     static ALLOCATIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
@@ -253,6 +255,22 @@ enum Buf {
 
 struct Bufs(Vec<Buf>);
 
+impl Bufs {
+    /// Pointers to every computed buffer, for kernels split between threads.
+    fn shared(&self) -> kernels::SharedSlots {
+        kernels::SharedSlots(
+            self.0
+                .iter()
+                .map(|b| match b {
+                    Buf::Shared(data) => (data.as_ptr(), data.len()),
+                    Buf::Owned(data) => (data.as_ptr(), data.len()),
+                    Buf::Empty => (std::ptr::null(), 0),
+                })
+                .collect(),
+        )
+    }
+}
+
 impl kernels::Slots for Bufs {
     fn get(&self, slot: usize) -> &[f32] {
         match &self.0[slot] {
@@ -328,7 +346,13 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
         }
         let t = Instant::now();
         match &step.kernel {
-            Kernel::Fused(f) => kernels::run_fused(f, &bufs, &mut out, &mut registers),
+            Kernel::Fused(f) if len >= kernels::PARALLEL_MIN_ELEMENTS && pool::threads() > 1 => {
+                let shared = bufs.shared();
+                SECOND_REGISTERS.with(|r| {
+                    kernels::run_fused_parallel(f, &shared, &mut out, &mut registers, &mut r.borrow_mut())
+                })
+            }
+            Kernel::Fused(f) => kernels::run_fused(f, &bufs, &mut out, 0, &mut registers),
             Kernel::Reduce {
                 src,
                 view,

@@ -497,3 +497,25 @@ fn reruns_reuse_every_intermediate_buffer_with_products_added_in_place() {
         }
     }
 }
+
+#[test]
+fn long_elementwise_kernels_split_between_two_threads_match_the_reference() {
+    // Outputs long enough to be split in two halves (on a chunk boundary),
+    // with every kind of read: plain (aliased with an offset), sliced,
+    // padded (chunks of only padding), broadcast, permuted.
+    const { assert!(2 * 96 * 400 >= super::kernels::PARALLEL_MIN_ELEMENTS) };
+    let mut rng = Rng::new(37);
+    let before = pool::threads();
+    for threads in [2, 1] {
+        runtime::set_threads(threads);
+        let a = random(&[2, 96, 400], &mut rng);
+        let b = random(&[2, 100, 400], &mut rng).slice(1, 3, 99);
+        let c = random(&[96, 1], &mut rng).expand(&[96, 400]);
+        let d = random(&[400, 96, 2], &mut rng).permute(&[2, 1, 0]);
+        let e = random(&[2, 40, 400], &mut rng).padded(1, 50, 6);
+        let y = ((&a * &b).exp() + &c * &d - &e).sqrt().log();
+        let z = (&a - 1.0).relu() * &e;
+        check(&[&y, &z], 1e-5);
+    }
+    runtime::set_threads(before);
+}
