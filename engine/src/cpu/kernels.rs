@@ -253,16 +253,42 @@ pub(crate) fn data_box(v: &Strided) -> ([usize; 6], [usize; 6]) {
 /// term is added over the box of positions where it reads data (padding
 /// adds nothing), row by row along its last axis; when the boxes tile the
 /// output they are copied instead. Otherwise the first unpadded term (if
-/// any) is gathered straight into `out` and the rest added.
-pub(crate) fn sum_of_views(sum: &SumOfViews, slots: &dyn Slots, out: &mut [f32]) {
+/// any) is gathered straight into `out` and the rest added. Long outputs
+/// whose terms share one shape are split between two threads along the
+/// outermost axis.
+pub(crate) fn sum_of_views(sum: &SumOfViews, slots: &SharedSlots, out: &mut [f32]) {
+    let (_, v0, _) = &sum.terms[0];
+    let same_shape = sum.terms.iter().all(|(_, v, _)| v.ndim == v0.ndim && v.shape[..v.ndim] == v0.shape[..v0.ndim]);
+    if pool::threads() < 2 || out.len() < PARALLEL_MIN_ELEMENTS || !same_shape || v0.shape[0] < 2 {
+        return sum_of_views_part(sum, slots, out, None);
+    }
+    let rows = v0.shape[0];
+    let row_len = out.len() / rows;
+    let mid = rows / 2;
+    let (a, b) = out.split_at_mut(mid * row_len);
+    type Part<'a> = std::sync::Mutex<Option<(&'a mut [f32], std::ops::Range<usize>)>>;
+    let parts: [Part; 2] = [std::sync::Mutex::new(Some((a, 0..mid))), std::sync::Mutex::new(Some((b, mid..rows)))];
+    pool::run2(&|part: usize| {
+        let taken = parts[part].lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some((out, range)) = taken {
+            sum_of_views_part(sum, slots, out, Some(range));
+        }
+    });
+}
+
+/// [`sum_of_views`] over the positions whose outermost index is in `outer`
+/// (all of them when `None`); `out` holds just those.
+fn sum_of_views_part(sum: &SumOfViews, slots: &dyn Slots, out: &mut [f32], outer: Option<std::ops::Range<usize>>) {
     let terms = &sum.terms;
     let first = if sum.tiles {
         None
     } else {
         terms.iter().position(|(_, v, t)| v.valid.is_none() && *t == 1.0)
     };
+    // Output positions before this part.
+    let skip = outer.as_ref().map_or(0, |r| r.start * (out.len() / r.len().max(1)));
     match first {
-        Some(f) => gather(slots.get(terms[f].0), &terms[f].1, 0, out),
+        Some(f) => gather(slots.get(terms[f].0), &terms[f].1, skip, out),
         None if !sum.tiles => out.fill(0.0),
         None => {}
     }
@@ -273,9 +299,13 @@ pub(crate) fn sum_of_views(sum: &SumOfViews, slots: &dyn Slots, out: &mut [f32])
         }
         let src = slots.get(*slot);
         let nd = v.ndim;
-        let (lo, hi) = data_box(v);
+        let (mut lo, mut hi) = data_box(v);
+        if let Some(r) = &outer {
+            lo[0] = lo[0].max(r.start);
+            hi[0] = hi[0].min(r.end);
+        }
         if (0..nd).any(|a| lo[a] >= hi[a]) {
-            continue; // all padding
+            continue; // all padding (in this part)
         }
         // Row-major strides of the output over the view's shape.
         let mut out_stride = [0isize; 6];
@@ -289,7 +319,7 @@ pub(crate) fn sum_of_views(sum: &SumOfViews, slots: &dyn Slots, out: &mut [f32])
         let rows: usize = (0..last).map(|a| hi[a] - lo[a]).product();
         let mut idx = lo;
         // Offsets of the current row in `out` and in `src`, kept in step with `idx`.
-        let mut o: isize = (0..nd).map(|a| idx[a] as isize * out_stride[a]).sum();
+        let mut o: isize = (0..nd).map(|a| idx[a] as isize * out_stride[a]).sum::<isize>() - skip as isize;
         let mut s = v.offset_of(&idx[..nd]);
         for _ in 0..rows {
             let dst = &mut out[o as usize..o as usize + len];

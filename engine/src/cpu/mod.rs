@@ -360,7 +360,7 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
                 max,
             } => kernels::reduce(kernels::Slots::get(&bufs, *src), view, *axis, *max, &mut out),
             Kernel::Gemm(g) => kernels::gemm(g, &bufs, &mut out),
-            Kernel::SumOfViews(sum) => kernels::sum_of_views(sum, &bufs, &mut out),
+            Kernel::SumOfViews(sum) => kernels::sum_of_views(sum, &bufs.shared(), &mut out),
         }
         bufs.0[step.out] = Buf::Owned(out);
         if profile {

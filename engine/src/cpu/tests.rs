@@ -519,3 +519,37 @@ fn long_elementwise_kernels_split_between_two_threads_match_the_reference() {
     }
     runtime::set_threads(before);
 }
+
+#[test]
+fn long_sums_of_padded_views_split_between_two_threads_match_one_thread() {
+    // A tiling stack and an overlapping col2im-like sum, long enough to be
+    // split along the outermost axis, and terms of different shapes (not
+    // split): bit for bit the one-thread results (which other tests hold
+    // against the reference; luminal is too slow at these sizes).
+    let mut rng = Rng::new(41);
+    let grid = random(&[26, 8, 18, 18], &mut rng);
+    let g = random(&[26, 8, 9, 16, 16], &mut rng);
+    let (a, b) = (random(&[40000], &mut rng), random(&[200, 150], &mut rng));
+    let build = || {
+        let taps: Vec<Tensor> = (0..9).map(|t| grid.slice(2, t / 3, t / 3 + 16).slice(3, t % 3, t % 3 + 16)).collect();
+        let refs: Vec<&Tensor> = taps.iter().collect();
+        let stacked = Tensor::stack(&refs, 2);
+        let col2im = (0..9)
+            .map(|t| g.slice(2, t, t + 1).padded(3, t / 3, 2 - t / 3).padded(4, t % 3, 2 - t % 3))
+            .reduce(|acc, p| acc + p)
+            .unwrap();
+        let mixed = Tensor::cat(&[&a, &b.reshape(&[30000])], 0);
+        [stacked, col2im, mixed]
+    };
+    const { assert!(26 * 8 * 18 * 18 >= super::kernels::PARALLEL_MIN_ELEMENTS) };
+    let before = pool::threads();
+    let mut results = Vec::new();
+    for threads in [1, 2] {
+        runtime::set_threads(threads);
+        results.push(build().map(|t| t.to_vec()));
+    }
+    runtime::set_threads(before);
+    for (k, (one, two)) in results[0].iter().zip(&results[1]).enumerate() {
+        assert!(one.iter().zip(two).all(|(x, y)| x.to_bits() == y.to_bits()), "result {k} differs on two threads");
+    }
+}
