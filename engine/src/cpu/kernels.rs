@@ -59,7 +59,7 @@ impl Slots for SharedSlots {
 }
 
 /// Outputs at least this long are computed by two threads (when enabled).
-pub(crate) const PARALLEL_MIN_ELEMENTS: usize = 1 << 16;
+pub(crate) const PARALLEL_MIN_ELEMENTS: usize = 1 << 15;
 
 /// [`run_fused`] over the whole of `out`, in two halves on two threads when
 /// threads are enabled and `out` is long. `second` is the second thread's
@@ -550,17 +550,20 @@ pub(crate) fn reduce(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut
             slice.shape[i] = v.shape[a];
             slice.strides[i] = v.strides[a];
         }
-        let mut part = [0.0f32; CHUNK];
-        for (c, chunk) in out.chunks_mut(CHUNK).enumerate() {
-            for k in 0..k_len {
-                let tap = Strided { offset: v.offset + k as isize * k_step, ..slice }.coalesced();
-                let part = &mut part[..chunk.len()];
-                gather(src, &tap, c * CHUNK, part);
-                for (o, &x) in chunk.iter_mut().zip(part.iter()) {
-                    *o = combine(*o, x);
-                }
-            }
+        let chunks = |out: &mut [f32], first: usize| short_axis_chunks(src, &slice, k_len, k_step, max, out, first);
+        if pool::threads() < 2 || out.len() < PARALLEL_MIN_ELEMENTS {
+            return chunks(out, 0);
         }
+        let mid = out.len() / 2 / CHUNK;
+        let (a, b) = out.split_at_mut(mid * CHUNK);
+        type Part<'a> = std::sync::Mutex<Option<(&'a mut [f32], usize)>>;
+        let parts: [Part; 2] = [std::sync::Mutex::new(Some((a, 0))), std::sync::Mutex::new(Some((b, mid)))];
+        pool::run2(&|part: usize| {
+            let taken = parts[part].lock().unwrap_or_else(|e| e.into_inner()).take();
+            if let Some((out, first)) = taken {
+                chunks(out, first);
+            }
+        });
         return;
     }
     let inner_step = kept.last().map(|&a| v.strides[a]);
@@ -633,6 +636,30 @@ pub(crate) fn reduce(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut
             }
         }
         increment(&mut idx, v, outer);
+    }
+}
+
+/// The short-axis path of [`reduce`] over the output chunks in `out`, which
+/// start at chunk number `first`: the `k_len` taps (`slice`, offset by
+/// `k·k_step`) gathered and combined into `out` (already holding the
+/// reduction's initial value).
+fn short_axis_chunks(src: &[f32], slice: &Strided, k_len: usize, k_step: isize, max: bool, out: &mut [f32], first: usize) {
+    let mut part = [0.0f32; CHUNK];
+    for (c, chunk) in out.chunks_mut(CHUNK).enumerate() {
+        for k in 0..k_len {
+            let tap = Strided { offset: slice.offset + k as isize * k_step, ..*slice }.coalesced();
+            let part = &mut part[..chunk.len()];
+            gather(src, &tap, (first + c) * CHUNK, part);
+            if max {
+                for (o, &x) in chunk.iter_mut().zip(part.iter()) {
+                    *o = o.max(x);
+                }
+            } else {
+                for (o, &x) in chunk.iter_mut().zip(part.iter()) {
+                    *o += x;
+                }
+            }
+        }
     }
 }
 

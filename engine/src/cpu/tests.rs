@@ -503,7 +503,7 @@ fn long_elementwise_kernels_split_between_two_threads_match_the_reference() {
     // Outputs long enough to be split in two halves (on a chunk boundary),
     // with every kind of read: plain (aliased with an offset), sliced,
     // padded (chunks of only padding), broadcast, permuted.
-    const { assert!(2 * 96 * 400 >= super::kernels::PARALLEL_MIN_ELEMENTS) };
+    const { assert!(2 * 96 * 200 >= super::kernels::PARALLEL_MIN_ELEMENTS) };
     let mut rng = Rng::new(37);
     let before = pool::threads();
     for threads in [2, 1] {
@@ -515,7 +515,10 @@ fn long_elementwise_kernels_split_between_two_threads_match_the_reference() {
         let e = random(&[2, 40, 400], &mut rng).padded(1, 50, 6);
         let y = ((&a * &b).exp() + &c * &d - &e).sqrt().log();
         let z = (&a - 1.0).relu() * &e;
-        check(&[&y, &z], 1e-5);
+        // Reductions over a short axis (a pooling window), split too.
+        let pooled = a.reshape(&[2, 96, 200, 2]).max_dim(3, false);
+        let summed = d.reshape(&[2, 96, 100, 4]).sum_dim(3, false);
+        check(&[&y, &z, &pooled, &summed], 1e-5);
     }
     runtime::set_threads(before);
 }
