@@ -43,7 +43,7 @@ pub fn profile(steps: usize, step: &mut dyn FnMut() -> f32) -> String {
         out += &format!("  {kind:<26} {:>9.1} us  ({:.0} calls)\n", per_step(*seconds), *calls as f64 / steps as f64);
     }
     if std::env::var("NMA_PROFILE_KERNELS").is_ok() {
-        for (what, seconds, runs) in runtime::take_kernel_profile(25) {
+        for (what, seconds, runs) in runtime::take_kernel_profile(std::env::var("NMA_PROFILE_KERNELS").ok().and_then(|v| v.parse().ok()).unwrap_or(25)) {
             out += &format!("    {:>8.1} us x{:.1}  {what}\n", per_step(seconds), runs as f64 / steps as f64);
         }
     } else {

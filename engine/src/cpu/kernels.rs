@@ -397,6 +397,53 @@ fn any_valid(v: &Strided, start: usize, len: usize) -> bool {
     false
 }
 
+/// `2^x` without a libm call, so that loops over it vectorise (sigmoids
+/// and softmaxes spend most of their time here): `2^x = 2^n · 2^f` with
+/// `n` the nearest integer to `x`, `2^f` for `|f| ≤ 1/2` by its Taylor series to degree 7
+/// (truncation below 1e-8), and `2^n` built from exponent bits in two
+/// halves so that no intermediate overflows. Relative error within a few
+/// ulp of `f32::exp2` (tested); `inf`, `-inf` (0), overflow to `inf`,
+/// underflow to 0 and NaN as `f32::exp2`.
+#[inline(always)]
+pub(crate) fn exp2(x: f32) -> f32 {
+    const C: [f32; 8] = [
+        1.0,
+        std::f32::consts::LN_2,
+        0.240_226_5,
+        0.055_504_11,
+        0.009_618_129,
+        0.001_333_355_8,
+        0.000_154_035_3,
+        0.000_015_252_734,
+    ];
+    // Comparisons and selects only (no floor, which is a libm call without
+    // SSE4.1): NaN falls through both and is put back at the end.
+    let xc = if x < -151.0 {
+        -151.0
+    } else if x > 129.0 {
+        129.0
+    } else {
+        x
+    };
+    // Round to the nearest integer by adding 1.5·2^23: the integer lands in
+    // the low mantissa bits.
+    const SHIFT: f32 = 12_582_912.0;
+    let t = xc + SHIFT;
+    let n = t - SHIFT;
+    let f = xc - n;
+    let p = C[0] + f * (C[1] + f * (C[2] + f * (C[3] + f * (C[4] + f * (C[5] + f * (C[6] + f * C[7]))))));
+    let n = (t.to_bits() as i32).wrapping_sub(SHIFT.to_bits() as i32);
+    let (n1, n2) = (n >> 1, n.wrapping_sub(n >> 1));
+    let s1 = f32::from_bits((n1.wrapping_add(127) as u32) << 23);
+    let s2 = f32::from_bits((n2.wrapping_add(127) as u32) << 23);
+    let r = p * s1 * s2;
+    if x.is_nan() {
+        x
+    } else {
+        r
+    }
+}
+
 fn unary(op: Op, x: &[f32], y: &mut [f32]) {
     macro_rules! map {
         ($f:expr) => {
@@ -407,7 +454,7 @@ fn unary(op: Op, x: &[f32], y: &mut [f32]) {
     }
     match op {
         Op::Log2 => map!(f32::log2),
-        Op::Exp2 => map!(f32::exp2),
+        Op::Exp2 => map!(exp2),
         Op::Sin => map!(f32::sin),
         Op::Sqrt => map!(f32::sqrt),
         Op::Recip => map!(f32::recip),

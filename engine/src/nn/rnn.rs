@@ -267,10 +267,15 @@ impl Recurrent for LstmCell {
             panic!("LstmCell: h has shape {:?} but c has shape {:?}; they must be equal", h.shape(), c.shape());
         }
         let gates = xw.add(self.w.hidden_part("LstmCell", h));
-        let i = self.w.gate(&gates, 0).sigmoid();
-        let f = self.w.gate(&gates, 1).sigmoid();
-        let g = self.w.gate(&gates, 2).tanh();
-        let o = self.w.gate(&gates, 3).sigmoid();
+        // All four gates in one sigmoid (one kernel, one gradient rule):
+        // tanh(x) = 2σ(2x) - 1, so the g gate's columns are doubled first.
+        let hs = self.w.hidden_size;
+        let scale: Vec<f32> = (0..4 * hs).map(|k| if k / hs == 2 { 2.0 } else { 1.0 }).collect();
+        let act = gates.mul(Tensor::from_vec(scale, &[4 * hs])).sigmoid();
+        let i = self.w.gate(&act, 0);
+        let f = self.w.gate(&act, 1);
+        let g = self.w.gate(&act, 2).mul(2.0).sub(1.0);
+        let o = self.w.gate(&act, 3);
         let c_new = f.mul(c).add(i.mul(&g));
         let h_new = o.mul(c_new.tanh());
         vec![h_new, c_new]
