@@ -127,8 +127,12 @@ pub(crate) fn gather(src: &[f32], v: &Strided, start: usize, dst: &mut [f32]) {
                 } else if step == 0 {
                     out.fill(src[base as usize]);
                 } else {
+                    // Bounds checked once per row (indices are monotone along it).
+                    let end = base + (count as isize - 1) * step;
+                    assert!(base.min(end) >= 0 && (base.max(end) as usize) < src.len(), "strided read outside its buffer");
                     for (j, o) in out.iter_mut().enumerate() {
-                        *o = src[(base + j as isize * step) as usize];
+                        // SAFETY: between the row's first and last index, checked above.
+                        *o = unsafe { *src.get_unchecked((base + j as isize * step) as usize) };
                     }
                 }
             }

@@ -109,20 +109,21 @@ fn max_pool_tiles_gradient(g: &Tensor, x: &Tensor, y: &Tensor) -> Tensor {
     let (kh, kw) = (h / ho, w / wo);
     let t = x.reshape(&[n, c, ho, kh, wo, kw]);
     let y = y.reshape(&[n, c, ho, 1, wo, 1]);
-    // x ≤ max everywhere, so "not below the max" is "equal to it".
-    let is_max = |v: &Tensor| 1.0 - &v.lt(&y);
-    let mut ties: Option<Tensor> = None;
+    // x ≤ max everywhere, so "not below the max" is "equal to it", and the
+    // ties are the window's size less the elements below the max.
+    let mut below: Option<Tensor> = None;
     for a in 0..kh {
         for b in 0..kw {
-            let hit = is_max(&t.slice(3, a, a + 1).slice(5, b, b + 1));
-            ties = Some(match ties {
-                None => hit,
-                Some(sum) => sum.add(&hit),
+            let miss = t.slice(3, a, a + 1).slice(5, b, b + 1).lt(&y);
+            below = Some(match below {
+                None => miss,
+                Some(sum) => sum.add(&miss),
             });
         }
     }
-    let share = g.reshape(&[n, c, ho, 1, wo, 1]).div(ties.expect("a window has at least one element"));
-    is_max(&t).mul(&share).reshape(&[n, c, h, w])
+    let ties = (kh * kw) as f32 - &below.expect("a window has at least one element");
+    let share = g.reshape(&[n, c, ho, 1, wo, 1]).div(&ties);
+    (1.0 - &t.lt(&y)).mul(&share).reshape(&[n, c, h, w])
 }
 
 /// Average pooling (PyTorch's `F.avg_pool2d`, floor mode, padding counted in
