@@ -65,6 +65,8 @@ use crate::view;
 
 struct ParamEntry {
     grad: Option<Rc<Vec<f32>>>,
+    /// A frozen parameter is a constant to `backward` (no gradient is built).
+    frozen: bool,
 }
 
 /// A per-thread table of node addresses, each with a `Weak` so a dead node's
@@ -121,6 +123,25 @@ fn is_param_node(node: &Rc<Node>) -> bool {
     PARAMS.with(|p| p.borrow().contains(node))
 }
 
+/// A parameter that `backward` differentiates (not frozen).
+fn is_trained_param(node: &Rc<Node>) -> bool {
+    PARAMS.with(|p| p.borrow_mut().get_mut(node).is_some_and(|e| !e.frozen))
+}
+
+/// Freezes (or unfreezes) a parameter: while frozen, `backward` treats it as
+/// a constant, building and computing no gradient for it (and dropping any
+/// it had). No effect on tensors that are not parameters.
+pub(crate) fn set_frozen(p: &Tensor, frozen: bool) {
+    PARAMS.with(|t| {
+        if let Some(e) = t.borrow_mut().get_mut(&p.node) {
+            e.frozen = frozen;
+            if frozen {
+                e.grad = None;
+            }
+        }
+    });
+}
+
 fn is_stopped_node(node: &Rc<Node>) -> bool {
     STOPPED.with(|s| s.borrow().contains(node))
 }
@@ -156,7 +177,7 @@ impl Tensor {
         if !is_param_node(&param.node) {
             PARAMS.with(|p| {
                 p.borrow_mut()
-                    .insert(&param.node, ParamEntry { grad: None })
+                    .insert(&param.node, ParamEntry { grad: None, frozen: false })
             });
         }
         param
@@ -387,7 +408,7 @@ fn backward_pass(root: &Tensor, seed: Tensor) -> Vec<(Rc<Node>, Tensor)> {
         let Some(g) = grads.remove(&Rc::as_ptr(node)) else {
             continue;
         };
-        if is_param_node(node) {
+        if is_trained_param(node) {
             params.push((node.clone(), g));
             continue;
         }
@@ -435,7 +456,7 @@ fn nodes_reaching_params(root: &Rc<Node>) -> Vec<Rc<Node>> {
     while let Some((node, inputs_done)) = stack.pop() {
         let ptr = Rc::as_ptr(&node);
         if inputs_done {
-            let r = is_param_node(&node)
+            let r = is_trained_param(&node)
                 || (!is_stopped_node(&node)
                     && match custom_rule(&node) {
                         Some((x, _)) => reaches.contains(&Rc::as_ptr(&x.node)),

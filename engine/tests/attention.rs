@@ -228,9 +228,21 @@ fn frozen_module_passes_gradients_to_its_input_but_does_not_train() {
         opt.step();
     }
     assert_eq!(body.inner().weight.to_vec(), w_before);
-    // stray gradients do not pile up across steps: cleared at each forward
-    let _ = body.forward(&x);
+    // Frozen parameters are constants to backward: no gradient at all.
     assert!(body.frozen_parameters().iter().all(|p| p.grad().is_none()));
+    // The input's gradient is the same as through the unfrozen module.
+    let frozen_grad = {
+        x.zero_grad();
+        head.forward(&body.forward(&x).tanh()).square().sum().backward();
+        x.grad().unwrap().to_vec()
+    };
     let body = nn::unfreeze(body);
     assert_eq!(body.parameters().len(), 2);
+    x.zero_grad();
+    head.forward(&body.forward(&x).tanh()).square().sum().backward();
+    assert_eq!(x.grad().unwrap().to_vec(), frozen_grad);
+    // Unfrozen, it trains again; freezing drops the gradient it had.
+    assert!(body.weight.grad().is_some());
+    let body = nn::freeze(body);
+    assert!(body.frozen_parameters().iter().all(|p| p.grad().is_none()));
 }

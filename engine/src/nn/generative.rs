@@ -42,11 +42,11 @@ pub fn kl_divergence_normal(mu: &Tensor, logvar: &Tensor) -> Tensor {
 /// discriminator during the generator's step, a pretrained feature extractor
 /// under a new head).
 ///
-/// How: autograd has no public way to unmark a parameter, so the wrapped
-/// module's parameters are still leaves that `backward` reaches and gives a
-/// gradient to (computed, then thrown away); `Frozen` clears those stray
-/// gradients at every forward so they never accumulate. A flag in autograd
-/// that makes `backward` treat a parameter as a constant would save that work.
+/// How: the wrapped module's parameters are marked frozen, and `backward`
+/// treats frozen parameters as constants, so no gradient is built or
+/// computed for them (PyTorch's `requires_grad_(False)`); `unfreeze` clears
+/// the mark. A parameter shared with a module that is not frozen is frozen
+/// there too.
 ///
 /// ```
 /// use nma_engine::prelude::*;
@@ -67,11 +67,17 @@ pub struct Frozen<M: Module> {
 
 /// Wraps `module` so it does not train (see [`Frozen`]).
 pub fn freeze<M: Module>(module: M) -> Frozen<M> {
+    for p in module.parameters() {
+        crate::autograd::set_frozen(&p, true);
+    }
     Frozen { inner: module }
 }
 
 /// Takes the module back out of [`Frozen`], trainable again.
 pub fn unfreeze<M: Module>(frozen: Frozen<M>) -> M {
+    for p in frozen.inner.parameters() {
+        crate::autograd::set_frozen(&p, false);
+    }
     frozen.inner
 }
 
@@ -90,7 +96,6 @@ impl<M: Module> Frozen<M> {
 impl<M: Module> Module for Frozen<M> {
     #[track_caller]
     fn forward(&self, x: &Tensor) -> Tensor {
-        self.inner.zero_grad();
         self.inner.forward(x)
     }
 
