@@ -489,22 +489,37 @@ pub(crate) fn compile(g: &Lowered) -> Program {
             && tree_size[i] <= limit;
     }
 
+    // Products that read the same column-major B (a recurrent weight's
+    // transpose, once per time step) read a row-major copy made once:
+    // sgemm packs a row-major B much faster.
+    let mut shared_b: std::collections::HashMap<ColumnMajorB, (usize, Option<usize>)> = Default::default();
+    for gemm in gemms.iter().flatten() {
+        if let Some(key) = column_major_b(gemm) {
+            shared_b.entry(key).or_insert((0, None)).0 += 1;
+        }
+    }
+    shared_b.retain(|_, (uses, _)| *uses >= MIN_SHARED_B_USES);
+
     // Pass 3: slots and steps.
     let mut slot_of = vec![usize::MAX; n];
     let mut lens = Vec::new();
     let mut slot_is_target = Vec::new();
     let mut input_slots = Vec::new();
-    let mut new_slot = |i: usize, slot_of: &mut Vec<usize>| {
-        slot_of[i] = lens.len();
-        lens.push(g.order[i].shape.iter().product::<usize>());
-        slot_is_target.push(is_target[i]);
-        slot_of[i]
+    let mut new_slot = |i: Option<usize>, len: usize, slot_of: &mut Vec<usize>| {
+        let slot = lens.len();
+        lens.push(len);
+        slot_is_target.push(i.is_some_and(|i| is_target[i]));
+        if let Some(i) = i {
+            slot_of[i] = slot;
+        }
+        slot
     };
+    let node_len = |i: usize| g.order[i].shape.iter().product::<usize>();
     let mut steps = Vec::new();
     let mut op_count = 0;
     for i in 0..n {
         if g.is_input(i) {
-            input_slots.push(new_slot(i, &mut slot_of));
+            input_slots.push(new_slot(Some(i), node_len(i), &mut slot_of));
             continue;
         }
         op_count += 1;
@@ -514,8 +529,29 @@ pub(crate) fn compile(g: &Lowered) -> Program {
         let kernel = match op(i) {
             _ if gemms[i].is_some() => {
                 let mut gemm = gemms[i].take().unwrap();
+                if let Some((_, copy)) = column_major_b(&gemm).and_then(|key| shared_b.get_mut(&key)) {
+                    // The row-major copy, made before its first use.
+                    let copy = *copy.get_or_insert_with(|| {
+                        let (k, n) = (gemm.k, gemm.n);
+                        let view = Strided {
+                            ndim: 2,
+                            shape: [k, n, 1, 1, 1, 1],
+                            strides: [gemm.b_strides.0, gemm.b_strides.1, 0, 0, 0, 0],
+                            offset: gemm.b_offset,
+                            valid: None,
+                        };
+                        let instrs = vec![Instr::Load { slot: slot_of[gemm.b], view }];
+                        let out = new_slot(None, k * n, &mut slot_of);
+                        steps.push(Step { out, kernel: Kernel::Fused(Fused { instrs }) });
+                        out
+                    });
+                    gemm.b = copy;
+                    gemm.b_offset = 0;
+                    gemm.b_strides = (gemm.n as isize, 1);
+                } else {
+                    gemm.b = slot_of[gemm.b];
+                }
                 gemm.a = slot_of[gemm.a];
-                gemm.b = slot_of[gemm.b];
                 gemm.onto = gemm.onto.map(|o| slot_of[o]);
                 Kernel::Gemm(gemm)
             }
@@ -543,7 +579,7 @@ pub(crate) fn compile(g: &Lowered) -> Program {
                 }
             }
         };
-        let out = new_slot(i, &mut slot_of);
+        let out = new_slot(Some(i), node_len(i), &mut slot_of);
         steps.push(Step { out, kernel });
     }
     let mut readers: Vec<usize> = slot_is_target.iter().map(|&t| t as usize).collect();
@@ -580,6 +616,19 @@ pub(crate) fn compile(g: &Lowered) -> Program {
         runs: Cell::new(0),
         scratch: RefCell::new(Vec::new()),
     }
+}
+
+/// Products reading one column-major B this many times get a row-major copy.
+const MIN_SHARED_B_USES: usize = 4;
+
+/// A product's B operand, by node position, offset, strides, K and N.
+type ColumnMajorB = (usize, isize, (isize, isize), usize, usize);
+
+/// The B operand of an unbatched product (operands still node positions)
+/// if it is read column by column (stride 1 down K, not along N).
+fn column_major_b(g: &Gemm) -> Option<ColumnMajorB> {
+    let column_major = g.b_strides.0 == 1 && g.b_strides.1 != 1 && g.k > 1 && g.n > 1;
+    (g.batch.is_empty() && column_major).then_some((g.b, g.b_offset, g.b_strides, g.k, g.n))
 }
 
 /// A fused kernel that only adds loads, some of them padded, as a list of

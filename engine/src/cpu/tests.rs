@@ -587,3 +587,29 @@ fn vectorised_exp2_matches_f64_within_a_few_ulp_and_keeps_the_special_values() {
     assert_eq!(exp2(-1000.0), 0.0);
     assert!(exp2(f32::NAN).is_nan());
 }
+
+#[test]
+fn products_sharing_a_transposed_weight_read_one_row_major_copy() {
+    // A recurrent layer's h·Wᵀ at every step: Wᵀ is copied row-major once.
+    let mut rng = Rng::new(43);
+    let w = random(&[7, 5], &mut rng);
+    let mut h = random(&[3, 5], &mut rng);
+    let mut outs = Vec::new();
+    for _ in 0..6 {
+        let y = h.matmul(&w.t());
+        outs.push(y.clone());
+        h = y.slice(1, 0, 5).tanh();
+    }
+    // The same weight read without the transpose is left alone.
+    let plain = random(&[3, 7], &mut rng).matmul(&w);
+    outs.push(plain);
+    runtime::set_profiling(true);
+    let refs: Vec<&Tensor> = outs.iter().collect();
+    check(&refs, 1e-5);
+    let kernels = runtime::take_kernel_profile(usize::MAX);
+    runtime::set_profiling(false);
+    let copies = kernels.iter().filter(|(what, _, _)| what.starts_with("copy out 35,")).count();
+    let row_major = kernels.iter().filter(|(what, _, _)| what.contains("m 3 n 7 k 5") && what.contains("b (7, 1)")).count();
+    assert_eq!(copies, 1, "{kernels:?}");
+    assert_eq!(row_major, 6, "{kernels:?}");
+}
