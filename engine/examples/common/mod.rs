@@ -22,7 +22,8 @@ pub fn time_steps(mut step: impl FnMut() -> f32, warmup: usize, steps: usize) ->
 }
 
 /// Time per kernel kind over `steps` steps, in µs per step, as printable lines; what the
-/// profile does not account for is reported as "outside realization".
+/// profile does not account for is reported as "outside realization". With
+/// `NMA_PROFILE_KERNELS` set, the costliest kernels are listed too.
 pub fn profile(steps: usize, step: &mut dyn FnMut() -> f32) -> String {
     runtime::set_profiling(true);
     let t = Instant::now();
@@ -42,8 +43,10 @@ pub fn profile(steps: usize, step: &mut dyn FnMut() -> f32) -> String {
         }
         out += &format!("  {kind:<26} {:>9.1} us  ({:.0} calls)\n", per_step(*seconds), *calls as f64 / steps as f64);
     }
-    if std::env::var("NMA_PROFILE_KERNELS").is_ok() {
-        for (what, seconds, runs) in runtime::take_kernel_profile(std::env::var("NMA_PROFILE_KERNELS").ok().and_then(|v| v.parse().ok()).unwrap_or(25)) {
+    // NMA_PROFILE_KERNELS=N (or =1 for 25) also lists the N costliest kernels with their shapes.
+    if let Ok(n) = std::env::var("NMA_PROFILE_KERNELS") {
+        let n = n.parse().ok().filter(|&n| n > 1).unwrap_or(25);
+        for (what, seconds, runs) in runtime::take_kernel_profile(n) {
             out += &format!("    {:>8.1} us x{:.1}  {what}\n", per_step(seconds), runs as f64 / steps as f64);
         }
     } else {
