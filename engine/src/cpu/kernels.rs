@@ -77,13 +77,8 @@ pub(crate) fn run_fused_parallel(
     // Split on a chunk boundary, so both halves see the same chunking.
     let mid = out.len() / 2 / CHUNK * CHUNK;
     let (a, b) = out.split_at_mut(mid);
-    type Part<'a> = std::sync::Mutex<Option<(&'a mut [f32], usize, &'a mut Vec<f32>)>>;
-    let parts: [Part; 2] = [std::sync::Mutex::new(Some((a, 0, scratch))), std::sync::Mutex::new(Some((b, mid, second)))];
-    pool::run2(&|part: usize| {
-        let taken = parts[part].lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some((out, first, regs)) = taken {
-            run_fused(f, slots, out, first, regs);
-        }
+    pool::run_parts([(a, 0, scratch), (b, mid, second)], &|(out, first, regs)| {
+        run_fused(f, slots, out, first, regs)
     });
 }
 
@@ -270,13 +265,8 @@ pub(crate) fn sum_of_views(sum: &SumOfViews, slots: &SharedSlots, out: &mut [f32
     let row_len = out.len() / rows;
     let mid = rows / 2;
     let (a, b) = out.split_at_mut(mid * row_len);
-    type Part<'a> = std::sync::Mutex<Option<(&'a mut [f32], std::ops::Range<usize>)>>;
-    let parts: [Part; 2] = [std::sync::Mutex::new(Some((a, 0..mid))), std::sync::Mutex::new(Some((b, mid..rows)))];
-    pool::run2(&|part: usize| {
-        let taken = parts[part].lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some((out, range)) = taken {
-            sum_of_views_part(sum, slots, out, Some(range));
-        }
+    pool::run_parts([(a, 0..mid), (b, mid..rows)], &|(out, range)| {
+        sum_of_views_part(sum, slots, out, Some(range))
     });
 }
 
@@ -609,14 +599,7 @@ pub(crate) fn reduce(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut
         }
         let mid = out.len() / 2 / CHUNK;
         let (a, b) = out.split_at_mut(mid * CHUNK);
-        type Part<'a> = std::sync::Mutex<Option<(&'a mut [f32], usize)>>;
-        let parts: [Part; 2] = [std::sync::Mutex::new(Some((a, 0))), std::sync::Mutex::new(Some((b, mid)))];
-        pool::run2(&|part: usize| {
-            let taken = parts[part].lock().unwrap_or_else(|e| e.into_inner()).take();
-            if let Some((out, first)) = taken {
-                chunks(out, first);
-            }
-        });
+        pool::run_parts([(a, 0), (b, mid)], &|(out, first)| chunks(out, first));
         return;
     }
     let inner_step = kept.last().map(|&a| v.strides[a]);

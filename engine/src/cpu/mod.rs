@@ -436,18 +436,7 @@ pub(crate) fn update_halves(p: &mut [f32], g: &[f32], state: Option<&mut [f32]>,
         }
         None => (None, None),
     };
-    // Each half is taken once, by whichever thread runs that part.
-    type Half<'a> = std::sync::Mutex<Option<(&'a mut [f32], &'a [f32], Option<&'a mut [f32]>)>>;
-    let parts: [Half; 2] = [
-        std::sync::Mutex::new(Some((p0, g0, s0))),
-        std::sync::Mutex::new(Some((p1, g1, s1))),
-    ];
-    pool::run2(&|part: usize| {
-        let taken = parts[part].lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some((p, g, s)) = taken {
-            f(p, g, s);
-        }
-    });
+    pool::run_parts([(p0, g0, s0), (p1, g1, s1)], &|(p, g, s)| f(p, g, s));
 }
 
 /// Controls and measurements of the CPU backend.

@@ -162,3 +162,16 @@ pub(crate) fn run2(f: &(dyn Fn(usize) + Sync)) {
         "internal error: a kernel panicked on the engine's worker thread"
     );
 }
+
+/// Runs `f` on two parts of a job, one per thread (see [`run2`]): each part
+/// (typically a half of an output plus where it starts) is handed to
+/// exactly one call.
+pub(crate) fn run_parts<T: Send>([a, b]: [T; 2], f: &(dyn Fn(T) + Sync)) {
+    let parts = [Mutex::new(Some(a)), Mutex::new(Some(b))];
+    run2(&|i: usize| {
+        let taken = parts[i].lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(part) = taken {
+            f(part);
+        }
+    });
+}
