@@ -827,6 +827,9 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
     let mut partial = if parallel && split_k(g) { vec![0.0f32; g.m * g.n] } else { Vec::new() };
     for batch in 0..batches {
         let (ao, bo, co) = g.batch_offsets(batch);
+        if batch + 1 < batches {
+            prefetch_operands(g, a, b, batch + 1);
+        }
         // SAFETY: the compiler checked that every index the strides reach
         // lies inside the buffers (operands are whole views of them, and C
         // is this step's own output of the right length).
@@ -900,8 +903,12 @@ fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize
     let c_addrs = [out.as_mut_ptr() as usize, if sums { second.as_mut_ptr() as usize } else { out.as_mut_ptr() as usize }];
     pool::run2(&|part: usize| {
         let range = if part == 0 { 0..half } else { half..batches };
+        let end = range.end;
         for batch in range {
             let (ao, bo, co) = g.batch_offsets(batch);
+            if batch + 1 < end {
+                prefetch_operands(g, a, b, batch + 1);
+            }
             // SAFETY: as in `gemm`; without a summed loop the two halves
             // write disjoint parts of C, with one each writes its own buffer.
             unsafe {
@@ -917,6 +924,42 @@ fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize
             *o += s;
         }
     }
+}
+
+/// Starts loading batch position `batch`'s A and B into cache while the
+/// current product runs. A batch of small products (a convolution's weight
+/// gradient, one image each) reads operands the forward pass wrote long
+/// before, from memory: without this each product waits for its own.
+fn prefetch_operands(g: &Gemm, a: &[f32], b: &[f32], batch: usize) {
+    let (ao, bo, _) = g.batch_offsets(batch);
+    // The span of buffer one operand reads, when it is small and dense.
+    let span = |offset: isize, rows: usize, cols: usize, (rs, cs): (isize, isize), len: usize| {
+        if rs < 0 || cs < 0 || offset < 0 {
+            return None;
+        }
+        let extent = (rows - 1) * rs as usize + (cols - 1) * cs as usize + 1;
+        let dense = extent <= 2 * rows * cols && extent <= 64 * 1024;
+        (dense && offset as usize + extent <= len).then_some((offset as usize, extent))
+    };
+    for (buf, range) in [
+        (a, span(ao, g.m, g.k, g.a_strides, a.len())),
+        (b, span(bo, g.k, g.n, g.b_strides, b.len())),
+    ] {
+        if let Some((start, extent)) = range {
+            prefetch(&buf[start..start + extent]);
+        }
+    }
+}
+
+/// A hint to bring `data` into cache (one touch per 64-byte line); no-op off x86-64.
+fn prefetch(data: &[f32]) {
+    #[cfg(target_arch = "x86_64")]
+    for line in data.chunks(16) {
+        // SAFETY: a prefetch hint never faults, and the address is inside `data`.
+        unsafe { std::arch::x86_64::_mm_prefetch(line.as_ptr() as *const i8, std::arch::x86_64::_MM_HINT_T0) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = data;
 }
 
 /// Whether two threads should split a product along K rather than M or N:
