@@ -440,7 +440,98 @@ pub(crate) fn exp2(x: f32) -> f32 {
     }
 }
 
+/// The widest vectors this CPU has, in floats (checked once): the
+/// elementwise loops are compiled for the baseline x86-64 (SSE2, 4), AVX2
+/// (8) and AVX-512 (16), and the widest the CPU has is used. The results
+/// are the same bits (Rust never contracts `a * b + c` into an FMA by itself).
+#[cfg(target_arch = "x86_64")]
+fn vector_width() -> u8 {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    static KNOWN: AtomicU8 = AtomicU8::new(0);
+    match KNOWN.load(Ordering::Relaxed) {
+        0 => {
+            let width = if std::is_x86_feature_detected!("avx512f") {
+                16
+            } else if std::is_x86_feature_detected!("avx2") {
+                8
+            } else {
+                4
+            };
+            KNOWN.store(width, Ordering::Relaxed);
+            width
+        }
+        width => width,
+    }
+}
+
 fn unary(op: Op, x: &[f32], y: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    match vector_width() {
+        // SAFETY: the CPU has these features (checked by `vector_width`).
+        16 => return unsafe { unary_avx512(op, x, y) },
+        8 => return unsafe { unary_avx2(op, x, y) },
+        _ => {}
+    }
+    unary_loops(op, x, y)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn unary_avx512(op: Op, x: &[f32], y: &mut [f32]) {
+    unary_loops(op, x, y)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn unary_avx2(op: Op, x: &[f32], y: &mut [f32]) {
+    unary_loops(op, x, y)
+}
+
+fn binary(op: Op, a: Operand, b: Operand, y: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    match vector_width() {
+        // SAFETY: the CPU has these features (checked by `vector_width`).
+        16 => return unsafe { binary_avx512(op, a, b, y) },
+        8 => return unsafe { binary_avx2(op, a, b, y) },
+        _ => {}
+    }
+    binary_loops(op, a, b, y)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn binary_avx512(op: Op, a: Operand, b: Operand, y: &mut [f32]) {
+    binary_loops(op, a, b, y)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn binary_avx2(op: Op, a: Operand, b: Operand, y: &mut [f32]) {
+    binary_loops(op, a, b, y)
+}
+
+#[cfg(test)]
+pub(crate) fn unary_baseline(op: Op, x: &[f32], y: &mut [f32]) {
+    unary_loops(op, x, y)
+}
+
+#[cfg(test)]
+pub(crate) fn unary_dispatched(op: Op, x: &[f32], y: &mut [f32]) {
+    unary(op, x, y)
+}
+
+#[cfg(test)]
+pub(crate) fn binary_baseline(op: Op, a: &[f32], b: &[f32], y: &mut [f32]) {
+    binary_loops(op, Operand::Slice(a), Operand::Slice(b), y)
+}
+
+#[cfg(test)]
+pub(crate) fn binary_dispatched(op: Op, a: &[f32], b: &[f32], y: &mut [f32]) {
+    binary(op, Operand::Slice(a), Operand::Slice(b), y)
+}
+
+#[inline(always)]
+fn unary_loops(op: Op, x: &[f32], y: &mut [f32]) {
     macro_rules! map {
         ($f:expr) => {
             for (y, &x) in y.iter_mut().zip(x) {
@@ -459,7 +550,8 @@ fn unary(op: Op, x: &[f32], y: &mut [f32]) {
     }
 }
 
-fn binary(op: Op, a: Operand, b: Operand, y: &mut [f32]) {
+#[inline(always)]
+fn binary_loops(op: Op, a: Operand, b: Operand, y: &mut [f32]) {
     macro_rules! zip {
         ($f:expr) => {
             match (a, b) {

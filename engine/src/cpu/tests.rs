@@ -613,3 +613,27 @@ fn products_sharing_a_transposed_weight_read_one_row_major_copy() {
     assert_eq!(copies, 1, "{kernels:?}");
     assert_eq!(row_major, 6, "{kernels:?}");
 }
+
+#[test]
+fn wide_vector_loops_give_the_same_bits_as_the_baseline() {
+    // The elementwise loops compiled for AVX2/AVX-512 (used where the CPU
+    // has them) against the same loops for baseline x86-64.
+    use super::kernels::{binary_baseline, unary_baseline, unary_dispatched, binary_dispatched};
+    let mut rng = Rng::new(47);
+    let mut x: Vec<f32> = (0..1000).map(|_| rng.normal() * 30.0).collect();
+    x.extend([0.0, -0.0, f32::INFINITY, f32::NEG_INFINITY, f32::NAN, 1e-40, -1e-40, 88.7, -150.5, 200.0]);
+    let y: Vec<f32> = x.iter().rev().map(|v| v * 0.5 + 1.0).collect();
+    let same = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(p, q)| p.to_bits() == q.to_bits() || (p.is_nan() && q.is_nan()));
+    for op in [Op::Exp2, Op::Log2, Op::Sin, Op::Sqrt, Op::Recip] {
+        let (mut base, mut wide) = (vec![0.0; x.len()], vec![0.0; x.len()]);
+        unary_baseline(op, &x, &mut base);
+        unary_dispatched(op, &x, &mut wide);
+        assert!(same(&base, &wide), "{op:?} differs between vector widths");
+    }
+    for op in [Op::Add, Op::Mul, Op::Mod, Op::LessThan] {
+        let (mut base, mut wide) = (vec![0.0; x.len()], vec![0.0; x.len()]);
+        binary_baseline(op, &x, &y, &mut base);
+        binary_dispatched(op, &x, &y, &mut wide);
+        assert!(same(&base, &wide), "{op:?} differs between vector widths");
+    }
+}
