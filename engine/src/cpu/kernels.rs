@@ -9,6 +9,59 @@ use crate::ir::Op;
 use super::pool;
 use super::strided::Strided;
 
+/// The widest vectors this CPU has, in floats (checked once): the
+/// elementwise loops are compiled for the baseline x86-64 (SSE2, 4), AVX2
+/// (8) and AVX-512 (16), and the widest the CPU has is used. The results
+/// are the same bits (Rust never contracts `a * b + c` into an FMA by itself).
+#[cfg(target_arch = "x86_64")]
+fn vector_width() -> u8 {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    static KNOWN: AtomicU8 = AtomicU8::new(0);
+    match KNOWN.load(Ordering::Relaxed) {
+        0 => {
+            let width = if std::is_x86_feature_detected!("avx512f") {
+                16
+            } else if std::is_x86_feature_detected!("avx2") {
+                8
+            } else {
+                4
+            };
+            KNOWN.store(width, Ordering::Relaxed);
+            width
+        }
+        width => width,
+    }
+}
+
+/// Defines `$name`, which runs `$inner` compiled for the widest vectors
+/// this CPU has (see [`vector_width`]); `$inner` must be `#[inline(always)]`
+/// so that its loops are compiled with each set of features.
+macro_rules! widest_vectors {
+    ($(#[$attr:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) => $inner:ident) => {
+        $(#[$attr])*
+        $vis fn $name($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx512f")]
+                unsafe fn wide16($($arg: $ty),*) {
+                    $inner($($arg),*)
+                }
+                #[target_feature(enable = "avx2")]
+                unsafe fn wide8($($arg: $ty),*) {
+                    $inner($($arg),*)
+                }
+                match vector_width() {
+                    // SAFETY: the CPU has these features (checked by `vector_width`).
+                    16 => return unsafe { wide16($($arg),*) },
+                    8 => return unsafe { wide8($($arg),*) },
+                    _ => {}
+                }
+            }
+            $inner($($arg),*)
+        }
+    };
+}
+
 /// Elements an elementwise kernel processes per instruction at a time: big
 /// enough for tight (vectorised) loops, small enough that all registers stay in cache.
 pub(crate) const CHUNK: usize = 1024;
@@ -270,9 +323,13 @@ pub(crate) fn sum_of_views(sum: &SumOfViews, slots: &SharedSlots, out: &mut [f32
     });
 }
 
-/// [`sum_of_views`] over the positions whose outermost index is in `outer`
-/// (all of them when `None`); `out` holds just those.
-fn sum_of_views_part(sum: &SumOfViews, slots: &dyn Slots, out: &mut [f32], outer: Option<std::ops::Range<usize>>) {
+widest_vectors!(
+    /// [`sum_of_views`] over the positions whose outermost index is in `outer`
+    /// (all of them when `None`); `out` holds just those.
+    fn sum_of_views_part(sum: &SumOfViews, slots: &dyn Slots, out: &mut [f32], outer: Option<std::ops::Range<usize>>) => sum_of_views_loops);
+
+#[inline(always)]
+fn sum_of_views_loops(sum: &SumOfViews, slots: &dyn Slots, out: &mut [f32], outer: Option<std::ops::Range<usize>>) {
     let terms = &sum.terms;
     let first = if sum.tiles {
         None
@@ -440,75 +497,8 @@ pub(crate) fn exp2(x: f32) -> f32 {
     }
 }
 
-/// The widest vectors this CPU has, in floats (checked once): the
-/// elementwise loops are compiled for the baseline x86-64 (SSE2, 4), AVX2
-/// (8) and AVX-512 (16), and the widest the CPU has is used. The results
-/// are the same bits (Rust never contracts `a * b + c` into an FMA by itself).
-#[cfg(target_arch = "x86_64")]
-fn vector_width() -> u8 {
-    use std::sync::atomic::{AtomicU8, Ordering};
-    static KNOWN: AtomicU8 = AtomicU8::new(0);
-    match KNOWN.load(Ordering::Relaxed) {
-        0 => {
-            let width = if std::is_x86_feature_detected!("avx512f") {
-                16
-            } else if std::is_x86_feature_detected!("avx2") {
-                8
-            } else {
-                4
-            };
-            KNOWN.store(width, Ordering::Relaxed);
-            width
-        }
-        width => width,
-    }
-}
-
-fn unary(op: Op, x: &[f32], y: &mut [f32]) {
-    #[cfg(target_arch = "x86_64")]
-    match vector_width() {
-        // SAFETY: the CPU has these features (checked by `vector_width`).
-        16 => return unsafe { unary_avx512(op, x, y) },
-        8 => return unsafe { unary_avx2(op, x, y) },
-        _ => {}
-    }
-    unary_loops(op, x, y)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn unary_avx512(op: Op, x: &[f32], y: &mut [f32]) {
-    unary_loops(op, x, y)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn unary_avx2(op: Op, x: &[f32], y: &mut [f32]) {
-    unary_loops(op, x, y)
-}
-
-fn binary(op: Op, a: Operand, b: Operand, y: &mut [f32]) {
-    #[cfg(target_arch = "x86_64")]
-    match vector_width() {
-        // SAFETY: the CPU has these features (checked by `vector_width`).
-        16 => return unsafe { binary_avx512(op, a, b, y) },
-        8 => return unsafe { binary_avx2(op, a, b, y) },
-        _ => {}
-    }
-    binary_loops(op, a, b, y)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn binary_avx512(op: Op, a: Operand, b: Operand, y: &mut [f32]) {
-    binary_loops(op, a, b, y)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn binary_avx2(op: Op, a: Operand, b: Operand, y: &mut [f32]) {
-    binary_loops(op, a, b, y)
-}
+widest_vectors!(fn unary(op: Op, x: &[f32], y: &mut [f32]) => unary_loops);
+widest_vectors!(fn binary(op: Op, a: Operand, b: Operand, y: &mut [f32]) => binary_loops);
 
 #[cfg(test)]
 pub(crate) fn unary_baseline(op: Op, x: &[f32], y: &mut [f32]) {
@@ -665,11 +655,15 @@ pub(crate) fn run_fused(f: &Fused, slots: &dyn Slots, out: &mut [f32], first: us
     }
 }
 
-/// Sum or max over axis `axis` of the view `v` of `src`, into the row-major
-/// `out` (the view's shape without that axis). Like luminal's reducers, the
-/// sum starts at 0 and adds in index order, the max starts at -inf and uses
-/// `f32::max` (which skips NaN), and padded positions are skipped.
-pub(crate) fn reduce(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32]) {
+widest_vectors!(
+    /// Sum or max over axis `axis` of the view `v` of `src`, into the row-major
+    /// `out` (the view's shape without that axis). Like luminal's reducers, the
+    /// sum starts at 0 and adds in index order, the max starts at -inf and uses
+    /// `f32::max` (which skips NaN), and padded positions are skipped.
+    pub(crate) fn reduce(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32]) => reduce_loops);
+
+#[inline(always)]
+fn reduce_loops(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32]) {
     let init = if max { f32::NEG_INFINITY } else { 0.0 };
     out.fill(init);
     let nd = v.ndim;
@@ -771,6 +765,7 @@ pub(crate) fn reduce(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut
 /// start at chunk number `first`: the `k_len` taps (`slice`, offset by
 /// `k·k_step`) gathered and combined into `out` (already holding the
 /// reduction's initial value).
+#[inline(always)]
 fn short_axis_chunks(src: &[f32], slice: &Strided, k_len: usize, k_step: isize, max: bool, out: &mut [f32], first: usize) {
     let mut part = [0.0f32; CHUNK];
     for (c, chunk) in out.chunks_mut(CHUNK).enumerate() {
@@ -795,6 +790,7 @@ fn short_axis_chunks(src: &[f32], slice: &Strided, k_len: usize, k_step: isize, 
 /// (contiguous in the source) in a temporary, then scattering each row into
 /// `out` with `c`'s output stride. Sums still add in index order along `axis`.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 fn reduce_along(
     src: &[f32],
     v: &Strided,
