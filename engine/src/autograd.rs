@@ -97,10 +97,6 @@ impl<T> NodeTable<T> {
     fn get_mut(&mut self, node: &Rc<Node>) -> Option<&mut T> {
         self.entries.get_mut(&Rc::as_ptr(node)).map(|(_, v)| v)
     }
-
-    fn contains(&self, node: &Rc<Node>) -> bool {
-        self.entries.contains_key(&Rc::as_ptr(node))
-    }
 }
 
 /// The gradient rule of a composite `y = f(x)`: given `g` (the gradient of
@@ -115,17 +111,31 @@ thread_local! {
     static CUSTOM: RefCell<NodeTable<(Tensor, GradRule)>> = RefCell::new(NodeTable::new());
 }
 
+/// `Node::marks` bits: the node is in `PARAMS`, `STOPPED`, `CUSTOM`.
+const MARK_PARAM: u8 = 1;
+const MARK_STOPPED: u8 = 2;
+const MARK_CUSTOM: u8 = 4;
+
+fn mark(node: &Rc<Node>, bit: u8) {
+    node.marks.set(node.marks.get() | bit);
+}
+
 fn custom_rule(node: &Rc<Node>) -> Option<(Tensor, GradRule)> {
+    if node.marks.get() & MARK_CUSTOM == 0 {
+        return None;
+    }
     CUSTOM.with(|c| c.borrow_mut().get_mut(node).map(|(x, rule)| (x.clone(), rule.clone())))
 }
 
 fn is_param_node(node: &Rc<Node>) -> bool {
-    PARAMS.with(|p| p.borrow().contains(node))
+    // The mark is set when the node enters the table; a node in a graph is
+    // alive, so its entry is never pruned.
+    node.marks.get() & MARK_PARAM != 0
 }
 
 /// A parameter that `backward` differentiates (not frozen).
 fn is_trained_param(node: &Rc<Node>) -> bool {
-    PARAMS.with(|p| p.borrow_mut().get_mut(node).is_some_and(|e| !e.frozen))
+    is_param_node(node) && PARAMS.with(|p| p.borrow_mut().get_mut(node).is_some_and(|e| !e.frozen))
 }
 
 /// Freezes (or unfreezes) a parameter: while frozen, `backward` treats it as
@@ -143,7 +153,7 @@ pub(crate) fn set_frozen(p: &Tensor, frozen: bool) {
 }
 
 fn is_stopped_node(node: &Rc<Node>) -> bool {
-    STOPPED.with(|s| s.borrow().contains(node))
+    node.marks.get() & MARK_STOPPED != 0
 }
 
 fn output_of(node: &Rc<Node>) -> Tensor {
@@ -179,6 +189,7 @@ impl Tensor {
                 p.borrow_mut()
                     .insert(&param.node, ParamEntry { grad: None, frozen: false })
             });
+            mark(&param.node, MARK_PARAM);
         }
         param
     }
@@ -253,6 +264,7 @@ impl Tensor {
     pub fn stop_gradient(&self) -> Tensor {
         let copy = Tensor::from_op(Op::Contiguous, vec![self.clone()], self.shape());
         STOPPED.with(|s| s.borrow_mut().insert(&copy.node, ()));
+        mark(&copy.node, MARK_STOPPED);
         copy
     }
 
@@ -275,6 +287,7 @@ impl Tensor {
         );
         if fresh {
             CUSTOM.with(|c| c.borrow_mut().insert(&self.node, (x.clone(), Rc::new(rule) as GradRule)));
+            mark(&self.node, MARK_CUSTOM);
         }
         self
     }
@@ -294,7 +307,9 @@ impl Tensor {
                  reduce it first, e.g. with .sum() or .mean()"
             );
         }
+        let started = std::time::Instant::now();
         let params = backward_pass(self, Tensor::constant(1.0).broadcast_view(&shape));
+        crate::cpu::record("autograd (gradient graph)", started);
         if params.is_empty() {
             panic!(
                 "backward: the loss does not depend on any parameter; mark the tensors to train with .requires_grad() \

@@ -13,7 +13,7 @@
 //! Invariant: a node's output buffer is contiguous, row-major, with
 //! `node.shape` as its shape; all reshaping/permuting lives in the views.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
@@ -62,6 +62,9 @@ pub(crate) struct Node {
     /// The computed output. Always set for leaves; filled in for other nodes
     /// once they have been realized, after which they are treated as leaves.
     pub(crate) data: RefCell<Option<Rc<Vec<f32>>>>,
+    /// Which of autograd's side tables hold this node (bits `MARK_*` there),
+    /// so its graph walks look a node up only where there is something to find.
+    pub(crate) marks: Cell<u8>,
 }
 
 impl Node {
@@ -80,6 +83,7 @@ impl Tensor {
             inputs: Vec::new(),
             shape,
             data: RefCell::new(Some(data)),
+            marks: Cell::new(0),
         };
         Tensor {
             node: Rc::new(node),
@@ -109,6 +113,7 @@ impl Tensor {
             inputs,
             shape,
             data: RefCell::new(None),
+            marks: Cell::new(0),
         };
         Tensor {
             node: Rc::new(node),
