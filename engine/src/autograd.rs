@@ -19,8 +19,10 @@
 //! expression built *before* an update but evaluated *after* it sees the new
 //! values (results evaluated before the update keep the old ones).
 //!
-//! Parameter marks and gradients live in a per-thread side table keyed by node,
-//! so the IR itself is unchanged.
+//! Parameters (with their gradients), stop-gradient copies and gradient rules
+//! live in per-thread side tables keyed by node, so the IR's operators are
+//! unchanged; a node carries only a byte saying which tables hold it, so
+//! graph walks skip the lookups for the others.
 //!
 //! # Adjoints
 //!
