@@ -61,7 +61,7 @@ use std::cell::RefCell;
 use std::f32::consts::{FRAC_PI_2, LN_2};
 use std::rc::{Rc, Weak};
 
-use crate::ir::{Node, NodeMap, NodeSet, Op};
+use crate::ir::{Node, NodeMap, Op, Walk};
 use crate::tensor::Tensor;
 use crate::view;
 
@@ -412,17 +412,24 @@ fn buffer_of(t: &Tensor) -> Rc<Vec<f32>> {
 /// the parameters in a deterministic order with their gradient buffers
 /// (shape = the parameter node's shape).
 fn backward_pass(root: &Tensor, seed: Tensor) -> Vec<(Rc<Node>, Tensor)> {
-    let order = nodes_reaching_params(&root.node);
-    let reaches: NodeSet = order.iter().map(Rc::as_ptr).collect();
-    if !reaches.contains(&Rc::as_ptr(&root.node)) {
+    let (order, walk) = nodes_reaching_params(&root.node);
+    // A node's position in `order` if it reaches a parameter.
+    let position = |node: &Node| walk.get(node).filter(|&p| p != NOT_REACHING).map(|p| p as usize);
+    let Some(root_at) = position(&root.node) else {
         return Vec::new();
-    }
-    let mut grads: NodeMap<Tensor> =
-        NodeMap::with_capacity_and_hasher(order.len(), Default::default());
-    grads.insert(Rc::as_ptr(&root.node), view_adjoint(root, seed));
+    };
+    // Gradients of the nodes in `order`, summed as they arrive.
+    let mut grads: Vec<Option<Tensor>> = vec![None; order.len()];
+    let add = |grads: &mut Vec<Option<Tensor>>, at: usize, g: Tensor| {
+        grads[at] = Some(match grads[at].take() {
+            None => g,
+            Some(acc) => acc.add(&g),
+        });
+    };
+    add(&mut grads, root_at, view_adjoint(root, seed));
     let mut params = Vec::new();
-    for node in order.iter().rev() {
-        let Some(g) = grads.remove(&Rc::as_ptr(node)) else {
+    for (at, node) in order.iter().enumerate().rev() {
+        let Some(g) = grads[at].take() else {
             continue;
         };
         if is_trained_param(node) {
@@ -431,66 +438,52 @@ fn backward_pass(root: &Tensor, seed: Tensor) -> Vec<(Rc<Node>, Tensor)> {
         }
         if let Some((x, rule)) = custom_rule(node) {
             let gx = view_adjoint(&x, rule(&g, &x, &output_of(node)));
-            let key = Rc::as_ptr(&x.node);
-            let total = match grads.remove(&key) {
-                None => gx,
-                Some(acc) => acc.add(&gx),
-            };
-            grads.insert(key, total);
+            let x_at = position(&x.node).expect("a rule's input reaches a parameter when its output does");
+            add(&mut grads, x_at, gx);
             continue;
         }
-        let needs: Vec<bool> = node
-            .inputs
-            .iter()
-            .map(|i| reaches.contains(&Rc::as_ptr(&i.node)))
-            .collect();
-        let input_grads = op_adjoint(node, &g, &needs);
+        let needs: Vec<Option<usize>> = node.inputs.iter().map(|i| position(&i.node)).collect();
+        let wanted: Vec<bool> = needs.iter().map(Option::is_some).collect();
+        let input_grads = op_adjoint(node, &g, &wanted);
         for ((input, gi), need) in node.inputs.iter().zip(input_grads).zip(needs) {
-            let Some(gi) = gi else { continue };
-            if !need {
-                continue;
-            }
-            let gb = view_adjoint(input, gi);
-            let key = Rc::as_ptr(&input.node);
-            let total = match grads.remove(&key) {
-                None => gb,
-                Some(acc) => acc.add(&gb),
-            };
-            grads.insert(key, total);
+            let (Some(gi), Some(input_at)) = (gi, need) else { continue };
+            add(&mut grads, input_at, view_adjoint(input, gi));
         }
     }
     params
 }
 
+/// The number `nodes_reaching_params` leaves on visited nodes that reach no parameter.
+const NOT_REACHING: u32 = u32::MAX;
+
 /// Every node below `root` (included) from which a parameter can be reached
 /// without crossing a `stop_gradient`, ordered so that each node comes after
-/// its inputs. Iterative: graphs built in loops can be deeper than the stack.
-fn nodes_reaching_params(root: &Rc<Node>) -> Vec<Rc<Node>> {
+/// its inputs; and the walk that numbered them (each such node's position in
+/// the list, `NOT_REACHING` on the other visited nodes). Iterative: graphs
+/// built in loops can be deeper than the stack.
+fn nodes_reaching_params(root: &Rc<Node>) -> (Vec<Rc<Node>>, Walk) {
     let mut post_order: Vec<Rc<Node>> = Vec::new();
-    let mut visited = NodeSet::with_capacity_and_hasher(64, Default::default());
-    let mut reaches = NodeSet::with_capacity_and_hasher(64, Default::default());
+    let walk = Walk::new();
+    let reaches = |walk: &Walk, node: &Node| walk.get(node).is_some_and(|p| p != NOT_REACHING);
     let mut stack: Vec<(Rc<Node>, bool)> = vec![(root.clone(), false)];
     while let Some((node, inputs_done)) = stack.pop() {
-        let ptr = Rc::as_ptr(&node);
         if inputs_done {
             let r = is_trained_param(&node)
                 || (!is_stopped_node(&node)
                     && match custom_rule(&node) {
-                        Some((x, _)) => reaches.contains(&Rc::as_ptr(&x.node)),
-                        None => node
-                            .inputs
-                            .iter()
-                            .any(|i| reaches.contains(&Rc::as_ptr(&i.node))),
+                        Some((x, _)) => reaches(&walk, &x.node),
+                        None => node.inputs.iter().any(|i| reaches(&walk, &i.node)),
                     });
             if r {
-                reaches.insert(ptr);
+                walk.set(&node, post_order.len() as u32);
                 post_order.push(node);
             }
             continue;
         }
-        if !visited.insert(ptr) {
+        if walk.get(&node).is_some() {
             continue;
         }
+        walk.set(&node, NOT_REACHING);
         stack.push((node.clone(), true));
         // Parameters are leaves; stopped nodes cut the graph.
         if is_param_node(&node) || is_stopped_node(&node) {
@@ -498,18 +491,18 @@ fn nodes_reaching_params(root: &Rc<Node>) -> Vec<Rc<Node>> {
         }
         // A composite with a gradient rule: only its input matters.
         if let Some((x, _)) = custom_rule(&node) {
-            if !visited.contains(&Rc::as_ptr(&x.node)) {
+            if walk.get(&x.node).is_none() {
                 stack.push((x.node.clone(), false));
             }
             continue;
         }
         for input in node.inputs.iter().rev() {
-            if !visited.contains(&Rc::as_ptr(&input.node)) {
+            if walk.get(&input.node).is_none() {
                 stack.push((input.node.clone(), false));
             }
         }
     }
-    post_order
+    (post_order, walk)
 }
 
 /// Gradients with respect to each input *as the operator reads it* (the

@@ -65,6 +65,49 @@ pub(crate) struct Node {
     /// Which of autograd's side tables hold this node (bits `MARK_*` there),
     /// so its graph walks look a node up only where there is something to find.
     pub(crate) marks: Cell<u8>,
+    /// The last [`Walk`] that visited this node, and the number it left.
+    walk: Cell<(u64, u32)>,
+}
+
+thread_local! {
+    static WALKS: Cell<u64> = const { Cell::new(0) };
+    /// Whether a walk is alive on this thread (walks must not nest).
+    static WALKING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// One pass over a graph that needs a number per node (visited, a position
+/// in a list): kept in the node itself instead of a hash map keyed by node
+/// address, which cost a lookup per edge. A walk's numbers are gone once
+/// another walk visits the node, so walks must not interleave on the same nodes.
+pub(crate) struct Walk(u64);
+
+impl Walk {
+    /// Starts a walk. Panics if another is alive on this thread: its numbers
+    /// would be overwritten (e.g. a realization inside autograd's pass).
+    pub(crate) fn new() -> Walk {
+        let nested = WALKING.with(|w| w.replace(true));
+        assert!(!nested, "internal error: graph walks must not nest");
+        Walk(WALKS.with(|w| {
+            w.set(w.get() + 1);
+            w.get()
+        }))
+    }
+
+    /// The number this walk left on `node`, if it visited it.
+    pub(crate) fn get(&self, node: &Node) -> Option<u32> {
+        let (walk, value) = node.walk.get();
+        (walk == self.0).then_some(value)
+    }
+
+    pub(crate) fn set(&self, node: &Node, value: u32) {
+        node.walk.set((self.0, value));
+    }
+}
+
+impl Drop for Walk {
+    fn drop(&mut self) {
+        WALKING.with(|w| w.set(false));
+    }
 }
 
 impl Node {
@@ -84,6 +127,7 @@ impl Tensor {
             shape,
             data: RefCell::new(Some(data)),
             marks: Cell::new(0),
+            walk: Cell::new((0, 0)),
         };
         Tensor {
             node: Rc::new(node),
@@ -114,6 +158,7 @@ impl Tensor {
             shape,
             data: RefCell::new(None),
             marks: Cell::new(0),
+            walk: Cell::new((0, 0)),
         };
         Tensor {
             node: Rc::new(node),

@@ -23,7 +23,7 @@ use std::rc::Rc;
 use luminal::graph::{Dependency, Graph, NodeIndex};
 use luminal::op::{self as lop, ConstantValue, Operator};
 
-use crate::ir::{Node, NodeSet, Op};
+use crate::ir::{Node, NodeSet, Op, Walk};
 use crate::tensor::Tensor;
 
 thread_local! {
@@ -213,7 +213,7 @@ fn luminal_operator(op: Op, graph: &Graph) -> Box<dyn Operator> {
 /// graphs built in loops can be deeper than the stack.
 pub(crate) fn unrealized_in_dependency_order(targets: &[Rc<Node>]) -> Vec<Rc<Node>> {
     let mut order = Vec::new();
-    let mut visited = NodeSet::with_capacity_and_hasher(64, Default::default());
+    let visited = Walk::new();
     // (node, inputs already scheduled)
     let mut stack: Vec<(Rc<Node>, bool)> = targets.iter().rev().map(|t| (t.clone(), false)).collect();
     while let Some((node, inputs_done)) = stack.pop() {
@@ -221,14 +221,15 @@ pub(crate) fn unrealized_in_dependency_order(targets: &[Rc<Node>]) -> Vec<Rc<Nod
             order.push(node);
             continue;
         }
-        if !visited.insert(Rc::as_ptr(&node)) {
+        if visited.get(&node).is_some() {
             continue;
         }
+        visited.set(&node, 0);
         let is_boundary = node.realized_data().is_some();
         stack.push((node.clone(), true));
         if !is_boundary {
             for input in node.inputs.iter().rev() {
-                if !visited.contains(&Rc::as_ptr(&input.node)) {
+                if visited.get(&input.node).is_none() {
                     stack.push((input.node.clone(), false));
                 }
             }

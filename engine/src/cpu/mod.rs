@@ -23,7 +23,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 
-use crate::ir::{Node, NodeMap, Op};
+use crate::ir::{Node, Op, Walk};
 use compile::{Kernel, Lowered, Program};
 use crate::view::View;
 
@@ -128,11 +128,11 @@ fn op_code(op: Op) -> (u64, u64) {
 
 /// The structural key of the graph, and its edges as positions in `order`.
 fn structure<'a>(order: &'a [Rc<Node>], targets: &[Rc<Node>]) -> (Vec<u64>, Lowered<'a>) {
-    let mut position: NodeMap<usize> = NodeMap::with_capacity_and_hasher(order.len(), Default::default());
+    let position = Walk::new();
     let mut key = Vec::with_capacity(order.len() * 24);
     let mut edges = Vec::with_capacity(order.len());
     for (i, node) in order.iter().enumerate() {
-        position.insert(Rc::as_ptr(node), i);
+        position.set(node, i as u32);
         if node.realized_data().is_some() {
             key.push(u64::MAX);
             key.push(node.shape.len() as u64);
@@ -145,14 +145,17 @@ fn structure<'a>(order: &'a [Rc<Node>], targets: &[Rc<Node>]) -> (Vec<u64>, Lowe
         key.extend(node.shape.iter().map(|&d| d as u64));
         let mut inputs = Vec::with_capacity(node.inputs.len());
         for input in &node.inputs {
-            let at = position[&Rc::as_ptr(&input.node)];
+            let at = position.get(&input.node).expect("inputs come before their consumers") as usize;
             inputs.push(at);
             key.push(at as u64);
             push_view(&mut key, &input.view);
         }
         edges.push(inputs);
     }
-    let targets: Vec<usize> = targets.iter().map(|t| position[&Rc::as_ptr(t)]).collect();
+    let targets: Vec<usize> = targets
+        .iter()
+        .map(|t| position.get(t).expect("targets are in the graph") as usize)
+        .collect();
     key.push(u64::MAX - 1);
     key.extend(targets.iter().map(|&t| t as u64));
     (
