@@ -453,6 +453,8 @@ pub(crate) fn compile(g: &Lowered) -> Program {
     let mut tree_size = vec![1usize; n];
     // Whether a node is an Add whose inlined inputs are all such Adds.
     let mut pure_sum = vec![false; n];
+    // Padded reads in a node's fused tree.
+    let mut padded_reads = vec![0usize; n];
     let mut constant_needs_buffer = vec![false; n];
     for i in 0..n {
         if g.is_input(i) || absorbed[i] {
@@ -477,16 +479,23 @@ pub(crate) fn compile(g: &Lowered) -> Program {
         pure_sum[i] = op(i) == Op::Add
             && g.edges[i].iter().all(|&s| !inlined[s] || pure_sum[s])
             && g.edges[i].iter().all(|&s| !matches!(op(s), Op::Constant(_)));
-        let limit = if pure_sum[i] && !consumers[i].is_empty() && op(consumers[i][0].0) == Op::Add {
-            MAX_SUM_TERMS
-        } else {
-            MAX_FUSED
-        };
+        padded_reads[i] = g.edges[i]
+            .iter()
+            .enumerate()
+            .map(|(e, &s)| if inlined[s] { padded_reads[s] } else { edge_view(g, i, e).valid.is_some() as usize })
+            .sum();
+        let into_sum = !consumers[i].is_empty() && op(consumers[i][0].0) == Op::Add;
+        let limit = if pure_sum[i] && into_sum { MAX_SUM_TERMS } else { MAX_FUSED };
+        // A sum of padded views (a concatenation) read by anything but
+        // another sum stays its own kernel: fused, every element would read
+        // every term, mostly padding.
+        let concatenation = pure_sum[i] && padded_reads[i] >= 2 && !into_sum;
         inlined[i] = !is_target[i]
             && consumers[i].len() == 1
             && fusable_consumer(consumers[i][0].0)
             && reads_plainly(g, consumers[i][0].0, consumers[i][0].1)
-            && tree_size[i] <= limit;
+            && tree_size[i] <= limit
+            && !concatenation;
     }
 
     // Products that read the same column-major B (a recurrent weight's
