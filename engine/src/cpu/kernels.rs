@@ -114,9 +114,13 @@ impl Slots for SharedSlots {
 /// Outputs at least this long are computed by two threads (when enabled).
 pub(crate) const PARALLEL_MIN_ELEMENTS: usize = 1 << 15;
 
-/// [`run_fused`] over the whole of `out`, in two halves on two threads when
-/// threads are enabled and `out` is long. `second` is the second thread's
-/// registers.
+/// Whether an output of `len` elements is split between two threads.
+pub(crate) fn worth_splitting(len: usize) -> bool {
+    pool::threads() > 1 && len >= PARALLEL_MIN_ELEMENTS
+}
+
+/// [`run_fused`] over the whole of `out` in two halves on two threads (see
+/// [`worth_splitting`]). `second` is the second thread's registers.
 pub(crate) fn run_fused_parallel(
     f: &Fused,
     slots: &SharedSlots,
@@ -124,9 +128,6 @@ pub(crate) fn run_fused_parallel(
     scratch: &mut Vec<f32>,
     second: &mut Vec<f32>,
 ) {
-    if pool::threads() < 2 || out.len() < PARALLEL_MIN_ELEMENTS {
-        return run_fused(f, slots, out, 0, scratch);
-    }
     // Split on a chunk boundary, so both halves see the same chunking.
     let mid = out.len() / 2 / CHUNK * CHUNK;
     let (a, b) = out.split_at_mut(mid);
@@ -305,16 +306,23 @@ pub(crate) fn data_box(v: &Strided) -> ([usize; 6], [usize; 6]) {
 /// term is added over the box of positions where it reads data (padding
 /// adds nothing), row by row along its last axis; when the boxes tile the
 /// output they are copied instead. Otherwise the first unpadded term (if
-/// any) is gathered straight into `out` and the rest added. Long outputs
-/// whose terms share one shape are split between two threads along the
-/// outermost axis.
-pub(crate) fn sum_of_views(sum: &SumOfViews, slots: &SharedSlots, out: &mut [f32]) {
+/// any) is gathered straight into `out` and the rest added.
+pub(crate) fn sum_of_views(sum: &SumOfViews, slots: &dyn Slots, out: &mut [f32]) {
+    sum_of_views_part(sum, slots, out, None)
+}
+
+/// Whether [`sum_of_views_parallel`] splits this sum: a long output whose
+/// terms share one shape, split along its outermost axis.
+pub(crate) fn splits_sum_of_views(sum: &SumOfViews, len: usize) -> bool {
     let (_, v0, _) = &sum.terms[0];
     let same_shape = sum.terms.iter().all(|(_, v, _)| v.ndim == v0.ndim && v.shape[..v.ndim] == v0.shape[..v0.ndim]);
-    if pool::threads() < 2 || out.len() < PARALLEL_MIN_ELEMENTS || !same_shape || v0.shape[0] < 2 {
-        return sum_of_views_part(sum, slots, out, None);
-    }
-    let rows = v0.shape[0];
+    worth_splitting(len) && same_shape && v0.shape[0] >= 2
+}
+
+/// [`sum_of_views`] in two halves of the outermost axis on two threads (see
+/// [`splits_sum_of_views`]).
+pub(crate) fn sum_of_views_parallel(sum: &SumOfViews, slots: &SharedSlots, out: &mut [f32]) {
+    let rows = sum.terms[0].1.shape[0];
     let row_len = out.len() / rows;
     let mid = rows / 2;
     let (a, b) = out.split_at_mut(mid * row_len);
@@ -680,7 +688,7 @@ fn reduce_loops(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32
             slice.strides[i] = v.strides[a];
         }
         let chunks = |out: &mut [f32], first: usize| short_axis_chunks(src, &slice, k_len, k_step, max, out, first);
-        if pool::threads() < 2 || out.len() < PARALLEL_MIN_ELEMENTS {
+        if !worth_splitting(out.len()) {
             return chunks(out, 0);
         }
         let mid = out.len() / 2 / CHUNK;
@@ -987,7 +995,6 @@ fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize
     let sums = g.sums_batches();
     let mut second = if sums { vec![0.0f32; out.len()] } else { Vec::new() };
     let half = batches / 2;
-    let (a_addr, b_addr) = (a.as_ptr() as usize, b.as_ptr() as usize);
     let c_addrs = [out.as_mut_ptr() as usize, if sums { second.as_mut_ptr() as usize } else { out.as_mut_ptr() as usize }];
     pool::run2(&|part: usize| {
         let range = if part == 0 { 0..half } else { half..batches };
@@ -1000,8 +1007,8 @@ fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize
             // SAFETY: as in `gemm`; without a summed loop the two halves
             // write disjoint parts of C, with one each writes its own buffer.
             unsafe {
-                let ap = (a_addr as *const f32).offset(ao);
-                let bp = (b_addr as *const f32).offset(bo);
+                let ap = a.as_ptr().offset(ao);
+                let bp = b.as_ptr().offset(bo);
                 let cp = (c_addrs[part] as *mut f32).offset(co);
                 sgemm(g, g.m, g.n, ap, bp, cp, g.c_strides, beta);
             }

@@ -288,20 +288,12 @@ impl kernels::Slots for Bufs {
 /// this is their only reader (the slot keeps `fresh`, so the buffers
 /// reused next run keep their sizes), else copied into `fresh`.
 fn take_or_copy(bufs: &mut Bufs, slot: usize, only_reader: bool, mut fresh: Vec<f32>) -> Vec<f32> {
-    match &mut bufs.0[slot] {
-        Buf::Owned(v) if only_reader => std::mem::replace(v, fresh),
-        Buf::Owned(v) => {
-            fresh.clear();
-            fresh.extend_from_slice(v);
-            fresh
-        }
-        Buf::Shared(v) => {
-            fresh.clear();
-            fresh.extend_from_slice(v);
-            fresh
-        }
-        Buf::Empty => unreachable!("slot {slot} read before it was computed"),
+    if let (true, Buf::Owned(v)) = (only_reader, &mut bufs.0[slot]) {
+        return std::mem::replace(v, fresh);
     }
+    fresh.clear();
+    fresh.extend_from_slice(kernels::Slots::get(bufs, slot));
+    fresh
 }
 
 fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
@@ -349,7 +341,9 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
         }
         let t = Instant::now();
         match &step.kernel {
-            Kernel::Fused(f) if len >= kernels::PARALLEL_MIN_ELEMENTS && pool::threads() > 1 => {
+            // Kernels split between threads read the buffers through plain
+            // pointers, gathered only for them.
+            Kernel::Fused(f) if kernels::worth_splitting(len) => {
                 let shared = bufs.shared();
                 SECOND_REGISTERS.with(|r| {
                     kernels::run_fused_parallel(f, &shared, &mut out, &mut registers, &mut r.borrow_mut())
@@ -363,7 +357,10 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
                 max,
             } => kernels::reduce(kernels::Slots::get(&bufs, *src), view, *axis, *max, &mut out),
             Kernel::Gemm(g) => kernels::gemm(g, &bufs, &mut out),
-            Kernel::SumOfViews(sum) => kernels::sum_of_views(sum, &bufs.shared(), &mut out),
+            Kernel::SumOfViews(sum) if kernels::splits_sum_of_views(sum, len) => {
+                kernels::sum_of_views_parallel(sum, &bufs.shared(), &mut out)
+            }
+            Kernel::SumOfViews(sum) => kernels::sum_of_views(sum, &bufs, &mut out),
         }
         bufs.0[step.out] = Buf::Owned(out);
         if profile {
