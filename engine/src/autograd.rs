@@ -51,7 +51,8 @@
 //!
 //! Some composites carry their own gradient rule (`with_gradient`), so the
 //! backward graph does not contain the derivative of each of their
-//! operators: sigmoid (`g·y·(1-y)`) and tanh (`g·(1-y²)`).
+//! operators: sigmoid (`g·y·(1-y)`), tanh (`g·(1-y²)`), tiling max pooling
+//! and a convolution's patches (col2im).
 //!
 //! Kinks follow from how the composite operations are built: `relu(x) = x·(0 < x)`
 //! has gradient 0 at 0; `abs(x) = x·sign(x)` has gradient 0 at 0;

@@ -324,22 +324,15 @@ fn patches_by_stacking(
     // summed (one sum of padded views), then the padding cut away. Derived
     // through the stack, each tap's gradient is sliced out and copied first.
     let stacked = stacked.with_gradient(x, move |g, _, _| {
-        let mut sum: Option<Tensor> = None;
-        for i in 0..kh {
-            for j in 0..kw {
-                let t = i * kw + j;
-                let (top, left) = (i * dh, j * dw);
-                let part = g
-                    .slice(2, t, t + 1)
-                    .padded(3, top, hp - top - ho)
-                    .padded(4, left, wp - left - wo);
-                sum = Some(match sum {
-                    None => part,
-                    Some(acc) => acc.add(&part),
-                });
-            }
-        }
-        let grid = sum.expect("a kernel has at least one tap").reshape(&[n, c, hp, wp]);
+        let grid = (0..kh)
+            .flat_map(|i| (0..kw).map(move |j| (i, j)))
+            .map(|(i, j)| {
+                let (t, top, left) = (i * kw + j, i * dh, j * dw);
+                g.slice(2, t, t + 1).padded(3, top, hp - top - ho).padded(4, left, wp - left - wo)
+            })
+            .reduce(|acc, part| acc.add(&part))
+            .expect("a kernel has at least one tap")
+            .reshape(&[n, c, hp, wp]);
         grid.slice(2, ph, ph + h).slice(3, pw, pw + w)
     });
     stacked.reshape(&[n, c * kh * kw, ho * wo])

@@ -111,17 +111,12 @@ fn max_pool_tiles_gradient(g: &Tensor, x: &Tensor, y: &Tensor) -> Tensor {
     let y = y.reshape(&[n, c, ho, 1, wo, 1]);
     // x ≤ max everywhere, so "not below the max" is "equal to it", and the
     // ties are the window's size less the elements below the max.
-    let mut below: Option<Tensor> = None;
-    for a in 0..kh {
-        for b in 0..kw {
-            let miss = t.slice(3, a, a + 1).slice(5, b, b + 1).lt(&y);
-            below = Some(match below {
-                None => miss,
-                Some(sum) => sum.add(&miss),
-            });
-        }
-    }
-    let ties = (kh * kw) as f32 - &below.expect("a window has at least one element");
+    let below = (0..kh)
+        .flat_map(|a| (0..kw).map(move |b| (a, b)))
+        .map(|(a, b)| t.slice(3, a, a + 1).slice(5, b, b + 1).lt(&y))
+        .reduce(|sum, miss| sum.add(&miss))
+        .expect("a window has at least one element");
+    let ties = (kh * kw) as f32 - &below;
     let share = g.reshape(&[n, c, ho, 1, wo, 1]).div(&ties);
     (1.0 - &t.lt(&y)).mul(&share).reshape(&[n, c, h, w])
 }

@@ -193,23 +193,22 @@ impl Tensor {
         // Below x ≈ -88, e^-x is inf and the value 1/inf = 0 is right, but the
         // gradient derived operator by operator would meet 0·inf = NaN; the
         // rule g·σ·(1-σ) has no such problem (and is 3 operators, not ~10).
-        self.scale(-LOG2_E)
-            .unary(Op::Exp2)
-            .shift(1.0)
-            .recip()
-            .with_gradient(self, |g, _, y| g.mul(y).mul(y.one_minus()))
+        self.logistic(1.0).with_gradient(self, |g, _, y| g.mul(y).mul(y.one_minus()))
     }
 
     /// Hyperbolic tangent, computed as `2 · sigmoid(2x) - 1`, with the
     /// gradient `g · (1 - y²)`.
     pub fn tanh(&self) -> Tensor {
-        self.scale(-2.0 * LOG2_E)
-            .unary(Op::Exp2)
-            .shift(1.0)
-            .recip()
+        self.logistic(2.0)
             .scale(2.0)
             .shift(-1.0)
             .with_gradient(self, |g, _, y| g.mul(y.mul(y).one_minus()))
+    }
+
+    /// `σ(k·x) = 1 / (1 + 2^(-k·x·log2 e))`, without a gradient rule (the
+    /// callers attach theirs).
+    fn logistic(&self, k: f32) -> Tensor {
+        self.scale(-k * LOG2_E).unary(Op::Exp2).shift(1.0).recip()
     }
 }
 
