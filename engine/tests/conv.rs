@@ -12,78 +12,12 @@ mod fixtures {
 }
 use fixtures::*;
 
-/// Element i (row-major) is sin(a·i + b), as in the fixture script.
-fn wave(shape: &[usize], a: f64, b: f64) -> Tensor {
-    let n: usize = shape.iter().product();
-    Tensor::from_vec(
-        (0..n).map(|i| (a * i as f64 + b).sin() as f32).collect(),
-        shape,
-    )
-}
+mod torch_common;
+use torch_common::{wave, FiniteDiff};
 
-/// sum(y · cos(0.7 i)): a scalar that gives every output element its own gradient.
-fn probe(y: &Tensor) -> Tensor {
-    let n = y.numel();
-    let r: Vec<f32> = (0..n).map(|i| (0.7 * i as f64).cos() as f32).collect();
-    y.mul(Tensor::from_vec(r, &y.shape())).sum()
-}
-
-/// Runs `f` on `inputs` made parameters, checks the output and each input's
-/// gradient of `probe(f(..))` against the fixtures, then checks `coords`
-/// gradient entries of each input against central differences.
-fn check(
-    f: impl Fn(&[Tensor]) -> Tensor,
-    inputs: &[Tensor],
-    y_shape: &[usize],
-    y: &[f32],
-    grads: &[&[f32]],
-    tol: f32,
-) {
-    let params: Vec<Tensor> = inputs.iter().map(|t| t.detach().requires_grad()).collect();
-    let out = f(&params);
-    assert_close(&out, y_shape, y, tol);
-    probe(&out).backward();
-    for (i, (p, g)) in params.iter().zip(grads).enumerate() {
-        let got = p
-            .grad()
-            .unwrap_or_else(|| panic!("input {i} got no gradient"));
-        assert_close(&got, &p.shape(), g, tol);
-    }
-    finite_differences(&f, inputs, 3, 1e-2, 2e-3);
-}
-
-/// Central differences of `probe(f(..))` at `coords` positions of every input
-/// (spread over the tensor), against autograd.
-fn finite_differences(
-    f: &impl Fn(&[Tensor]) -> Tensor,
-    inputs: &[Tensor],
-    coords: usize,
-    eps: f32,
-    tol: f32,
-) {
-    let params: Vec<Tensor> = inputs.iter().map(|t| t.detach().requires_grad()).collect();
-    probe(&f(&params)).backward();
-    for (i, p) in params.iter().enumerate() {
-        let grad = p.grad().unwrap().to_vec();
-        let base = inputs[i].to_vec();
-        for c in 0..coords {
-            let at = (c * 7919 + 13) % base.len();
-            let eval = |delta: f32| {
-                let mut v = base.clone();
-                v[at] += delta;
-                let mut args: Vec<Tensor> = inputs.to_vec();
-                args[i] = Tensor::from_vec(v, &inputs[i].shape());
-                probe(&f(&args)).item() as f64
-            };
-            let numeric = ((eval(eps) - eval(-eps)) / (2.0 * eps as f64)) as f32;
-            let err = (numeric - grad[at]).abs();
-            assert!(
-                err <= tol * numeric.abs().max(1.0),
-                "input {i}, element {at}: autograd {} vs finite differences {numeric}",
-                grad[at]
-            );
-        }
-    }
+/// The fixtures' check, with central differences at entries 13, 7932, ….
+fn check(f: impl Fn(&[Tensor]) -> Tensor, inputs: &[Tensor], y_shape: &[usize], y: &[f32], grads: &[&[f32]], tol: f32) {
+    torch_common::check(f, inputs, y_shape, y, grads, tol, FiniteDiff { offset: 13, eps: 1e-2, tol: 2e-3 });
 }
 
 #[test]

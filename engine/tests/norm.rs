@@ -13,58 +13,12 @@ mod fixtures {
 }
 use fixtures::*;
 
-fn wave(shape: &[usize], a: f64, b: f64) -> Tensor {
-    let n: usize = shape.iter().product();
-    Tensor::from_vec(
-        (0..n).map(|i| (a * i as f64 + b).sin() as f32).collect(),
-        shape,
-    )
-}
+mod torch_common;
+use torch_common::{probe, wave, FiniteDiff};
 
-fn probe(y: &Tensor) -> Tensor {
-    let n = y.numel();
-    let r: Vec<f32> = (0..n).map(|i| (0.7 * i as f64).cos() as f32).collect();
-    y.mul(Tensor::from_vec(r, &y.shape())).sum()
-}
-
-fn check(
-    f: impl Fn(&[Tensor]) -> Tensor,
-    inputs: &[Tensor],
-    y_shape: &[usize],
-    y: &[f32],
-    grads: &[&[f32]],
-    tol: f32,
-) {
-    let params: Vec<Tensor> = inputs.iter().map(|t| t.detach().requires_grad()).collect();
-    let out = f(&params);
-    assert_close(&out, y_shape, y, tol);
-    probe(&out).backward();
-    for (p, g) in params.iter().zip(grads) {
-        assert_close(&p.grad().unwrap(), &p.shape(), g, tol);
-    }
-    // Central differences (f32, so a loose tolerance; the PyTorch float64
-    // gradients above are the tight check).
-    for (i, p) in params.iter().enumerate() {
-        let grad = p.grad().unwrap().to_vec();
-        let base = inputs[i].to_vec();
-        for c in 0..3 {
-            let at = (c * 7919 + 5) % base.len();
-            let eval = |d: f32| {
-                let mut v = base.clone();
-                v[at] += d;
-                let mut args = inputs.to_vec();
-                args[i] = Tensor::from_vec(v, &inputs[i].shape());
-                probe(&f(&args)).item()
-            };
-            let eps = 3e-3;
-            let numeric = (eval(eps) - eval(-eps)) / (2.0 * eps);
-            assert!(
-                (numeric - grad[at]).abs() <= 2e-2 * numeric.abs().max(1.0),
-                "input {i} element {at}: autograd {} vs finite differences {numeric}",
-                grad[at]
-            );
-        }
-    }
+/// The fixtures' check, with central differences at entries 5, 7924, ….
+fn check(f: impl Fn(&[Tensor]) -> Tensor, inputs: &[Tensor], y_shape: &[usize], y: &[f32], grads: &[&[f32]], tol: f32) {
+    torch_common::check(f, inputs, y_shape, y, grads, tol, FiniteDiff { offset: 5, eps: 3e-3, tol: 2e-2 });
 }
 
 fn bn_input() -> Tensor {
