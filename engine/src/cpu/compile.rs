@@ -29,6 +29,7 @@ use crate::ir::{Node, Op};
 use crate::view;
 
 use super::kernels::{data_box, Arg, Fused, Gemm, Instr, SumOfViews};
+use super::packed;
 use super::strided::Strided;
 
 /// Most instructions inlined into one fused kernel before a value is materialized.
@@ -51,6 +52,15 @@ pub(crate) enum Kernel {
     /// data from: a concatenation or stack (views padded into disjoint
     /// parts of the output), or the sum of a slice's adjoints.
     SumOfViews(SumOfViews),
+    /// A `k × n` B read by several products (a recurrent weight, once per
+    /// time step), packed once into the panels they read (see `packed`).
+    PackB {
+        src: usize,
+        offset: isize,
+        strides: (isize, isize),
+        k: usize,
+        n: usize,
+    },
 }
 
 impl Kernel {
@@ -65,6 +75,7 @@ impl Kernel {
             Kernel::Reduce { max: false, .. } => "sum reduce",
             Kernel::Reduce { max: true, .. } => "max reduce",
             Kernel::Gemm(_) => "matmul (sgemm)",
+            Kernel::PackB { .. } => "pack shared B",
         }
     }
 }
@@ -110,7 +121,8 @@ impl Kernel {
                 g.b_strides,
                 g.c_strides,
                 if g.onto.is_some() { " onto" } else { "" }
-            ),
+            ) + if g.b_packed { " (B packed)" } else { "" },
+            Kernel::PackB { k, n, strides, .. } => format!("{} k {k} n {n} strides {strides:?}", self.name()),
         }
     }
 }
@@ -289,6 +301,7 @@ fn as_gemm(g: &Lowered, mul: usize, perm: &[usize], axis: usize) -> Option<Gemm>
             .map(|&a| (shape[a], x.strides[a], y.strides[a], out_strides[a]))
             .collect(),
         onto: None,
+        b_packed: false,
     };
     merge_batch(&mut gemm);
     Some(gemm)
@@ -498,12 +511,14 @@ pub(crate) fn compile(g: &Lowered) -> Program {
             && !concatenation;
     }
 
-    // Products that read the same column-major B (a recurrent weight's
-    // transpose, once per time step) read a row-major copy made once:
-    // sgemm packs a row-major B much faster.
-    let mut shared_b: std::collections::HashMap<ColumnMajorB, (usize, Option<usize>)> = Default::default();
+    // Products that read the same B (a recurrent weight, once per time
+    // step) read it packed once into the packed kernel's panels; without
+    // that kernel, a column-major B gets one row-major copy, which
+    // `matrixmultiply` packs much faster.
+    let pack_shared = packed::enabled();
+    let mut shared_b: std::collections::HashMap<SharedB, (usize, Option<usize>)> = Default::default();
     for gemm in gemms.iter().flatten() {
-        if let Some(key) = column_major_b(gemm) {
+        if let Some(key) = shared_b_key(gemm, pack_shared) {
             shared_b.entry(key).or_insert((0, None)).0 += 1;
         }
     }
@@ -538,25 +553,33 @@ pub(crate) fn compile(g: &Lowered) -> Program {
         let kernel = match op(i) {
             _ if gemms[i].is_some() => {
                 let mut gemm = gemms[i].take().unwrap();
-                if let Some((_, copy)) = column_major_b(&gemm).and_then(|key| shared_b.get_mut(&key)) {
-                    // The row-major copy, made before its first use.
+                if let Some((_, copy)) = shared_b_key(&gemm, pack_shared).and_then(|key| shared_b.get_mut(&key)) {
+                    // The packed (or row-major) copy, made before its first use.
                     let copy = *copy.get_or_insert_with(|| {
                         let (k, n) = (gemm.k, gemm.n);
-                        let view = Strided {
-                            ndim: 2,
-                            shape: [k, n, 1, 1, 1, 1],
-                            strides: [gemm.b_strides.0, gemm.b_strides.1, 0, 0, 0, 0],
-                            offset: gemm.b_offset,
-                            valid: None,
+                        let src = slot_of[gemm.b];
+                        let (kernel, len) = if pack_shared {
+                            let (offset, strides) = (gemm.b_offset, gemm.b_strides);
+                            (Kernel::PackB { src, offset, strides, k, n }, packed::packed_len(k, n))
+                        } else {
+                            let view = Strided {
+                                ndim: 2,
+                                shape: [k, n, 1, 1, 1, 1],
+                                strides: [gemm.b_strides.0, gemm.b_strides.1, 0, 0, 0, 0],
+                                offset: gemm.b_offset,
+                                valid: None,
+                            };
+                            let instrs = vec![Instr::Load { slot: src, view }];
+                            (Kernel::Fused(Fused { instrs }), k * n)
                         };
-                        let instrs = vec![Instr::Load { slot: slot_of[gemm.b], view }];
-                        let out = new_slot(None, k * n, &mut slot_of);
-                        steps.push(Step { out, kernel: Kernel::Fused(Fused { instrs }) });
+                        let out = new_slot(None, len, &mut slot_of);
+                        steps.push(Step { out, kernel });
                         out
                     });
                     gemm.b = copy;
                     gemm.b_offset = 0;
                     gemm.b_strides = (gemm.n as isize, 1);
+                    gemm.b_packed = pack_shared;
                 } else {
                     gemm.b = slot_of[gemm.b];
                 }
@@ -612,6 +635,7 @@ pub(crate) fn compile(g: &Lowered) -> Program {
                     readers[slot] += 1;
                 }
             }
+            Kernel::PackB { src, .. } => readers[*src] += 1,
         }
     }
     Program {
@@ -627,17 +651,23 @@ pub(crate) fn compile(g: &Lowered) -> Program {
     }
 }
 
-/// Products reading one column-major B this many times get a row-major copy.
+/// Products reading one B this many times share a packed (or row-major) copy.
 const MIN_SHARED_B_USES: usize = 4;
 
 /// A product's B operand, by node position, offset, strides, K and N.
-type ColumnMajorB = (usize, isize, (isize, isize), usize, usize);
+type SharedB = (usize, isize, (isize, isize), usize, usize);
 
 /// The B operand of an unbatched product (operands still node positions)
-/// if it is read column by column (stride 1 down K, not along N).
-fn column_major_b(g: &Gemm) -> Option<ColumnMajorB> {
-    let column_major = g.b_strides.0 == 1 && g.b_strides.1 != 1 && g.k > 1 && g.n > 1;
-    (g.batch.is_empty() && column_major).then_some((g.b, g.b_offset, g.b_strides, g.k, g.n))
+/// that a shared copy can serve: with the packed kernel any B of a product
+/// it runs (C's rows contiguous); without it, a B read column by column
+/// (stride 1 down K, not along N).
+fn shared_b_key(g: &Gemm, packed: bool) -> Option<SharedB> {
+    let eligible = if packed {
+        g.c_strides.1 == 1 && g.n > 1
+    } else {
+        g.b_strides.0 == 1 && g.b_strides.1 != 1 && g.k > 1 && g.n > 1
+    };
+    (g.batch.is_empty() && eligible).then_some((g.b, g.b_offset, g.b_strides, g.k, g.n))
 }
 
 /// A fused kernel that only adds loads, some of them padded, as a list of

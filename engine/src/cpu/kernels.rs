@@ -6,6 +6,7 @@
 
 use crate::ir::Op;
 
+use super::packed::{self, BSource};
 use super::pool;
 use super::strided::Strided;
 
@@ -873,6 +874,9 @@ pub(crate) struct Gemm {
     /// The slot of a buffer (of C's length, read plainly) that the product is
     /// added onto, in place: `x + A·B`, as a sum of products builds.
     pub onto: Option<usize>,
+    /// B's slot holds it packed in panels (a `PackB` step's output, see
+    /// [`packed`]); B's offset and strides are then unused.
+    pub b_packed: bool,
 }
 
 impl Gemm {
@@ -910,17 +914,31 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
         out.fill(0.0);
     }
     let beta = if sums || g.onto.is_some() { 1.0 } else { 0.0 };
-    if g.m == 1 && g.n == 1 {
+    if g.m == 0 || g.n == 0 {
+        return;
+    }
+    if g.m == 1 && g.n == 1 && !g.b_packed {
         return dots(g, a, b, out, batches, beta);
     }
     let threads = pool::threads();
     let per_call = g.m * g.n * g.k;
+    // Our packed-panel kernel, where the CPU has it and C's rows are contiguous.
+    let own = packed::enabled() && g.c_strides.1 == 1;
+    if g.b_packed {
+        assert!(own && batches == 1, "a packed B needs the packed kernel and one product");
+        assert_eq!(b.len(), packed::packed_len(g.k, g.n), "packed B has the wrong length");
+        let parallel = threads > 1 && per_call >= PARALLEL_MIN_MACS;
+        // SAFETY: as below; the packed B was sized for this product (checked).
+        unsafe { own_product(g, a.as_ptr().offset(g.a_offset), BSource::Packed(b.as_ptr()), out.as_mut_ptr(), beta, parallel) };
+        return;
+    }
     if threads > 1 && batches >= 2 && per_call < PARALLEL_MIN_MACS && batches * per_call >= PARALLEL_MIN_MACS {
-        return split_batches(g, a, b, out, batches, beta);
+        return split_batches(g, a, b, out, batches, beta, own);
     }
     let parallel = threads > 1 && per_call >= PARALLEL_MIN_MACS;
     // The second half's partial product when splitting along K.
-    let mut partial = if parallel && split_k(g) { vec![0.0f32; g.m * g.n] } else { Vec::new() };
+    let along_k = parallel && !own && split_k(g);
+    let mut partial = if along_k { vec![0.0f32; g.m * g.n] } else { Vec::new() };
     for batch in 0..batches {
         let (ao, bo, co) = g.batch_offsets(batch);
         if batch + 1 < batches {
@@ -932,7 +950,10 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
         let a_ptr = unsafe { a.as_ptr().offset(ao) };
         let b_ptr = unsafe { b.as_ptr().offset(bo) };
         let c_ptr = unsafe { out.as_mut_ptr().offset(co) };
-        if parallel && split_k(g) {
+        if own {
+            let b = BSource::Strided { ptr: b_ptr, strides: g.b_strides };
+            unsafe { own_product(g, a_ptr, b, c_ptr, beta, parallel) };
+        } else if along_k {
             // Small M×N, long K (a layer's forward product on a small
             // batch): halving M or N would make each thread pack the whole
             // other operand, so split K instead. The first half writes C,
@@ -987,11 +1008,54 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
     }
 }
 
+/// One product on the packed-panel kernel (C row-major), split between two
+/// threads when `parallel`: by panels of B (each thread packs only its own),
+/// or by rows when B is a single panel.
+///
+/// # Safety
+/// As [`packed::product`], for the whole of `g`'s M × N.
+unsafe fn own_product(g: &Gemm, a: *const f32, b: BSource, c: *mut f32, beta: f32, parallel: bool) {
+    let panels = g.n.div_ceil(packed::NR);
+    let accumulate = beta != 0.0;
+    if !parallel {
+        return packed::product(g.m, g.n, g.k, a, g.a_strides, b, c, g.c_strides.0, accumulate, 0..panels);
+    }
+    let (a_addr, c_addr) = (a as usize, c as usize);
+    let b = SendB(b);
+    pool::run2(&|part: usize| {
+        let (a, c) = (a_addr as *const f32, c_addr as *mut f32);
+        let b = b.get();
+        if panels >= 2 {
+            let range = if part == 0 { 0..panels / 2 } else { panels / 2..panels };
+            packed::product(g.m, g.n, g.k, a, g.a_strides, b, c, g.c_strides.0, accumulate, range);
+        } else {
+            let half = g.m / 2;
+            let (from, rows) = if part == 0 { (0, half) } else { (half, g.m - half) };
+            let (a, c) = (a.offset(from as isize * g.a_strides.0), c.offset(from as isize * g.c_strides.0));
+            packed::product(rows, g.n, g.k, a, g.a_strides, b, c, g.c_strides.0, accumulate, 0..panels);
+        }
+    });
+}
+
+/// A [`BSource`] handed to the helper thread.
+#[derive(Clone, Copy)]
+struct SendB(BSource);
+
+// SAFETY: B is only read, while the caller waits for both threads.
+unsafe impl Sync for SendB {}
+
+impl SendB {
+    // A method, so that closures capture the whole wrapper, not its field.
+    fn get(&self) -> BSource {
+        self.0
+    }
+}
+
 /// Many small products (a convolution's per-image products): the batch
 /// positions are split between two threads. Products that sum into the same
 /// C (`beta` = 1 over a summed batch loop) give the second thread a zeroed
 /// copy of C to sum into, added in afterwards.
-fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize, beta: f32) {
+fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize, beta: f32, own: bool) {
     let sums = g.sums_batches();
     let mut second = if sums { vec![0.0f32; out.len()] } else { Vec::new() };
     let half = batches / 2;
@@ -1010,7 +1074,12 @@ fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize
                 let ap = a.as_ptr().offset(ao);
                 let bp = b.as_ptr().offset(bo);
                 let cp = (c_addrs[part] as *mut f32).offset(co);
-                sgemm(g, g.m, g.n, ap, bp, cp, g.c_strides, beta);
+                if own {
+                    let b = BSource::Strided { ptr: bp, strides: g.b_strides };
+                    packed::product(g.m, g.n, g.k, ap, g.a_strides, b, cp, g.c_strides.0, beta != 0.0, 0..g.n.div_ceil(packed::NR));
+                } else {
+                    sgemm(g, g.m, g.n, ap, bp, cp, g.c_strides, beta);
+                }
             }
         }
     });

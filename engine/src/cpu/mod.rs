@@ -14,6 +14,7 @@
 pub(crate) mod alloc;
 mod compile;
 mod kernels;
+mod packed;
 mod pool;
 mod strided;
 
@@ -361,6 +362,9 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
                 kernels::sum_of_views_parallel(sum, &bufs.shared(), &mut out)
             }
             Kernel::SumOfViews(sum) => kernels::sum_of_views(sum, &bufs, &mut out),
+            Kernel::PackB { src, offset, strides, k, n } => {
+                packed::pack(kernels::Slots::get(&bufs, *src), *offset, *strides, *k, *n, &mut out)
+            }
         }
         bufs.0[step.out] = Buf::Owned(out);
         if profile {

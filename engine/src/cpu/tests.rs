@@ -590,9 +590,39 @@ fn vectorised_exp2_matches_f64_within_a_few_ulp_and_keeps_the_special_values() {
     assert!(exp2(f32::NAN).is_nan());
 }
 
+/// Runs `body` on a new thread with the packed kernel off, so products use
+/// `matrixmultiply` (programs are compiled and cached per thread).
+fn without_the_packed_kernel(body: fn()) {
+    std::thread::spawn(move || {
+        super::packed::set_off_here(true);
+        body()
+    })
+    .join()
+    .expect("the check failed on the portable kernel");
+}
+
+/// Whether the packed kernel runs here; says so when a test is skipped.
+fn packed_kernel_here() -> bool {
+    let on = super::packed::enabled();
+    if !on {
+        eprintln!("skipped: this CPU has no AVX-512, so every product runs on matrixmultiply");
+    }
+    on
+}
+
 #[test]
-fn products_sharing_a_transposed_weight_read_one_row_major_copy() {
-    // A recurrent layer's h·Wᵀ at every step: Wᵀ is copied row-major once.
+fn products_pass_the_same_checks_on_the_portable_kernel() {
+    without_the_packed_kernel(|| {
+        matmul_on_random_shapes_and_views();
+        batched_broadcast_and_vector_matmuls();
+        folded_batches_dots_and_batch_sums_match_the_reference();
+        long_thin_products_split_along_k_agree_on_one_and_two_threads();
+        sums_of_products_and_summed_batches_on_one_and_two_threads();
+    });
+}
+
+/// A recurrent layer's `h·Wᵀ` at six steps, and one product reading `W` untransposed.
+fn products_sharing_one_weight() -> Vec<Tensor> {
     let mut rng = Rng::new(43);
     let w = random(&[7, 5], &mut rng);
     let mut h = random(&[3, 5], &mut rng);
@@ -602,18 +632,153 @@ fn products_sharing_a_transposed_weight_read_one_row_major_copy() {
         outs.push(y.clone());
         h = y.slice(1, 0, 5).tanh();
     }
-    // The same weight read without the transpose is left alone.
-    let plain = random(&[3, 7], &mut rng).matmul(&w);
-    outs.push(plain);
+    outs.push(random(&[3, 7], &mut rng).matmul(&w));
+    outs
+}
+
+/// The detailed kernel profile of checking `outs` against the reference.
+fn kernels_checking(outs: &[Tensor]) -> Vec<(String, f64, u64)> {
     runtime::set_profiling(true);
     let refs: Vec<&Tensor> = outs.iter().collect();
     check(&refs, 1e-5);
     let kernels = runtime::take_kernel_profile(usize::MAX);
     runtime::set_profiling(false);
-    let copies = kernels.iter().filter(|(what, _, _)| what.starts_with("copy out 35,")).count();
-    let row_major = kernels.iter().filter(|(what, _, _)| what.contains("m 3 n 7 k 5") && what.contains("b (7, 1)")).count();
-    assert_eq!(copies, 1, "{kernels:?}");
-    assert_eq!(row_major, 6, "{kernels:?}");
+    kernels
+}
+
+#[test]
+fn products_sharing_a_weight_read_it_packed_once() {
+    if !packed_kernel_here() {
+        return;
+    }
+    let kernels = kernels_checking(&products_sharing_one_weight());
+    let count = |pattern: &str| kernels.iter().filter(|(what, _, _)| what.contains(pattern)).count();
+    assert_eq!(count("pack shared B k 5 n 7 strides (1, 5)"), 1, "{kernels:?}");
+    assert_eq!(count("m 3 n 7 k 5 batch [] a (5, 1) b (7, 1) c (7, 1) (B packed)"), 6, "{kernels:?}");
+    // The weight read once without the transpose is a B of its own, not packed ahead.
+    assert_eq!(count("m 3 n 5 k 7 batch [] a (7, 1) b (5, 1) c (5, 1)"), 1, "{kernels:?}");
+    assert_eq!(count("(B packed)"), 6, "{kernels:?}");
+}
+
+#[test]
+fn without_the_packed_kernel_a_shared_transposed_weight_gets_one_row_major_copy() {
+    without_the_packed_kernel(|| {
+        let kernels = kernels_checking(&products_sharing_one_weight());
+        let copies = kernels.iter().filter(|(what, _, _)| what.starts_with("copy out 35,")).count();
+        let row_major = kernels.iter().filter(|(what, _, _)| what.contains("m 3 n 7 k 5") && what.contains("b (7, 1)")).count();
+        assert_eq!(copies, 1, "{kernels:?}");
+        assert_eq!(row_major, 6, "{kernels:?}");
+        assert!(kernels.iter().all(|(what, _, _)| !what.contains("packed")), "{kernels:?}");
+    });
+}
+
+#[test]
+fn the_packed_kernel_matches_a_naive_product_for_every_layout_and_edge() {
+    use super::packed::{pack, packed_len, product, BSource, NR};
+    if !packed_kernel_here() {
+        return;
+    }
+    let mut rng = Rng::new(53);
+    let mut values = |len: usize| -> Vec<f32> { (0..len).map(|_| rng.normal()).collect() };
+    const GUARD: f32 = 7.0;
+    for (m, n, k) in [(1, 1, 1), (3, 5, 7), (8, 32, 4), (9, 33, 37), (17, 70, 16), (16, 64, 300)] {
+        for a_column_major in [false, true] {
+            for b_layout in 0..3 {
+                for accumulate in [false, true] {
+                    for prepacked in [false, true] {
+                        let av = values(m * k);
+                        let a_strides = if a_column_major { (1, m as isize) } else { (k as isize, 1) };
+                        // Row-major, column-major, or every other element of a wider buffer from offset 3.
+                        let (b_offset, b_strides, b_len) = match b_layout {
+                            0 => (0, (n as isize, 1), k * n),
+                            1 => (0, (1, k as isize), k * n),
+                            _ => (3, (2 * n as isize + 1, 2), 3 + k * (2 * n + 1)),
+                        };
+                        let bv = values(b_len);
+                        let at = |i: usize, p: usize| av[(i as isize * a_strides.0 + p as isize * a_strides.1) as usize] as f64;
+                        let bt = |p: usize, j: usize| bv[(b_offset + p as isize * b_strides.0 + j as isize * b_strides.1) as usize] as f64;
+                        // C's rows are 3 longer than N: the kernel must not touch the gap.
+                        let c_row = n + 3;
+                        let start = values(m * c_row);
+                        let panels = n.div_ceil(NR);
+                        let mut packed = vec![f32::NAN; packed_len(k, n)];
+                        pack(&bv, b_offset, b_strides, k, n, &mut packed);
+                        let source = if prepacked {
+                            BSource::Packed(packed.as_ptr())
+                        } else {
+                            BSource::Strided { ptr: bv[b_offset as usize..].as_ptr(), strides: b_strides }
+                        };
+                        let run = |first: std::ops::Range<usize>, second: std::ops::Range<usize>| {
+                            let mut c = start.clone();
+                            for j in 0..m {
+                                c[j * c_row + n..(j + 1) * c_row].fill(GUARD);
+                            }
+                            for range in [first, second] {
+                                // SAFETY: the buffers above have exactly the sizes the arguments describe.
+                                unsafe {
+                                    product(m, n, k, av.as_ptr(), a_strides, source, c.as_mut_ptr(), c_row as isize, accumulate, range.clone())
+                                };
+                            }
+                            c
+                        };
+                        let whole = run(0..panels, panels..panels);
+                        let case = format!("m {m} n {n} k {k}, A column-major {a_column_major}, B layout {b_layout}, accumulate {accumulate}, prepacked {prepacked}");
+                        for i in 0..m {
+                            for j in 0..c_row {
+                                let got = whole[i * c_row + j];
+                                if j >= n {
+                                    assert_eq!(got, GUARD, "{case}: wrote outside C at ({i}, {j})");
+                                    continue;
+                                }
+                                let sum: f64 = (0..k).map(|p| at(i, p) * bt(p, j)).sum();
+                                let want = sum + if accumulate { start[i * c_row + j] as f64 } else { 0.0 };
+                                assert!(
+                                    (got as f64 - want).abs() <= 1e-5 * want.abs().max(1.0) * (k as f64).sqrt(),
+                                    "{case}: C[{i}, {j}] = {got}, expected {want}"
+                                );
+                            }
+                        }
+                        // Panels computed in two calls (as two threads do) give the same bits.
+                        let halves = run(0..panels / 2, panels / 2..panels);
+                        assert!(whole.iter().zip(&halves).all(|(x, y)| x.to_bits() == y.to_bits()), "{case}: split differs");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "B reaches outside its buffer")]
+fn packing_a_b_that_reaches_outside_its_buffer_is_refused() {
+    let src = vec![1.0f32; 20];
+    let mut out = vec![0.0; super::packed::packed_len(5, 5)];
+    super::packed::pack(&src, 0, (5, 1), 5, 5, &mut out);
+}
+
+#[test]
+fn packed_products_give_the_same_bits_on_one_and_two_threads() {
+    // Split by panels of B (or by rows when B is one panel), never along K.
+    let rng = Rng::new(59);
+    let shapes = [(32, 512, 128), (32, 20, 2048), (64, 128, 784)];
+    let before = pool::threads();
+    let mut results: Vec<Vec<Vec<f32>>> = Vec::new();
+    for threads in [1, 2] {
+        runtime::set_threads(threads);
+        let mut rng = rng.clone();
+        let mut outs = Vec::new();
+        for (m, n, k) in shapes {
+            let a = random(&[m, k], &mut rng);
+            let b = random(&[n, k], &mut rng);
+            outs.push(a.matmul(&b.t()).to_vec());
+            outs.push(a.matmul(&b.t().contiguous()).to_vec());
+        }
+        results.push(outs);
+    }
+    runtime::set_threads(before);
+    for (one, two) in results[0].iter().zip(&results[1]) {
+        assert!(one.iter().zip(two).all(|(x, y)| x.to_bits() == y.to_bits()), "two threads changed the product");
+    }
 }
 
 #[test]
