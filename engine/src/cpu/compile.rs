@@ -516,6 +516,9 @@ pub(crate) fn compile(g: &Lowered) -> Program {
     // that kernel, a column-major B gets one row-major copy, which
     // `matrixmultiply` packs much faster.
     let pack_shared = packed::enabled();
+    for gemm in gemms.iter_mut().flatten() {
+        with_rows_of_c_contiguous(gemm);
+    }
     let mut shared_b: std::collections::HashMap<SharedB, (usize, Option<usize>)> = Default::default();
     for gemm in gemms.iter().flatten() {
         if let Some(key) = shared_b_key(gemm, pack_shared) {
@@ -648,6 +651,26 @@ pub(crate) fn compile(g: &Lowered) -> Program {
         op_count,
         runs: Cell::new(0),
         scratch: RefCell::new(Vec::new()),
+    }
+}
+
+/// Makes C's rows contiguous where its columns are, by computing `Cᵀ = Bᵀ·Aᵀ`
+/// (a convolution's weight gradient writes C column by column): the packed
+/// kernel writes rows, and every element still sums the same products in
+/// the same order.
+fn with_rows_of_c_contiguous(g: &mut Gemm) {
+    if g.c_strides.0 != 1 || g.c_strides.1 == 1 {
+        return;
+    }
+    std::mem::swap(&mut g.a, &mut g.b);
+    std::mem::swap(&mut g.m, &mut g.n);
+    std::mem::swap(&mut g.a_offset, &mut g.b_offset);
+    let (a, b) = (g.a_strides, g.b_strides);
+    g.a_strides = (b.1, b.0);
+    g.b_strides = (a.1, a.0);
+    g.c_strides = (g.c_strides.1, g.c_strides.0);
+    for (_, sa, sb, _) in &mut g.batch {
+        std::mem::swap(sa, sb);
     }
 }
 

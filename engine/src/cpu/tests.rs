@@ -111,14 +111,27 @@ fn reductions_over_permuted_products_become_gemms_like_autograd_builds_them() {
     let (m, n, k) = (6, 5, 4);
     let g = random(&[m, n], &mut rng);
     let x = random(&[m, k], &mut rng);
-    let product = Tensor::from_op(
-        Op::Mul,
-        vec![g.with_broadcast_dim(2, k), x.with_broadcast_dim(1, n)],
-        vec![m, n, k],
-    );
-    let dw = product.permute(&[1, 2, 0]).sum_dim(2, false); // [N, K]
-    let dw_t = product.permute(&[2, 0, 1]).sum_dim(1, false); // [K, N]
+    // Built twice: a product read by two reductions would be materialized.
+    let product = || {
+        Tensor::from_op(
+            Op::Mul,
+            vec![g.with_broadcast_dim(2, k), x.with_broadcast_dim(1, n)],
+            vec![m, n, k],
+        )
+    };
+    let dw = product().permute(&[1, 2, 0]).sum_dim(2, false); // [N, K]
+    let dw_t = product().permute(&[2, 0, 1]).sum_dim(1, false); // [K, N]
+    runtime::set_profiling(true);
     check(&[&dw, &dw_t], 1e-5);
+    let kernels = runtime::take_kernel_profile(usize::MAX);
+    runtime::set_profiling(false);
+    // dw_t's C is column-major; it is computed transposed, so every product writes rows.
+    let products: Vec<&String> = kernels.iter().map(|(what, _, _)| what).filter(|w| w.contains("sgemm")).collect();
+    assert_eq!(products.len(), 2, "{kernels:?}");
+    for what in products {
+        let c = what.split(" c (").nth(1).and_then(|rest| rest.split(')').next());
+        assert!(c.is_some_and(|c| c.ends_with(", 1")), "C's rows are not contiguous: {what}");
+    }
     let naive: Vec<f32> = {
         let (g, x) = (g.to_vec(), x.to_vec());
         (0..n * k)
