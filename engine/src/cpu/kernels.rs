@@ -950,7 +950,9 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
         let a_ptr = unsafe { a.as_ptr().offset(ao) };
         let b_ptr = unsafe { b.as_ptr().offset(bo) };
         let c_ptr = unsafe { out.as_mut_ptr().offset(co) };
-        if own {
+        if own && packed::prefers_dots(g.m, g.n, g.a_strides, g.b_strides) {
+            unsafe { own_dots(g, a_ptr, b_ptr, c_ptr, beta, parallel) };
+        } else if own {
             let b = BSource::Strided { ptr: b_ptr, strides: g.b_strides };
             unsafe { own_product(g, a_ptr, b, c_ptr, beta, parallel) };
         } else if along_k {
@@ -1037,6 +1039,27 @@ unsafe fn own_product(g: &Gemm, a: *const f32, b: BSource, c: *mut f32, beta: f3
     });
 }
 
+/// One product as dot products along K ([`packed::dots`]), split by rows
+/// between two threads when `parallel`.
+///
+/// # Safety
+/// As [`packed::dots`], for the whole of `g`'s M × N.
+unsafe fn own_dots(g: &Gemm, a: *const f32, b: *const f32, c: *mut f32, beta: f32, parallel: bool) {
+    let accumulate = beta != 0.0;
+    let (a_addr, b_addr, c_addr) = (a as usize, b as usize, c as usize);
+    // Rows `from..from + rows` of C.
+    let rows_of = |from: usize, rows: usize| {
+        let a = (a_addr as *const f32).offset(from as isize * g.a_strides.0);
+        let c = (c_addr as *mut f32).offset(from as isize * g.c_strides.0);
+        packed::dots(rows, g.n, g.k, a, g.a_strides.0, b_addr as *const f32, g.b_strides.1, c, g.c_strides, accumulate)
+    };
+    if !parallel || g.m < 2 {
+        return rows_of(0, g.m);
+    }
+    let half = g.m / 2;
+    pool::run2(&|part: usize| if part == 0 { rows_of(0, half) } else { rows_of(half, g.m - half) });
+}
+
 /// A [`BSource`] handed to the helper thread.
 #[derive(Clone, Copy)]
 struct SendB(BSource);
@@ -1074,7 +1097,9 @@ fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize
                 let ap = a.as_ptr().offset(ao);
                 let bp = b.as_ptr().offset(bo);
                 let cp = (c_addrs[part] as *mut f32).offset(co);
-                if own {
+                if own && packed::prefers_dots(g.m, g.n, g.a_strides, g.b_strides) {
+                    packed::dots(g.m, g.n, g.k, ap, g.a_strides.0, bp, g.b_strides.1, cp, g.c_strides, beta != 0.0);
+                } else if own {
                     let b = BSource::Strided { ptr: bp, strides: g.b_strides };
                     packed::product(g.m, g.n, g.k, ap, g.a_strides, b, cp, g.c_strides.0, beta != 0.0, 0..g.n.div_ceil(packed::NR));
                 } else {

@@ -174,6 +174,50 @@ pub(crate) unsafe fn product(
     }
 }
 
+/// `C = A·B` (or `C += A·B` when `accumulate`) as dot products along K,
+/// for A and B both contiguous along K (`A·Bᵀ` of row-major matrices: a
+/// convolution's weight gradient per image, `x·Wᵀ` with few outputs). No
+/// packing at all: where N is small, packing B into 32-column panels costs
+/// more than the product. C may have any strides.
+///
+/// # Safety
+/// The CPU has AVX-512 ([`enabled`]); A is `m × k` with row stride
+/// `a_row` and column stride 1, B `k × n` with column stride `b_col` and
+/// row stride 1, C `m × n` with `c_strides`, not overlapping A or B.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn dots(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: *const f32,
+    a_row: isize,
+    b: *const f32,
+    b_col: isize,
+    c: *mut f32,
+    c_strides: (isize, isize),
+    accumulate: bool,
+) {
+    #[cfg(target_arch = "x86_64")]
+    avx512::dots(m, n, k, a, a_row, b, b_col, c, c_strides, accumulate);
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (m, n, k, a, a_row, b, b_col, c, c_strides, accumulate);
+        unreachable!("the dot-product kernel needs AVX-512");
+    }
+}
+
+/// Whether [`dots`] beats packing B for this product: both operands run
+/// along K, and M or N is at most [`DOTS_MAX_SIDE`] — packing costs about
+/// 1/M of the product, and an N that fills a fraction of a panel wastes
+/// the rest. (Both large, the panels win: attention's `Q·Kᵀ` ran at half
+/// the speed as dots, whose horizontal sums cost as much as a short K.)
+pub(crate) fn prefers_dots(m: usize, n: usize, a_strides: (isize, isize), b_strides: (isize, isize)) -> bool {
+    a_strides.1 == 1 && b_strides.0 == 1 && m.min(n) <= DOTS_MAX_SIDE
+}
+
+/// Measured on a convolution's weight gradients (M 16 or N 9, K 196–784: 2–5× faster as dots).
+const DOTS_MAX_SIDE: usize = 16;
+
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
     use super::{MR, NR};
@@ -260,6 +304,96 @@ mod avx512 {
             }
             _mm512_mask_storeu_ps(row, m0, x0);
             _mm512_mask_storeu_ps(row.add(16), m1, x1);
+        }
+    }
+
+    /// Tiles of up to 4 × 4 dot products, 16 accumulators of 16 lanes each.
+    #[target_feature(enable = "avx512f")]
+    #[allow(clippy::too_many_arguments)]
+    pub(super) unsafe fn dots(
+        m: usize,
+        n: usize,
+        k: usize,
+        a: *const f32,
+        a_row: isize,
+        b: *const f32,
+        b_col: isize,
+        c: *mut f32,
+        c_strides: (isize, isize),
+        accumulate: bool,
+    ) {
+        let mut i = 0;
+        while i < m {
+            let rows = 4.min(m - i);
+            let mut j = 0;
+            while j < n {
+                let cols = 4.min(n - j);
+                let (a, b) = (a.offset(i as isize * a_row), b.offset(j as isize * b_col));
+                let c = c.offset(i as isize * c_strides.0 + j as isize * c_strides.1);
+                macro_rules! tile {
+                    ($r:literal, $c:literal) => {
+                        dot_tile::<$r, $c>(k, a, a_row, b, b_col, c, c_strides, accumulate)
+                    };
+                }
+                match (rows, cols) {
+                    (4, 4) => tile!(4, 4),
+                    (4, 3) => tile!(4, 3),
+                    (4, 2) => tile!(4, 2),
+                    (4, _) => tile!(4, 1),
+                    (3, 4) => tile!(3, 4),
+                    (3, 3) => tile!(3, 3),
+                    (3, 2) => tile!(3, 2),
+                    (3, _) => tile!(3, 1),
+                    (2, 4) => tile!(2, 4),
+                    (2, 3) => tile!(2, 3),
+                    (2, 2) => tile!(2, 2),
+                    (2, _) => tile!(2, 1),
+                    (_, 4) => tile!(1, 4),
+                    (_, 3) => tile!(1, 3),
+                    (_, 2) => tile!(1, 2),
+                    _ => tile!(1, 1),
+                }
+                j += cols;
+            }
+            i += rows;
+        }
+    }
+
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn dot_tile<const R: usize, const C: usize>(
+        k: usize,
+        a: *const f32,
+        a_row: isize,
+        b: *const f32,
+        b_col: isize,
+        c: *mut f32,
+        (c_row, c_col): (isize, isize),
+        accumulate: bool,
+    ) {
+        let mut acc = [[_mm512_setzero_ps(); C]; R];
+        let mut p = 0;
+        // Full vectors, then the tail with masked loads (which never touch the masked lanes).
+        while p < k {
+            let mask: __mmask16 = if k - p >= 16 { 0xffff } else { ((1u32 << (k - p)) - 1) as __mmask16 };
+            let mut bv = [_mm512_setzero_ps(); C];
+            for (jj, v) in bv.iter_mut().enumerate() {
+                *v = _mm512_maskz_loadu_ps(mask, b.offset(jj as isize * b_col).add(p));
+            }
+            for (ii, row) in acc.iter_mut().enumerate() {
+                let av = _mm512_maskz_loadu_ps(mask, a.offset(ii as isize * a_row).add(p));
+                for (jj, x) in row.iter_mut().enumerate() {
+                    *x = _mm512_fmadd_ps(av, bv[jj], *x);
+                }
+            }
+            p += 16;
+        }
+        for (ii, row) in acc.iter().enumerate() {
+            for (jj, x) in row.iter().enumerate() {
+                let out = c.offset(ii as isize * c_row + jj as isize * c_col);
+                let sum = _mm512_reduce_add_ps(*x);
+                *out = if accumulate { *out + sum } else { sum };
+            }
         }
     }
 }

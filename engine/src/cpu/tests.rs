@@ -762,6 +762,44 @@ fn the_packed_kernel_matches_a_naive_product_for_every_layout_and_edge() {
 }
 
 #[test]
+fn the_dot_product_kernel_matches_a_naive_product_for_every_edge() {
+    use super::packed::dots;
+    if !packed_kernel_here() {
+        return;
+    }
+    let mut rng = Rng::new(61);
+    for (m, n, k) in [(1, 1, 1), (3, 2, 15), (4, 4, 16), (5, 7, 17), (9, 6, 40), (2, 9, 33)] {
+        for c_column_major in [false, true] {
+            for accumulate in [false, true] {
+                // A's rows and B's columns 3 longer than K: the tail must not read the gap.
+                let (a_row, b_col) = (k + 3, k + 3);
+                let av: Vec<f32> = (0..m * a_row).map(|_| rng.normal()).collect();
+                let bv: Vec<f32> = (0..n * b_col).map(|_| rng.normal()).collect();
+                let c_strides = if c_column_major { (1, m as isize) } else { (n as isize, 1) };
+                let start: Vec<f32> = (0..m * n).map(|_| rng.normal()).collect();
+                let mut c = start.clone();
+                // SAFETY: the buffers have exactly the sizes the arguments describe.
+                unsafe {
+                    dots(m, n, k, av.as_ptr(), a_row as isize, bv.as_ptr(), b_col as isize, c.as_mut_ptr(), c_strides, accumulate)
+                };
+                for i in 0..m {
+                    for j in 0..n {
+                        let at = (i as isize * c_strides.0 + j as isize * c_strides.1) as usize;
+                        let sum: f64 = (0..k).map(|p| av[i * a_row + p] as f64 * bv[j * b_col + p] as f64).sum();
+                        let want = sum + if accumulate { start[at] as f64 } else { 0.0 };
+                        assert!(
+                            (c[at] as f64 - want).abs() <= 1e-5 * want.abs().max(1.0),
+                            "m {m} n {n} k {k}, C column-major {c_column_major}, accumulate {accumulate}: C[{i}, {j}] = {}, expected {want}",
+                            c[at]
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
 #[should_panic(expected = "B reaches outside its buffer")]
 fn packing_a_b_that_reaches_outside_its_buffer_is_refused() {
     let src = vec![1.0f32; 20];
