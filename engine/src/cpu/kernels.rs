@@ -1051,7 +1051,9 @@ unsafe fn own_dots(g: &Gemm, a: *const f32, b: *const f32, c: *mut f32, beta: f3
     let rows_of = |from: usize, rows: usize| {
         let a = (a_addr as *const f32).offset(from as isize * g.a_strides.0);
         let c = (c_addr as *mut f32).offset(from as isize * g.c_strides.0);
-        packed::dots(rows, g.n, g.k, a, g.a_strides.0, b_addr as *const f32, g.b_strides.1, c, g.c_strides, accumulate)
+        let b = b_addr as *const f32;
+        let (n, k, a_row, b_col, c_strides) = (g.n, g.k, g.a_strides.0, g.b_strides.1, g.c_strides);
+        packed::Dots { m: rows, n, k, a, a_row, b, b_col, c, c_strides, accumulate }.run()
     };
     if !parallel || g.m < 2 {
         return rows_of(0, g.m);
@@ -1098,7 +1100,9 @@ fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize
                 let bp = b.as_ptr().offset(bo);
                 let cp = (c_addrs[part] as *mut f32).offset(co);
                 if own && packed::prefers_dots(g.m, g.n, g.a_strides, g.b_strides) {
-                    packed::dots(g.m, g.n, g.k, ap, g.a_strides.0, bp, g.b_strides.1, cp, g.c_strides, beta != 0.0);
+                    let (m, n, k, a_row, b_col, c_strides) = (g.m, g.n, g.k, g.a_strides.0, g.b_strides.1, g.c_strides);
+                    let (a, b, c, accumulate) = (ap, bp, cp, beta != 0.0);
+                    packed::Dots { m, n, k, a, a_row, b, b_col, c, c_strides, accumulate }.run();
                 } else if own {
                     let b = BSource::Strided { ptr: bp, strides: g.b_strides };
                     packed::product(g.m, g.n, g.k, ap, g.a_strides, b, cp, g.c_strides.0, beta != 0.0, 0..g.n.div_ceil(packed::NR));

@@ -176,32 +176,32 @@ pub(crate) unsafe fn product(
 
 /// `C = A·B` (or `C += A·B` when `accumulate`) as dot products along K,
 /// for A and B both contiguous along K (`A·Bᵀ` of row-major matrices: a
-/// convolution's weight gradient per image, `x·Wᵀ` with few outputs). No
-/// packing at all: where N is small, packing B into 32-column panels costs
-/// more than the product. C may have any strides.
-///
-/// # Safety
-/// The CPU has AVX-512 ([`enabled`]); A is `m × k` with row stride
-/// `a_row` and column stride 1, B `k × n` with column stride `b_col` and
-/// row stride 1, C `m × n` with `c_strides`, not overlapping A or B.
-#[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn dots(
-    m: usize,
-    n: usize,
-    k: usize,
-    a: *const f32,
-    a_row: isize,
-    b: *const f32,
-    b_col: isize,
-    c: *mut f32,
-    c_strides: (isize, isize),
-    accumulate: bool,
-) {
-    #[cfg(target_arch = "x86_64")]
-    avx512::dots(m, n, k, a, a_row, b, b_col, c, c_strides, accumulate);
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let _ = (m, n, k, a, a_row, b, b_col, c, c_strides, accumulate);
+/// convolution's weight gradient per image). No packing at all: where M or
+/// N is small, packing B into 32-column panels costs more than the product.
+/// A is `m × k` with row stride `a_row` (column stride 1), B `k × n` with
+/// column stride `b_col` (row stride 1), C `m × n` with any `c_strides`.
+#[derive(Clone, Copy)]
+pub(crate) struct Dots {
+    pub m: usize,
+    pub n: usize,
+    pub k: usize,
+    pub a: *const f32,
+    pub a_row: isize,
+    pub b: *const f32,
+    pub b_col: isize,
+    pub c: *mut f32,
+    pub c_strides: (isize, isize),
+    pub accumulate: bool,
+}
+
+impl Dots {
+    /// # Safety
+    /// The CPU has AVX-512 ([`enabled`]); A, B and C cover the sizes and
+    /// strides given, and C does not overlap A or B.
+    pub(crate) unsafe fn run(&self) {
+        #[cfg(target_arch = "x86_64")]
+        avx512::dots(self);
+        #[cfg(not(target_arch = "x86_64"))]
         unreachable!("the dot-product kernel needs AVX-512");
     }
 }
@@ -309,19 +309,8 @@ mod avx512 {
 
     /// Tiles of up to 4 × 4 dot products, 16 accumulators of 16 lanes each.
     #[target_feature(enable = "avx512f")]
-    #[allow(clippy::too_many_arguments)]
-    pub(super) unsafe fn dots(
-        m: usize,
-        n: usize,
-        k: usize,
-        a: *const f32,
-        a_row: isize,
-        b: *const f32,
-        b_col: isize,
-        c: *mut f32,
-        c_strides: (isize, isize),
-        accumulate: bool,
-    ) {
+    pub(super) unsafe fn dots(d: &super::Dots) {
+        let &super::Dots { m, n, k, a, a_row, b, b_col, c, c_strides, accumulate } = d;
         let mut i = 0;
         while i < m {
             let rows = 4.min(m - i);

@@ -763,7 +763,7 @@ fn the_packed_kernel_matches_a_naive_product_for_every_layout_and_edge() {
 
 #[test]
 fn the_dot_product_kernel_matches_a_naive_product_for_every_edge() {
-    use super::packed::dots;
+    use super::packed::Dots;
     if !packed_kernel_here() {
         return;
     }
@@ -780,7 +780,9 @@ fn the_dot_product_kernel_matches_a_naive_product_for_every_edge() {
                 let mut c = start.clone();
                 // SAFETY: the buffers have exactly the sizes the arguments describe.
                 unsafe {
-                    dots(m, n, k, av.as_ptr(), a_row as isize, bv.as_ptr(), b_col as isize, c.as_mut_ptr(), c_strides, accumulate)
+                    let (a, b) = (av.as_ptr(), bv.as_ptr());
+                    let (a_row, b_col) = (a_row as isize, b_col as isize);
+                    Dots { m, n, k, a, a_row, b, b_col, c: c.as_mut_ptr(), c_strides, accumulate }.run()
                 };
                 for i in 0..m {
                     for j in 0..n {
