@@ -3,7 +3,7 @@
 //! format PyTorch's `safetensors.torch.save_file` writes: a JSON header of
 //! names, dtypes and shapes, then raw little-endian `F32` data).
 //!
-//! Parameters are named by [`Module::named_parameters`] (`"0.weight"`,
+//! Parameters are named by [`Module::named_parameters`](crate::nn::Module::named_parameters) (`"0.weight"`,
 //! `"layers.1.bias"`, …), so a model saved from one `Sequential` loads into
 //! another built the same way, e.g. a pretrained body for transfer learning.
 //! Only parameters are saved: batch norm's running statistics are not (use

@@ -1,8 +1,8 @@
 //! The CPU kernels a compiled program runs: fused elementwise loops, strided
-//! reductions, and matrix products (`matrixmultiply`'s sgemm, split over the
-//! worker pool when large: along M or N, or along K when M×N is small and K
-//! long). Every kernel reads its inputs through [`Strided`]
-//! views computed at compile time.
+//! reductions, and matrix products (our packed-panel or dot-product kernels
+//! in `packed` where the CPU has AVX-512, else `matrixmultiply`'s sgemm),
+//! split over the worker pool when large. Every kernel reads its inputs
+//! through [`Strided`] views computed at compile time.
 
 use crate::ir::Op;
 

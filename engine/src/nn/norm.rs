@@ -227,14 +227,14 @@ macro_rules! batch_norm_module {
 
 batch_norm_module!(
     /// Batch normalisation of `[N, C]` or `[N, C, L]` inputs per channel
-    /// (PyTorch's `nn.BatchNorm1d`); see the [module docs](self).
+    /// (PyTorch's `nn.BatchNorm1d`): batch statistics and running averages (momentum 0.1) in training, the running averages in evaluation.
     BatchNorm1d,
     [2usize, 3],
     "[batch, channels] or [batch, channels, length]"
 );
 batch_norm_module!(
     /// Batch normalisation of `[N, C, H, W]` inputs per channel
-    /// (PyTorch's `nn.BatchNorm2d`); see the [module docs](self).
+    /// (PyTorch's `nn.BatchNorm2d`): batch statistics and running averages (momentum 0.1) in training, the running averages in evaluation.
     BatchNorm2d,
     [4usize],
     "[batch, channels, height, width]"
