@@ -917,17 +917,18 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
     if g.m == 0 || g.n == 0 {
         return;
     }
-    if g.m == 1 && g.n == 1 && !g.b_packed {
+    // (A packed B always has N > 1: see the compiler's `shared_b_key`.)
+    if g.m == 1 && g.n == 1 {
         return dots(g, a, b, out, batches, beta);
     }
     let threads = pool::threads();
     let per_call = g.m * g.n * g.k;
-    // Our packed-panel kernel, where the CPU has it and C's rows are contiguous.
+    let parallel = threads > 1 && per_call >= PARALLEL_MIN_MACS;
+    // Our own kernels, where the CPU has them and C's rows are contiguous.
     let own = packed::enabled() && g.c_strides.1 == 1;
     if g.b_packed {
         assert!(own && batches == 1, "a packed B needs the packed kernel and one product");
         assert_eq!(b.len(), packed::packed_len(g.k, g.n), "packed B has the wrong length");
-        let parallel = threads > 1 && per_call >= PARALLEL_MIN_MACS;
         // SAFETY: as below; the packed B was sized for this product (checked).
         unsafe { own_product(g, a.as_ptr().offset(g.a_offset), BSource::Packed(b.as_ptr()), out.as_mut_ptr(), beta, parallel) };
         return;
@@ -935,7 +936,6 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
     if threads > 1 && batches >= 2 && per_call < PARALLEL_MIN_MACS && batches * per_call >= PARALLEL_MIN_MACS {
         return split_batches(g, a, b, out, batches, beta, own);
     }
-    let parallel = threads > 1 && per_call >= PARALLEL_MIN_MACS;
     // The second half's partial product when splitting along K.
     let along_k = parallel && !own && split_k(g);
     let mut partial = if along_k { vec![0.0f32; g.m * g.n] } else { Vec::new() };
@@ -950,11 +950,8 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
         let a_ptr = unsafe { a.as_ptr().offset(ao) };
         let b_ptr = unsafe { b.as_ptr().offset(bo) };
         let c_ptr = unsafe { out.as_mut_ptr().offset(co) };
-        if own && packed::prefers_dots(g.m, g.n, g.a_strides, g.b_strides) {
-            unsafe { own_dots(g, a_ptr, b_ptr, c_ptr, beta, parallel) };
-        } else if own {
-            let b = BSource::Strided { ptr: b_ptr, strides: g.b_strides };
-            unsafe { own_product(g, a_ptr, b, c_ptr, beta, parallel) };
+        if own {
+            unsafe { on_own_kernels(g, a_ptr, b_ptr, c_ptr, beta, parallel) };
         } else if along_k {
             // Small M×N, long K (a layer's forward product on a small
             // batch): halving M or N would make each thread pack the whole
@@ -1007,6 +1004,19 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
         } else {
             unsafe { sgemm(g, g.m, g.n, a_ptr, b_ptr, c_ptr, g.c_strides, beta) };
         }
+    }
+}
+
+/// One product (one batch position) on our own kernels: as dot products
+/// along K where [`packed::prefers_dots`], else over panels of B.
+///
+/// # Safety
+/// As [`packed::product`], for the whole of `g`'s M × N.
+unsafe fn on_own_kernels(g: &Gemm, a: *const f32, b: *const f32, c: *mut f32, beta: f32, parallel: bool) {
+    if packed::prefers_dots(g.m, g.n, g.a_strides, g.b_strides) {
+        own_dots(g, a, b, c, beta, parallel)
+    } else {
+        own_product(g, a, BSource::Strided { ptr: b, strides: g.b_strides }, c, beta, parallel)
     }
 }
 
@@ -1099,13 +1109,8 @@ fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize
                 let ap = a.as_ptr().offset(ao);
                 let bp = b.as_ptr().offset(bo);
                 let cp = (c_addrs[part] as *mut f32).offset(co);
-                if own && packed::prefers_dots(g.m, g.n, g.a_strides, g.b_strides) {
-                    let (m, n, k, a_row, b_col, c_strides) = (g.m, g.n, g.k, g.a_strides.0, g.b_strides.1, g.c_strides);
-                    let (a, b, c, accumulate) = (ap, bp, cp, beta != 0.0);
-                    packed::Dots { m, n, k, a, a_row, b, b_col, c, c_strides, accumulate }.run();
-                } else if own {
-                    let b = BSource::Strided { ptr: bp, strides: g.b_strides };
-                    packed::product(g.m, g.n, g.k, ap, g.a_strides, b, cp, g.c_strides.0, beta != 0.0, 0..g.n.div_ceil(packed::NR));
+                if own {
+                    on_own_kernels(g, ap, bp, cp, beta, false);
                 } else {
                     sgemm(g, g.m, g.n, ap, bp, cp, g.c_strides, beta);
                 }

@@ -150,8 +150,8 @@ pub(crate) unsafe fn product(
 ) {
     #[cfg(target_arch = "x86_64")]
     {
-        if let BSource::Strided { ptr, strides } = b {
-            PANEL.with(|buf| {
+        match b {
+            BSource::Strided { ptr, strides } => PANEL.with(|buf| {
                 let mut buf = buf.borrow_mut();
                 buf.resize(k * NR, 0.0);
                 for j in panels {
@@ -159,11 +159,12 @@ pub(crate) unsafe fn product(
                     pack_panel(ptr.offset((j * NR) as isize * strides.1), strides, k, cols, &mut buf);
                     avx512::panel_product(m, k, a, a_strides, buf.as_ptr(), c.add(j * NR), c_row, cols, accumulate);
                 }
-            });
-        } else if let BSource::Packed(packed) = b {
-            for j in panels {
-                let cols = NR.min(n - j * NR);
-                avx512::panel_product(m, k, a, a_strides, packed.add(j * k * NR), c.add(j * NR), c_row, cols, accumulate);
+            }),
+            BSource::Packed(packed) => {
+                for j in panels {
+                    let cols = NR.min(n - j * NR);
+                    avx512::panel_product(m, k, a, a_strides, packed.add(j * k * NR), c.add(j * NR), c_row, cols, accumulate);
+                }
             }
         }
     }
