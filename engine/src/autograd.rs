@@ -555,6 +555,10 @@ fn op_adjoint(node: &Rc<Node>, g: &Tensor, needs: &[bool]) -> Vec<Option<Tensor>
             vec![Some(g.unsqueeze(axis).expand(&shape).mul(&share))]
         }
         Op::Contiguous => vec![Some(g.clone())],
+        Op::LstmLoop { reverse } => crate::nn::lstm_loop::adjoint(inputs, out(), g, reverse, needs),
+        Op::LstmLoopBackward { .. } => {
+            panic!("backward: second derivatives through an LSTM layer are not supported")
+        }
     }
 }
 

@@ -45,6 +45,16 @@ pub(crate) enum Op {
     MaxReduce(usize),
     /// Copy the input view into a fresh contiguous buffer.
     Contiguous,
+    /// A whole LSTM layer's time loop (one direction) as one operator:
+    /// inputs `xw` `[T, B, 4H]` (`x·W_ihᵀ` for every step), the bias `[4H]`,
+    /// `W_hh` `[4H, H]`, `h0` and `c0` `[B, H]`, all read in buffer order;
+    /// output the tape `[T + 1, B, 6H]` (see `nn/lstm_loop.rs`). Only the CPU
+    /// backend runs it: layers build it only there, and unroll their cells
+    /// elsewhere.
+    LstmLoop { reverse: bool },
+    /// The adjoint of [`Op::LstmLoop`]: inputs the gradient of the tape (any
+    /// view), the tape, `W_hh`; output `[T + 2, B, 4H]` (see `nn/lstm_loop.rs`).
+    LstmLoopBackward { reverse: bool },
 }
 
 impl Op {

@@ -96,6 +96,16 @@ pub(crate) fn realize_nodes(targets: &[Rc<Node>]) {
     }
 }
 
+/// Whether realizations on this thread run on the engine's CPU compiler (the
+/// only backend with fused operators such as [`Op::LstmLoop`]).
+pub(crate) fn runs_on_cpu_compiler() -> bool {
+    #[cfg(feature = "cuda")]
+    if crate::device::current() == crate::device::Device::Cuda {
+        return false;
+    }
+    !use_luminal_backend()
+}
+
 /// `NMA_ENGINE_BACKEND=luminal` runs every realization on luminal's own
 /// operators (slow; the reference the fast path is tested against).
 fn use_luminal_backend() -> bool {
@@ -204,6 +214,9 @@ fn luminal_operator(op: Op, graph: &Graph) -> Box<dyn Operator> {
         Op::SumReduce(axis) => Box::new(lop::SumReduce(axis)),
         Op::MaxReduce(axis) => Box::new(lop::MaxReduce(axis)),
         Op::Contiguous => Box::new(lop::Contiguous),
+        Op::LstmLoop { .. } | Op::LstmLoopBackward { .. } => {
+            unreachable!("fused loops are built only where the engine's CPU compiler runs them")
+        }
     }
 }
 

@@ -30,6 +30,7 @@ use crate::view;
 
 use super::kernels::{data_box, Arg, Fused, Gemm, Instr, SumOfViews};
 use super::packed;
+use super::recurrence::{Dims, LstmLoop, LstmLoopBackward};
 use super::strided::Strided;
 
 /// Most instructions inlined into one fused kernel before a value is materialized.
@@ -61,6 +62,9 @@ pub(crate) enum Kernel {
         k: usize,
         n: usize,
     },
+    /// A whole LSTM layer direction's time loop, and its adjoint (`recurrence`).
+    LstmLoop(LstmLoop),
+    LstmLoopBackward(LstmLoopBackward),
 }
 
 impl Kernel {
@@ -76,6 +80,8 @@ impl Kernel {
             Kernel::Reduce { max: true, .. } => "max reduce",
             Kernel::Gemm(_) => "matmul (sgemm)",
             Kernel::PackB { .. } => "pack shared B",
+            Kernel::LstmLoop(_) => "LSTM loop",
+            Kernel::LstmLoopBackward(_) => "LSTM loop (adjoint)",
         }
     }
 }
@@ -123,6 +129,9 @@ impl Kernel {
                 if g.onto.is_some() { " onto" } else { "" }
             ) + if g.b_packed { " (B packed)" } else { "" },
             Kernel::PackB { k, n, strides, .. } => format!("{} k {k} n {n} strides {strides:?}", self.name()),
+            Kernel::LstmLoop(LstmLoop { dims, .. }) | Kernel::LstmLoopBackward(LstmLoopBackward { dims, .. }) => {
+                format!("{} steps {} batch {} hidden {}", self.name(), dims.steps, dims.batch, dims.hidden)
+            }
         }
     }
 }
@@ -202,6 +211,12 @@ fn reads_plainly(g: &Lowered, i: usize, e: usize) -> bool {
     node.op.is_unary()
         || (view::is_plain(&node.inputs[e].view)
             && view::logical_shape(&node.inputs[e].view) == src.shape)
+}
+
+/// Does node `i` read input `e` in the order of that input's buffer (plainly,
+/// perhaps in another shape)?
+fn reads_in_order(g: &Lowered, i: usize, e: usize) -> bool {
+    view::is_plain(&g.order[i].inputs[e].view)
 }
 
 /// Largest buffer index a view without padding can reach, if all strides are non-negative.
@@ -605,6 +620,29 @@ pub(crate) fn compile(g: &Lowered) -> Program {
                 max: matches!(op(i), Op::MaxReduce(_)),
             },
             Op::Leaf => unreachable!("leaves always hold data"),
+            Op::LstmLoop { reverse } => {
+                let (e, shape) = (&g.edges[i], &g.order[i].shape);
+                debug_assert!((0..5).all(|k| reads_in_order(g, i, k)), "an LSTM loop reads its inputs in buffer order");
+                Kernel::LstmLoop(LstmLoop {
+                    dims: Dims { steps: shape[0] - 1, batch: shape[1], hidden: shape[2] / 6, reverse },
+                    xw: slot_of[e[0]],
+                    bias: slot_of[e[1]],
+                    w: slot_of[e[2]],
+                    h0: slot_of[e[3]],
+                    c0: slot_of[e[4]],
+                })
+            }
+            Op::LstmLoopBackward { reverse } => {
+                let (e, shape) = (&g.edges[i], &g.order[i].shape);
+                debug_assert!((1..3).all(|k| reads_in_order(g, i, k)), "an LSTM loop's adjoint reads the tape and weight in buffer order");
+                Kernel::LstmLoopBackward(LstmLoopBackward {
+                    dims: Dims { steps: shape[0] - 2, batch: shape[1], hidden: shape[2] / 4, reverse },
+                    dtape: slot_of[e[0]],
+                    dtape_view: Strided::from_tracker(&g.order[i].inputs[0].view),
+                    tape: slot_of[e[1]],
+                    w: slot_of[e[2]],
+                })
+            }
             _ => {
                 let mut instrs = Vec::new();
                 emit(g, i, &inlined, &slot_of, &mut instrs);
@@ -639,6 +677,16 @@ pub(crate) fn compile(g: &Lowered) -> Program {
                 }
             }
             Kernel::PackB { src, .. } => readers[*src] += 1,
+            Kernel::LstmLoop(l) => {
+                for slot in [l.xw, l.bias, l.w, l.h0, l.c0] {
+                    readers[slot] += 1;
+                }
+            }
+            Kernel::LstmLoopBackward(l) => {
+                for slot in [l.dtape, l.tape, l.w] {
+                    readers[slot] += 1;
+                }
+            }
         }
     }
     Program {

@@ -15,7 +15,7 @@ use super::strided::Strided;
 /// (8) and AVX-512 (16), and the widest the CPU has is used. The results
 /// are the same bits (Rust never contracts `a * b + c` into an FMA by itself).
 #[cfg(target_arch = "x86_64")]
-fn vector_width() -> u8 {
+pub(crate) fn vector_width() -> u8 {
     use std::sync::atomic::{AtomicU8, Ordering};
     static KNOWN: AtomicU8 = AtomicU8::new(0);
     match KNOWN.load(Ordering::Relaxed) {
@@ -62,6 +62,7 @@ macro_rules! widest_vectors {
         }
     };
 }
+pub(crate) use widest_vectors;
 
 /// Elements an elementwise kernel processes per instruction at a time: big
 /// enough for tight (vectorised) loops, small enough that all registers stay in cache.

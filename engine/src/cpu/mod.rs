@@ -16,6 +16,7 @@ mod compile;
 mod kernels;
 mod packed;
 mod pool;
+mod recurrence;
 mod strided;
 
 use std::cell::RefCell;
@@ -124,6 +125,8 @@ fn op_code(op: Op) -> (u64, u64) {
         Op::SumReduce(a) => (11, a as u64),
         Op::MaxReduce(a) => (12, a as u64),
         Op::Contiguous => (13, 0),
+        Op::LstmLoop { reverse } => (14, reverse as u64),
+        Op::LstmLoopBackward { reverse } => (15, reverse as u64),
     }
 }
 
@@ -365,6 +368,8 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
             Kernel::PackB { src, offset, strides, k, n } => {
                 packed::pack(kernels::Slots::get(&bufs, *src), *offset, *strides, *k, *n, &mut out)
             }
+            Kernel::LstmLoop(l) => l.run(&bufs, &mut out),
+            Kernel::LstmLoopBackward(l) => l.run(&bufs, &mut out),
         }
         bufs.0[step.out] = Buf::Owned(out);
         if profile {
@@ -446,6 +451,7 @@ pub(crate) fn update_halves(p: &mut [f32], g: &[f32], state: Option<&mut [f32]>,
 /// Controls and measurements of the CPU backend.
 pub mod runtime {
     use super::*;
+    pub use crate::nn::lstm_loop::set_fused_loops;
 
     /// Use `n` threads (1 or 2) for large matrix products. The default is
     /// `NMA_THREADS`, else the machine's cores (at most 2).

@@ -435,6 +435,7 @@ pub use pool::{
 mod attention;
 mod embedding;
 mod generative;
+pub(crate) mod lstm_loop;
 mod rnn;
 
 pub use attention::{

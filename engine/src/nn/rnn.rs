@@ -34,6 +34,7 @@
 //! assert_eq!(c.shape(), vec![1, 2, 8]);
 //! ```
 
+use crate::nn::lstm_loop;
 use crate::nn::Module;
 use crate::rng::Rng;
 use crate::tensor::Tensor;
@@ -85,6 +86,12 @@ impl CellWeights {
     /// `x · W_ihᵀ + b_ih` for any leading dimensions.
     #[track_caller]
     fn input_part(&self, who: &str, x: &Tensor) -> Tensor {
+        self.input_product(who, x).add(&self.bias_ih)
+    }
+
+    /// `x · W_ihᵀ` for any leading dimensions.
+    #[track_caller]
+    fn input_product(&self, who: &str, x: &Tensor) -> Tensor {
         let s = x.shape();
         if s.last() != Some(&self.input_size) {
             panic!(
@@ -92,7 +99,7 @@ impl CellWeights {
                 self.input_size
             );
         }
-        x.matmul(&self.weight_ih.t()).add(&self.bias_ih)
+        x.matmul(&self.weight_ih.t())
     }
 
     /// `h · W_hhᵀ + b_hh`.
@@ -123,6 +130,14 @@ trait Recurrent {
     const STATES: usize;
     /// One step from the precomputed input part `W_ih x + b_ih` (`[batch, G·H]`).
     fn step_from(&self, xw: &Tensor, state: &[Tensor]) -> Vec<Tensor>;
+    /// Whether [`Recurrent::fused_loop`] exists (where the backend runs it).
+    const FUSED: bool = false;
+    /// The whole loop of one direction as one operator: from `x·W_ihᵀ` for
+    /// every step, time-major `[seq, batch, G·H]` (no bias), and the initial states,
+    /// the hidden states `[seq, batch, H]` (time-major) and the final states.
+    fn fused_loop(&self, _xw: &Tensor, _state: &[Tensor], _reverse: bool) -> (Tensor, Vec<Tensor>) {
+        unreachable!("only cells with FUSED have a fused loop")
+    }
 }
 
 #[track_caller]
@@ -280,6 +295,14 @@ impl Recurrent for LstmCell {
         let h_new = o.mul(c_new.tanh());
         vec![h_new, c_new]
     }
+
+    const FUSED: bool = true;
+    fn fused_loop(&self, xw: &Tensor, state: &[Tensor], reverse: bool) -> (Tensor, Vec<Tensor>) {
+        let bias = self.w.bias_ih.add(&self.w.bias_hh);
+        let tape = lstm_loop::lstm_loop(xw, &bias, &self.w.weight_hh, &state[0], &state[1], reverse);
+        let finals = vec![lstm_loop::final_state(&tape, reverse, 0), lstm_loop::final_state(&tape, reverse, 1)];
+        (lstm_loop::hidden_states(&tape, reverse), finals)
+    }
 }
 
 /// A gated recurrent unit cell (PyTorch's `nn.GRUCell`), gate order r, z, n.
@@ -433,7 +456,10 @@ impl<C: Recurrent> Stack<C> {
             }
         }
         let mut finals: Vec<Vec<Tensor>> = vec![Vec::new(); C::STATES];
-        let mut input = x.clone();
+        // The fused loops work time-major: each layer's outputs are then one
+        // matrix the next layer's input projection reads in place.
+        let fused = C::FUSED && lstm_loop::fused_loops_here();
+        let mut input = if fused { x.permute(&[1, 0, 2]).contiguous() } else { x.clone() };
         for (l, layer) in self.cells.iter().enumerate() {
             let mut outputs = Vec::with_capacity(dirs);
             for (d, cell) in layer.iter().enumerate() {
@@ -445,6 +471,15 @@ impl<C: Recurrent> Stack<C> {
                         None => zero_state(batch, self.hidden_size),
                     })
                     .collect();
+                if fused {
+                    let xw = cell.weights().input_product(C::NAME, &input);
+                    let (hs, last) = cell.fused_loop(&xw, &state, d == 1);
+                    outputs.push(hs);
+                    for (k, st) in last.into_iter().enumerate() {
+                        finals[k].push(st);
+                    }
+                    continue;
+                }
                 let xw = cell.weights().input_part(C::NAME, &input);
                 let mut hs: Vec<Option<Tensor>> = vec![None; seq];
                 let order: Vec<usize> = if d == 0 {
@@ -477,7 +512,8 @@ impl<C: Recurrent> Stack<C> {
                 Tensor::stack(&refs, 0)
             })
             .collect();
-        (input, finals)
+        let output = if fused { input.permute(&[1, 0, 2]) } else { input };
+        (output, finals)
     }
 }
 

@@ -1,0 +1,448 @@
+//! The kernels of fused recurrent loops ([`Op::LstmLoop`](crate::ir::Op) and
+//! its adjoint; the tape's layout is described in `nn/lstm_loop.rs`).
+//!
+//! Each time step is one matrix product with the recurrent weight (packed
+//! once per run, for the packed kernel) and one pass over the batch's rows
+//! doing the whole cell's arithmetic in registers, compiled for the widest
+//! vectors the CPU has. Written here rather than composed from the
+//! elementwise interpreter because that interpreter passes every block
+//! through L1 once per instruction (~15 per cell), and each of them was a
+//! node to build, differentiate and key, 32 times per step.
+
+use std::cell::RefCell;
+use std::ops::Range;
+
+#[cfg(target_arch = "x86_64")]
+use super::kernels::vector_width;
+use super::kernels::{exp2, gather, widest_vectors, Slots};
+use super::packed::{self, BSource};
+use super::pool;
+use super::strided::Strided;
+
+thread_local! {
+    /// The recurrent weight packed for the packed kernel (by the calling thread).
+    static PACKED_W: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    /// The adjoint's per-row state (incoming gradient, dh, dc), on each thread.
+    static ROW_STATE: RefCell<[Vec<f32>; 3]> = const { RefCell::new([Vec::new(), Vec::new(), Vec::new()]) };
+}
+
+/// Loops at least this large (steps × batch × hidden) run their two halves
+/// of batch rows on two threads.
+const PARALLEL_MIN: usize = 1 << 14;
+
+/// The tape or output, written by both halves at once (disjoint rows).
+#[derive(Clone, Copy)]
+struct Shared(*mut f32);
+// SAFETY: the two halves write disjoint rows, and the caller waits for both.
+unsafe impl Send for Shared {}
+unsafe impl Sync for Shared {}
+
+impl Shared {
+    /// (A method, so closures capture the `Shared`, not the bare pointer.)
+    fn at(self, offset: usize) -> *mut f32 {
+        self.0.wrapping_add(offset)
+    }
+}
+
+/// Runs `f` on the two halves of the batch rows `0..batch`: each row's
+/// recurrence is independent of the others', so the halves never wait for
+/// each other. The halves are the same on one thread or two, so the bias
+/// gradient's two partial sums (and so the bits) are too.
+fn halves(d: &Dims, f: &(dyn Fn(Range<usize>) + Sync)) {
+    let mid = d.batch / 2;
+    let parts = [0..mid, mid..d.batch];
+    if pool::threads() >= 2 && mid > 0 && d.steps * d.batch * d.hidden >= PARALLEL_MIN {
+        pool::run_parts(parts, &|rows| f(rows));
+    } else {
+        for rows in parts {
+            f(rows);
+        }
+    }
+}
+
+/// Sizes of a loop: steps, batch rows, hidden units; and its direction.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Dims {
+    pub steps: usize,
+    pub batch: usize,
+    pub hidden: usize,
+    pub reverse: bool,
+}
+
+impl Dims {
+    /// Steps in the order the forward loop runs them, each with the slot it
+    /// writes and the slot of its previous state.
+    fn order(&self) -> impl DoubleEndedIterator<Item = (usize, usize, usize)> {
+        let reverse = self.reverse;
+        let steps = self.steps;
+        (0..steps).map(move |k| {
+            let t = if reverse { steps - 1 - k } else { k };
+            if reverse {
+                (t, t, t + 1)
+            } else {
+                (t, t + 1, t)
+            }
+        })
+    }
+
+    /// Floats per row of the tape.
+    fn tape_row(&self) -> usize {
+        6 * self.hidden
+    }
+}
+
+/// The forward loop: slots of `xw` `[T, B, 4H]`, the bias `[4H]`, `w_hh`
+/// `[4H, H]`, `h0`, `c0` `[B, H]` (all read in order); writes the tape.
+#[derive(Clone, Debug)]
+pub(crate) struct LstmLoop {
+    pub dims: Dims,
+    pub xw: usize,
+    pub bias: usize,
+    pub w: usize,
+    pub h0: usize,
+    pub c0: usize,
+}
+
+/// The adjoint: the tape's gradient (slot and view), the tape, `w_hh`;
+/// writes `[T + 2, B, 4H]` (see `nn/lstm_loop.rs`).
+#[derive(Clone, Debug)]
+pub(crate) struct LstmLoopBackward {
+    pub dims: Dims,
+    pub dtape: usize,
+    pub dtape_view: Strided,
+    pub tape: usize,
+    pub w: usize,
+}
+
+/// `C = A·W` for one step, with W `k × n` at `strides` in `w`: on the packed
+/// kernel from `packed` (the whole W, packed by the caller once per run), else
+/// `matrixmultiply`. A is `m × k` with row stride `a_row`, C row-major with
+/// row stride `c_row`.
+#[allow(clippy::too_many_arguments)]
+fn step_product(
+    w: &[f32],
+    strides: (isize, isize),
+    (m, k, n): (usize, usize, usize),
+    packed_w: Option<&[f32]>,
+    a: *const f32,
+    a_row: isize,
+    c: *mut f32,
+    c_row: isize,
+) {
+    match packed_w {
+        // SAFETY: `packed` is on (checked by the caller), the packed W holds
+        // `packed_len(k, n)` floats, and A and C are rows of the caller's
+        // buffers with the sizes given (C disjoint from A).
+        Some(p) => unsafe {
+            packed::product(m, n, k, a, (a_row, 1), BSource::Packed(p.as_ptr()), c, c_row, false, 0..n.div_ceil(packed::NR))
+        },
+        // SAFETY: as above; W covers `k × n` at `strides` (checked by the caller).
+        None => unsafe {
+            matrixmultiply::sgemm(m, k, n, 1.0, a, a_row, 1, w.as_ptr(), strides.0, strides.1, 0.0, c, c_row, 1)
+        },
+    }
+}
+
+/// W packed for the packed kernel into `buf` when that kernel runs.
+fn packed_weight<'a>(w: &[f32], strides: (isize, isize), k: usize, n: usize, buf: &'a mut Vec<f32>) -> Option<&'a [f32]> {
+    if !packed::enabled() {
+        return None;
+    }
+    buf.resize(packed::packed_len(k, n), 0.0);
+    packed::pack(w, 0, strides, k, n, buf);
+    Some(buf)
+}
+
+#[inline(always)]
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + exp2(-x * std::f32::consts::LOG2_E))
+}
+
+#[inline(always)]
+fn tanh(x: f32) -> f32 {
+    2.0 / (1.0 + exp2(-2.0 * x * std::f32::consts::LOG2_E)) - 1.0
+}
+
+impl LstmLoop {
+    pub(crate) fn run(&self, slots: &impl Slots, tape: &mut [f32]) {
+        let d = self.dims;
+        let (b, h) = (d.batch, d.hidden);
+        let row = d.tape_row();
+        let (xw, bias, w) = (slots.get(self.xw), slots.get(self.bias), slots.get(self.w));
+        let (h0, c0) = (slots.get(self.h0), slots.get(self.c0));
+        assert!(
+            xw.len() == d.steps * b * 4 * h
+                && bias.len() == 4 * h
+                && w.len() == 4 * h * h
+                && h0.len() == b * h
+                && c0.len() == b * h,
+            "internal error: an LSTM loop's inputs have the wrong sizes"
+        );
+        assert_eq!(tape.len(), (d.steps + 1) * b * row, "internal error: an LSTM tape has the wrong size");
+        // The initial state's slot: h0, c0, and no gates.
+        let first = if d.reverse { d.steps } else { 0 };
+        for r in 0..b {
+            let at = (first * b + r) * row;
+            tape[at..at + h].copy_from_slice(&h0[r * h..(r + 1) * h]);
+            tape[at + h..at + 2 * h].copy_from_slice(&c0[r * h..(r + 1) * h]);
+            tape[at + 2 * h..at + row].fill(0.0);
+        }
+        // Wᵀ (`H × 4H`, W read column by column) is B of every step's product.
+        let w_t = (1, h as isize);
+        let tape = Shared(tape.as_mut_ptr());
+        PACKED_W.with(|buf| {
+            let mut buf = buf.borrow_mut();
+            let packed_w = packed_weight(w, w_t, h, 4 * h, &mut buf);
+            halves(&d, &|rows| {
+                let (r0, m) = (rows.start, rows.len());
+                if m == 0 {
+                    return;
+                }
+                let at = |slot: usize| (slot * b + r0) * row;
+                for (t, out, prev) in d.order() {
+                    // SAFETY: these rows of slots `prev` and `out` are
+                    // inside the tape, disjoint (different slots), and
+                    // written by no other half (different rows).
+                    let (prev_rows, out_rows) = unsafe {
+                        let a = tape.at(at(prev));
+                        let c = tape.at(at(out));
+                        step_product(w, w_t, (m, h, 4 * h), packed_w, a, row as isize, c.add(2 * h), row as isize);
+                        (std::slice::from_raw_parts(a, m * row), std::slice::from_raw_parts_mut(c, m * row))
+                    };
+                    let x = &xw[(t * b + r0) * 4 * h..(t * b + r0 + m) * 4 * h];
+                    lstm_cell(x, bias, prev_rows, out_rows, h);
+                }
+            });
+        });
+    }
+}
+
+widest_vectors!(
+    /// One step's cell over all batch rows: `out`'s gate columns hold
+    /// `h_prev·W_hhᵀ`; adds `xw` and the bias, applies the activations and writes h, c.
+    fn lstm_cell(xw: &[f32], bias: &[f32], prev: &[f32], out: &mut [f32], h: usize) => lstm_cell_loops
+);
+
+/// Lanes a cell's arithmetic works on at once: the values are gathered into
+/// local arrays first, so that LLVM, which cannot tell the tape's row
+/// slices apart, sees no aliasing and vectorises the arithmetic.
+const LANES: usize = 16;
+
+/// The units `j..j + n` of a row slice as an array of [`LANES`] (`n ≤ LANES`; the rest 0).
+#[inline(always)]
+fn load(s: &[f32], j: usize, n: usize) -> [f32; LANES] {
+    if n == LANES {
+        return s[j..j + LANES].try_into().expect("LANES floats");
+    }
+    let mut v = [0.0; LANES];
+    v[..n].copy_from_slice(&s[j..j + n]);
+    v
+}
+
+#[inline(always)]
+fn store(s: &mut [f32], j: usize, n: usize, v: &[f32; LANES]) {
+    if n == LANES {
+        let to: &mut [f32; LANES] = (&mut s[j..j + LANES]).try_into().expect("LANES floats");
+        *to = *v;
+        return;
+    }
+    s[j..j + n].copy_from_slice(&v[..n]);
+}
+
+#[inline(always)]
+fn lstm_cell_loops(xw: &[f32], bias: &[f32], prev: &[f32], out: &mut [f32], h: usize) {
+    let row = 6 * h;
+    for ((x, p), o) in xw.chunks_exact(4 * h).zip(prev.chunks_exact(row)).zip(out.chunks_exact_mut(row)) {
+        for j in (0..h).step_by(LANES) {
+            let n = LANES.min(h - j);
+            let mut gates = [[0.0; LANES]; 4];
+            for (k, gate) in gates.iter_mut().enumerate() {
+                let (pre, x, b) = (load(o, (2 + k) * h + j, n), load(x, k * h + j, n), load(bias, k * h + j, n));
+                for l in 0..LANES {
+                    gate[l] = pre[l] + x[l] + b[l];
+                }
+            }
+            let c_prev = load(p, h + j, n);
+            let (mut hh, mut cc) = ([0.0; LANES], [0.0; LANES]);
+            for l in 0..LANES {
+                let i = sigmoid(gates[0][l]);
+                let f = sigmoid(gates[1][l]);
+                let g = tanh(gates[2][l]);
+                let o = sigmoid(gates[3][l]);
+                cc[l] = f * c_prev[l] + i * g;
+                hh[l] = o * tanh(cc[l]);
+                gates[0][l] = i;
+                gates[1][l] = f;
+                gates[2][l] = g;
+                gates[3][l] = o;
+            }
+            store(o, j, n, &hh);
+            store(o, h + j, n, &cc);
+            for (k, gate) in gates.iter().enumerate() {
+                store(o, (2 + k) * h + j, n, gate);
+            }
+        }
+    }
+}
+
+impl LstmLoopBackward {
+    pub(crate) fn run(&self, slots: &impl Slots, out: &mut [f32]) {
+        let d = self.dims;
+        let (b, h) = (d.batch, d.hidden);
+        let row = d.tape_row();
+        let (dtape, tape, w) = (slots.get(self.dtape), slots.get(self.tape), slots.get(self.w));
+        assert!(
+            tape.len() == (d.steps + 1) * b * row && w.len() == 4 * h * h && out.len() == (d.steps + 2) * b * 4 * h,
+            "internal error: an LSTM loop's adjoint has the wrong sizes"
+        );
+        // The last slot: the bias gradient's partial sums land in the first
+        // row of each half, and are added in row 0 at the end.
+        let last = d.steps + 1;
+        out[last * b * 4 * h..].fill(0.0);
+        // W (`4H × H`, row-major) is B of every step's product dgates·W.
+        let w_rows = (h as isize, 1);
+        let gates = 4 * h;
+        let shared = Shared(out.as_mut_ptr());
+        PACKED_W.with(|buf| {
+            let mut buf = buf.borrow_mut();
+            let packed_w = packed_weight(w, w_rows, 4 * h, h, &mut buf);
+            halves(&d, &|rows| {
+                let (r0, m) = (rows.start, rows.len());
+                if m == 0 {
+                    return;
+                }
+                // SAFETY: each half writes only its own rows of each slot,
+                // inside `out`; nobody else touches `out` until both are done.
+                let rows_of = |slot: usize| unsafe {
+                    std::slice::from_raw_parts_mut(shared.at((slot * b + r0) * gates), m * gates)
+                };
+                ROW_STATE.with(|state| {
+                    let [incoming, dh, dc] = &mut *state.borrow_mut();
+                    // Gradients reaching the state from later steps.
+                    for v in [&mut *dh, &mut *dc] {
+                        v.clear();
+                        v.resize(m * h, 0.0);
+                    }
+                    incoming.resize(m * 2 * h, 0.0);
+                    let dbias = &mut rows_of(last)[..gates];
+                    for (t, slot, prev) in d.order().rev() {
+                        let arrived = self.incoming(dtape, slot, rows.clone(), incoming);
+                        let tape_rows = |s: usize| &tape[(s * b + r0) * row..(s * b + r0 + m) * row];
+                        let dgates = rows_of(t);
+                        let inc = arrived.then_some(&incoming[..]);
+                        lstm_cell_backward(inc, tape_rows(slot), tape_rows(prev), dh, dc, dgates, dbias, h);
+                        // dh for the previous step: dgates · W.
+                        step_product(w, w_rows, (m, 4 * h, h), packed_w, dgates.as_ptr(), gates as isize, dh.as_mut_ptr(), h as isize);
+                    }
+                    // The initial state's gradients: dh0 | dc0 | zeros.
+                    let initial = rows_of(d.steps);
+                    for r in 0..m {
+                        let o = &mut initial[r * gates..(r + 1) * gates];
+                        o[..h].copy_from_slice(&dh[r * h..(r + 1) * h]);
+                        o[h..2 * h].copy_from_slice(&dc[r * h..(r + 1) * h]);
+                        o[2 * h..].fill(0.0);
+                    }
+                });
+            });
+        });
+        let mid = b / 2;
+        if mid > 0 {
+            let (first, second) = out[last * b * gates..].split_at_mut(mid * gates);
+            for (x, y) in first[..gates].iter_mut().zip(&mut second[..gates]) {
+                *x += *y;
+                *y = 0.0;
+            }
+        }
+    }
+
+    /// The tape gradient's h and c columns of `slot` for `rows` (`[rows, 2H]`)
+    /// into `buf`; false (and nothing read) when the view has no data there
+    /// (the usual case: only the final state or only some steps are used).
+    fn incoming(&self, dtape: &[f32], slot: usize, rows: Range<usize>, buf: &mut [f32]) -> bool {
+        let v = &self.dtape_view;
+        let (b, h) = (self.dims.batch, self.dims.hidden);
+        if let Some(valid) = &v.valid {
+            let (lo, hi) = valid[0];
+            if slot < lo || slot >= hi || valid[2].0 >= 2 * h {
+                return false;
+            }
+        }
+        let row = self.dims.tape_row();
+        for (k, r) in rows.enumerate() {
+            gather(dtape, v, (slot * b + r) * row, &mut buf[k * 2 * h..(k + 1) * 2 * h]);
+        }
+        true
+    }
+}
+
+widest_vectors!(
+    /// One step of the adjoint over all batch rows: `incoming` (the tape
+    /// gradient's h and c columns, if any) plus `dh`, `dc` (from the next
+    /// step) give the gate pre-activations' gradients `dgates`, which are
+    /// also added into `dbias`; `dc` becomes the gradient of the previous
+    /// cell state (`dh` is the caller's).
+    fn lstm_cell_backward(
+        incoming: Option<&[f32]>,
+        rows: &[f32],
+        prev: &[f32],
+        dh: &mut [f32],
+        dc: &mut [f32],
+        dgates: &mut [f32],
+        dbias: &mut [f32],
+        h: usize,
+    ) => lstm_cell_backward_loops
+);
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn lstm_cell_backward_loops(
+    incoming: Option<&[f32]>,
+    rows: &[f32],
+    prev: &[f32],
+    dh: &mut [f32],
+    dc: &mut [f32],
+    dgates: &mut [f32],
+    dbias: &mut [f32],
+    h: usize,
+) {
+    let row = 6 * h;
+    for r in 0..rows.len() / row {
+        let (t, p) = (&rows[r * row..(r + 1) * row], &prev[r * row..(r + 1) * row]);
+        let (dh, dc) = (&mut dh[r * h..(r + 1) * h], &mut dc[r * h..(r + 1) * h]);
+        let dgates = &mut dgates[r * 4 * h..(r + 1) * 4 * h];
+        for j in (0..h).step_by(LANES) {
+            let n = LANES.min(h - j);
+            let (mut dhv, mut dcv) = (load(dh, j, n), load(dc, j, n));
+            if let Some(inc) = incoming {
+                let inc = &inc[r * 2 * h..(r + 1) * 2 * h];
+                let (ih, ic) = (load(inc, j, n), load(inc, h + j, n));
+                for l in 0..LANES {
+                    dhv[l] += ih[l];
+                    dcv[l] += ic[l];
+                }
+            }
+            let (c, c_prev) = (load(t, h + j, n), load(p, h + j, n));
+            let (i, f) = (load(t, 2 * h + j, n), load(t, 3 * h + j, n));
+            let (g, o) = (load(t, 4 * h + j, n), load(t, 5 * h + j, n));
+            let mut d = [[0.0; LANES]; 4];
+            for l in 0..LANES {
+                let tc = tanh(c[l]);
+                let dcl = dcv[l] + dhv[l] * o[l] * (1.0 - tc * tc);
+                d[0][l] = dcl * g[l] * i[l] * (1.0 - i[l]);
+                d[1][l] = dcl * c_prev[l] * f[l] * (1.0 - f[l]);
+                d[2][l] = dcl * i[l] * (1.0 - g[l] * g[l]);
+                d[3][l] = dhv[l] * tc * o[l] * (1.0 - o[l]);
+                dcv[l] = dcl * f[l];
+            }
+            store(dc, j, n, &dcv);
+            for (k, dk) in d.iter().enumerate() {
+                store(dgates, k * h + j, n, dk);
+                let mut sum = load(dbias, k * h + j, n);
+                for l in 0..LANES {
+                    sum[l] += dk[l];
+                }
+                store(dbias, k * h + j, n, &sum);
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! An LSTM layer's time loop as one operator ([`Op::LstmLoop`]), for the
+//! CPU backend: one node and one kernel per layer and direction instead of
+//! ~15 nodes and ~12 kernels per time step. The cell's arithmetic stays in
+//! registers, the recurrent weight is packed once, and the step graph
+//! is not rebuilt, differentiated and keyed 32 times per training step.
+//!
+//! Other backends (luminal's interpreter, CUDA) never see this operator:
+//! [`fused_loops_here`] is false there, and the layer unrolls its cells.
+//!
+//! # The tape
+//!
+//! The operator's output is everything its adjoint needs, `[T + 1, B, 6H]`:
+//! time slot `s`, batch row `b` holds `h | c | i f g o` (the gates after
+//! their activations; zero in the initial state's slot). Step `t` writes
+//! slot `t + 1` and reads its previous state from slot `t`; a reverse
+//! loop (the backward direction of a bidirectional layer) runs `t` from
+//! `T - 1` down to 0, writes slot `t` and reads slot `t + 1`. The initial
+//! state sits in the remaining slot (0, or `T` in reverse). Time-major, so
+//! the hidden states of all steps are one `[T·B, H]` matrix with row stride
+//! `6H` that a product reads in place (the next layer's input projection,
+//! the weight gradient).
+//!
+//! # The adjoint
+//!
+//! [`Op::LstmLoopBackward`] runs the loop backwards and writes `[T + 2, B,
+//! 4H]`: the gradient of every step's gate pre-activations (slots `0..T`,
+//! which is the gradient of the `xw` input as it is), then `dh0 | dc0 | 0 | 0`
+//! per batch row, then the bias's gradient (their sum over steps and rows,
+//! so no reduction ever reads the sliced `[T, B, 4H]` view — a reduction of
+//! a sliced view would first copy it) in row 0 of the last slot. The
+//! recurrent weight's gradient `Σ_t dgatesₜᵀ · hₜ₋₁` is then one product
+//! with K = T·B, built from ordinary operators.
+
+use std::cell::Cell;
+
+use crate::ir::Op;
+use crate::tensor::Tensor;
+
+thread_local! {
+    static UNFUSED_HERE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether LSTM layers built on this thread use the fused loop: realizations
+/// run on the engine's CPU compiler (not luminal's interpreter, not CUDA),
+/// and [`set_fused_loops`] has not turned it off.
+pub(crate) fn fused_loops_here() -> bool {
+    !UNFUSED_HERE.with(Cell::get) && crate::realize::runs_on_cpu_compiler()
+}
+
+/// Turns the fused LSTM loop off (or back on) for layers built on the calling
+/// thread; they then unroll their cells step by step (the reference the
+/// fused loop is tested against, and a comparison for benchmarks).
+pub fn set_fused_loops(on: bool) {
+    UNFUSED_HERE.with(|u| u.set(!on));
+}
+
+/// The tape of one LSTM layer direction: `xw` `[T, B, 4H]` (`x·W_ihᵀ`), `bias`
+/// `[4H]` (`b_ih + b_hh`), `w_hh` `[4H, H]`, `h0`, `c0` `[B, H]` (shapes
+/// checked by the caller).
+pub(crate) fn lstm_loop(xw: &Tensor, bias: &Tensor, w_hh: &Tensor, h0: &Tensor, c0: &Tensor, reverse: bool) -> Tensor {
+    let s = xw.shape();
+    let (t, b, h) = (s[0], s[1], s[2] / 4);
+    let inputs = [xw, bias, w_hh, h0, c0].map(Tensor::contiguous).to_vec();
+    Tensor::from_op(Op::LstmLoop { reverse }, inputs, vec![t + 1, b, 6 * h])
+}
+
+/// The first of the consecutive slots holding the steps' outputs (`out`) or
+/// their previous states (not `out`), in step order.
+fn first_slot(out: bool, reverse: bool) -> usize {
+    (out != reverse) as usize
+}
+
+/// Column range `k` of the tape's rows: 0 = h, 1 = c.
+fn part(tape: &Tensor, k: usize) -> Tensor {
+    let h = tape.shape()[2] / 6;
+    tape.slice(2, k * h, (k + 1) * h)
+}
+
+/// The hidden states of all steps, `[T, B, H]` in step order (a view).
+pub(crate) fn hidden_states(tape: &Tensor, reverse: bool) -> Tensor {
+    let steps = tape.shape()[0] - 1;
+    let first = first_slot(true, reverse);
+    part(tape, 0).slice(0, first, first + steps)
+}
+
+/// The final `h` (`k = 0`) or `c` (`k = 1`), `[B, H]` (a view).
+pub(crate) fn final_state(tape: &Tensor, reverse: bool, k: usize) -> Tensor {
+    let steps = tape.shape()[0] - 1;
+    let last = if reverse { 0 } else { steps };
+    part(tape, k).slice(0, last, last + 1).squeeze(0)
+}
+
+/// Gradients of the inputs of an `LstmLoop` node (`xw`, `bias`, `w_hh`, `h0`,
+/// `c0`) given `g`, the gradient of its tape; `None` where not wanted.
+pub(crate) fn adjoint(inputs: &[Tensor], tape: Tensor, g: &Tensor, reverse: bool, wanted: &[bool]) -> Vec<Option<Tensor>> {
+    let shape = tape.shape();
+    let (steps, batch, h) = (shape[0] - 1, shape[1], shape[2] / 6);
+    let w_hh = &inputs[2];
+    let d = Tensor::from_op(
+        Op::LstmLoopBackward { reverse },
+        vec![g.clone(), tape.clone(), w_hh.clone()],
+        vec![steps + 2, batch, 4 * h],
+    );
+    let dgates = d.slice(0, 0, steps);
+    let want = |i: usize| wanted.get(i).copied().unwrap_or(false);
+    let dw = want(2).then(|| {
+        // Σ over steps and batch rows of dgatesᵀ · h_prev: one product with K = T·B.
+        let prev_first = first_slot(false, reverse);
+        let h_prev = part(&tape, 0).slice(0, prev_first, prev_first + steps);
+        dgates.permute(&[0, 2, 1]).matmul(&h_prev).sum_dim(0, false)
+    });
+    let initial = d.slice(0, steps, steps + 1).squeeze(0);
+    let dbias = d.slice(0, steps + 1, steps + 2).squeeze(0).slice(0, 0, 1).squeeze(0);
+    vec![
+        want(0).then(|| dgates.clone()),
+        want(1).then_some(dbias),
+        dw,
+        want(3).then(|| initial.slice(1, 0, h)),
+        want(4).then(|| initial.slice(1, h, 2 * h)),
+    ]
+}
