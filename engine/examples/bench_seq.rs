@@ -8,7 +8,7 @@
 //! * Embedding lookup (1,024 ids from a 1,000 × 64 table, forward + backward):
 //!   one-hot · matmul against one slice per id.
 //!
-//!     cargo run --release -p nma-engine --example bench_seq [-- --steps 50] [--only lstm|transformer]
+//!     cargo run --release -p nma-engine --example bench_seq [-- --steps 50] [--only lstm|transformer] [--unfused]
 //!
 //! Prints the median ms/step for 1 and 2 threads and the time per kernel kind.
 //! Compare with `python3 bench/torch_seq.py` (the same steps in PyTorch).
@@ -89,6 +89,10 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(50);
     let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
+    // For comparison: LSTM layers unroll their cells instead of running one fused loop.
+    if args.iter().any(|a| a == "--unfused") {
+        runtime::set_fused_loops(false);
+    }
     if let Some(model) = only {
         // One model alone, 1 thread, for profilers.
         runtime::set_threads(1);

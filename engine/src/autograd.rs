@@ -48,6 +48,7 @@
 //! | slice view | zero padding back to the source size |
 //! | pad view | slice of the padded positions away |
 //! | reshape view | reshape back |
+//! | fused LSTM loop (`LstmLoop`) | its own operator, `LstmLoopBackward`, run backwards over the tape (`nn/lstm_loop.rs`) |
 //!
 //! Some composites carry their own gradient rule (`with_gradient`), so the
 //! backward graph does not contain the derivative of each of their

@@ -14,6 +14,7 @@ mod fixtures {
 use fixtures::*;
 use nma_engine::nn::{self, Embedding, Gru, GruCell, Lstm, LstmCell, Rnn, RnnCell};
 use nma_engine::prelude::*;
+use nma_engine::runtime;
 use nma_engine::testing::assert_close;
 use seq_common::*;
 
@@ -334,4 +335,116 @@ fn embedding_bag_mean_averages_rows() {
 #[should_panic(expected = "id 7 (at position 1) is out of range")]
 fn embedding_rejects_out_of_range_ids() {
     Embedding::new(5, 2, 0).lookup(&[1, 7]);
+}
+
+// ------------------------------------------------------------ fused LSTM loop
+//
+// On the CPU backend an LSTM layer runs each direction's time loop as one
+// fused operator; `runtime::set_fused_loops(false)` makes it unroll its
+// cells instead, which is the reference here.
+
+/// Outputs and gradients of one LSTM configuration, with the loop fused or unrolled.
+struct LstmRun {
+    values: Vec<Vec<f32>>,
+    grads: Vec<Vec<f32>>,
+    kernels: Vec<String>,
+}
+
+/// Runs an LSTM (`layers`, `bidirectional`, input 3, `hidden`) on `[batch, steps, 3]`,
+/// with initial states if `initial`, and differentiates `loss(out, h, c)`.
+fn lstm_run(
+    fused: bool,
+    (batch, steps, hidden, layers, bidirectional, initial): (usize, usize, usize, usize, bool, bool),
+    loss: impl Fn(&Tensor, &Tensor, &Tensor) -> Tensor,
+) -> LstmRun {
+    runtime::set_fused_loops(fused);
+    let lstm = Lstm::with_layers(3, hidden, layers, bidirectional, 7);
+    let slots = layers * if bidirectional { 2 } else { 1 };
+    let x = det_t(&[batch, steps, 3], 30).requires_grad();
+    let h0 = det_t(&[slots, batch, hidden], 31).requires_grad();
+    let c0 = det_t(&[slots, batch, hidden], 32).requires_grad();
+    let mut params = lstm.parameters();
+    params.push(x.clone());
+    if initial {
+        params.extend([h0.clone(), c0.clone()]);
+    }
+    runtime::set_profiling(true);
+    let (out, (h, c)) = lstm.forward_with(&x, initial.then_some((&h0, &c0)));
+    loss(&out, &h, &c).backward();
+    let kernels = runtime::take_profile().into_iter().map(|(k, _, _)| k.to_string()).collect();
+    runtime::set_profiling(false);
+    runtime::set_fused_loops(true);
+    LstmRun {
+        values: vec![out.to_vec(), h.to_vec(), c.to_vec()],
+        grads: params.iter().map(|p| p.grad().expect("every input gets a gradient").to_vec()).collect(),
+        kernels,
+    }
+}
+
+fn assert_all_close(what: &str, got: &[Vec<f32>], want: &[Vec<f32>], tol: f32) {
+    assert_eq!(got.len(), want.len());
+    for (k, (g, w)) in got.iter().zip(want).enumerate() {
+        assert_eq!(g.len(), w.len(), "{what} {k}: lengths");
+        for (i, (a, b)) in g.iter().zip(w).enumerate() {
+            assert!(
+                (a - b).abs() <= tol * (1.0 + b.abs()),
+                "{what} {k}[{i}]: fused {a}, unrolled {b}"
+            );
+        }
+    }
+}
+
+fn fused_matches_unrolled(config: (usize, usize, usize, usize, bool, bool), loss: impl Fn(&Tensor, &Tensor, &Tensor) -> Tensor + Copy) {
+    let fused = lstm_run(true, config, loss);
+    let unrolled = lstm_run(false, config, loss);
+    assert!(fused.kernels.iter().any(|k| k == "LSTM loop"), "the fused loop ran: {:?}", fused.kernels);
+    assert!(fused.kernels.iter().any(|k| k == "LSTM loop (adjoint)"), "its adjoint ran: {:?}", fused.kernels);
+    assert!(!unrolled.kernels.iter().any(|k| k.starts_with("LSTM loop")), "unrolled means no loop kernel");
+    assert_all_close(&format!("{config:?} values"), &fused.values, &unrolled.values, 1e-5);
+    assert_all_close(&format!("{config:?} gradients"), &fused.grads, &unrolled.grads, 1e-4);
+}
+
+#[test]
+fn fused_lstm_loop_matches_unrolled_cells_everywhere() {
+    // Every output used with its own weights: each step's h, the final h and c.
+    let all = |out: &Tensor, h: &Tensor, c: &Tensor| weighted(out) + weighted(h).mul(0.7) + weighted(c).mul(-1.3);
+    // Hidden sizes below, at and above the cell's 16 lanes; batch 1 (one half
+    // of the rows empty) and odd; both directions, two layers, initial states.
+    for config in [
+        (2, 4, 5, 1, false, false),
+        (3, 5, 16, 2, true, true),
+        (1, 3, 20, 1, true, true),
+        (4, 6, 33, 2, false, true),
+    ] {
+        fused_matches_unrolled(config, all);
+    }
+}
+
+#[test]
+fn fused_lstm_loop_gradient_from_one_output_alone() {
+    // Only the final h carries a gradient: the adjoint then reads it through
+    // a padded view that has data in one time slot only.
+    let final_h = |_: &Tensor, h: &Tensor, _: &Tensor| weighted(h);
+    fused_matches_unrolled((3, 5, 18, 1, false, false), final_h);
+    fused_matches_unrolled((3, 5, 18, 1, true, true), final_h);
+    // Only the final c: data in the c columns of one slot only.
+    let final_c = |_: &Tensor, _: &Tensor, c: &Tensor| weighted(c);
+    fused_matches_unrolled((3, 5, 18, 2, true, true), final_c);
+    // Only some steps' outputs.
+    let some_steps = |out: &Tensor, _: &Tensor, _: &Tensor| weighted(&out.slice(1, 1, 3));
+    fused_matches_unrolled((2, 5, 7, 2, true, false), some_steps);
+}
+
+#[test]
+fn fused_lstm_loop_gives_the_same_bits_on_one_and_two_threads() {
+    // Large enough (steps × batch × hidden ≥ 2^14) for the two halves of
+    // the batch rows to run on two threads.
+    let config = (32, 8, 64, 1, true, true);
+    let all = |out: &Tensor, h: &Tensor, c: &Tensor| weighted(out) + weighted(h) + weighted(c);
+    runtime::set_threads(1);
+    let one = lstm_run(true, config, all);
+    runtime::set_threads(2);
+    let two = lstm_run(true, config, all);
+    assert_eq!(one.values, two.values);
+    assert_eq!(one.grads, two.grads);
 }

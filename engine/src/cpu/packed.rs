@@ -23,6 +23,29 @@ use std::ops::Range;
 pub(crate) const NR: usize = 32;
 /// Rows of C per tile.
 const MR: usize = 8;
+/// Most of K a panel is multiplied over at once: 256 × NR floats (32 KB) stay in L1.
+const KC: usize = 256;
+
+/// What a tile's sums start from.
+#[derive(Clone, Copy, PartialEq)]
+enum Start {
+    /// Zero (C is overwritten).
+    Zero,
+    /// Zero, and C is added at the end (`C += A·B`).
+    AddToC,
+    /// C's values: a later block of K continuing the sums stored there.
+    Continue,
+}
+
+impl Start {
+    fn new(accumulate: bool) -> Start {
+        if accumulate {
+            Start::AddToC
+        } else {
+            Start::Zero
+        }
+    }
+}
 
 thread_local! {
     /// One panel of B, packed just before use.
@@ -150,20 +173,38 @@ pub(crate) unsafe fn product(
 ) {
     #[cfg(target_arch = "x86_64")]
     {
+        // K in blocks of at most KC, so the part of a panel all rows of A
+        // pass over stays in L1. Later blocks continue from C's stored sums:
+        // the same FMAs in the same order, so the same bits as one block.
+        // (A product added onto C keeps one block: it adds C only at the end.)
+        let blocks = if accumulate { 1 } else { k.div_ceil(KC).max(1) };
+        let kc = k.div_ceil(blocks);
         match b {
             BSource::Strided { ptr, strides } => PANEL.with(|buf| {
                 let mut buf = buf.borrow_mut();
-                buf.resize(k * NR, 0.0);
+                buf.resize(kc * NR, 0.0);
                 for j in panels {
                     let cols = NR.min(n - j * NR);
-                    pack_panel(ptr.offset((j * NR) as isize * strides.1), strides, k, cols, &mut buf);
-                    avx512::panel_product(m, k, a, a_strides, buf.as_ptr(), c.add(j * NR), c_row, cols, accumulate);
+                    for k0 in (0..k).step_by(kc.max(1)) {
+                        let len = kc.min(k - k0);
+                        let panel = &mut buf[..len * NR];
+                        pack_panel(ptr.offset(k0 as isize * strides.0 + (j * NR) as isize * strides.1), strides, len, cols, panel);
+                        let a = a.offset(k0 as isize * a_strides.1);
+                        let start = if k0 == 0 { Start::new(accumulate) } else { Start::Continue };
+                        avx512::panel_product(m, len, a, a_strides, panel.as_ptr(), c.add(j * NR), c_row, cols, start);
+                    }
                 }
             }),
             BSource::Packed(packed) => {
                 for j in panels {
                     let cols = NR.min(n - j * NR);
-                    avx512::panel_product(m, k, a, a_strides, packed.add(j * k * NR), c.add(j * NR), c_row, cols, accumulate);
+                    for k0 in (0..k).step_by(kc.max(1)) {
+                        let len = kc.min(k - k0);
+                        let panel = packed.add(j * k * NR + k0 * NR);
+                        let a = a.offset(k0 as isize * a_strides.1);
+                        let start = if k0 == 0 { Start::new(accumulate) } else { Start::Continue };
+                        avx512::panel_product(m, len, a, a_strides, panel, c.add(j * NR), c_row, cols, start);
+                    }
                 }
             }
         }
@@ -221,7 +262,7 @@ const DOTS_MAX_SIDE: usize = 16;
 
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
-    use super::{MR, NR};
+    use super::{Start, MR, NR};
     use std::arch::x86_64::*;
 
     /// All rows of C for one panel of B (`cols` of its NR columns real), in tiles of MR rows.
@@ -236,7 +277,7 @@ mod avx512 {
         c: *mut f32,
         c_row: isize,
         cols: usize,
-        accumulate: bool,
+        start: Start,
     ) {
         let mut i = 0;
         while i < m {
@@ -244,7 +285,7 @@ mod avx512 {
             let (a, c) = (a.offset(i as isize * a_strides.0), c.offset(i as isize * c_row));
             macro_rules! tile {
                 ($r:literal) => {
-                    tile::<$r>(k, a, a_strides, panel, c, c_row, cols, accumulate)
+                    tile::<$r>(k, a, a_strides, panel, c, c_row, cols, start)
                 };
             }
             match rows {
@@ -272,10 +313,22 @@ mod avx512 {
         c: *mut f32,
         c_row: isize,
         cols: usize,
-        accumulate: bool,
+        start: Start,
     ) {
+        let mask = |from: usize| -> __mmask16 {
+            let n = cols.saturating_sub(from).min(16);
+            ((1u32 << n) - 1) as __mmask16
+        };
+        let (m0, m1) = (mask(0), mask(16));
         let mut left = [_mm512_setzero_ps(); R];
         let mut right = [_mm512_setzero_ps(); R];
+        if start == Start::Continue {
+            for i in 0..R {
+                let row = c.offset(i as isize * c_row);
+                left[i] = _mm512_maskz_loadu_ps(m0, row);
+                right[i] = _mm512_maskz_loadu_ps(m1, row.add(16));
+            }
+        }
         let mut rows = [a; R];
         for (i, row) in rows.iter_mut().enumerate() {
             *row = a.offset(i as isize * a_row);
@@ -291,15 +344,10 @@ mod avx512 {
             }
             b = b.add(NR);
         }
-        let mask = |from: usize| -> __mmask16 {
-            let n = cols.saturating_sub(from).min(16);
-            ((1u32 << n) - 1) as __mmask16
-        };
-        let (m0, m1) = (mask(0), mask(16));
         for i in 0..R {
             let row = c.offset(i as isize * c_row);
             let (mut x0, mut x1) = (left[i], right[i]);
-            if accumulate {
+            if start == Start::AddToC {
                 x0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, row), x0);
                 x1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, row.add(16)), x1);
             }
