@@ -329,8 +329,16 @@ impl LstmLoopBackward {
                         let arrived = self.incoming(dtape, slot, rows.clone(), incoming);
                         let tape_rows = |s: usize| &tape[(s * b + r0) * row..(s * b + r0 + m) * row];
                         let dgates = rows_of(t);
-                        let inc = arrived.then_some(&incoming[..]);
-                        lstm_cell_backward(inc, tape_rows(slot), tape_rows(prev), dh, dc, dgates, dbias, h);
+                        lstm_cell_backward(&mut BackwardStep {
+                            incoming: arrived.then_some(&incoming[..]),
+                            rows: tape_rows(slot),
+                            prev: tape_rows(prev),
+                            dh,
+                            dc,
+                            dgates: &mut *dgates,
+                            dbias: &mut *dbias,
+                            h,
+                        });
                         // dh for the previous step: dgates · W.
                         step_product(w, w_rows, (m, 4 * h, h), packed_w, dgates.as_ptr(), gates as isize, dh.as_mut_ptr(), h as isize);
                     }
@@ -376,36 +384,29 @@ impl LstmLoopBackward {
     }
 }
 
-widest_vectors!(
-    /// One step of the adjoint over all batch rows: `incoming` (the tape
-    /// gradient's h and c columns, if any) plus `dh`, `dc` (from the next
-    /// step) give the gate pre-activations' gradients `dgates`, which are
-    /// also added into `dbias`; `dc` becomes the gradient of the previous
-    /// cell state (`dh` is the caller's).
-    fn lstm_cell_backward(
-        incoming: Option<&[f32]>,
-        rows: &[f32],
-        prev: &[f32],
-        dh: &mut [f32],
-        dc: &mut [f32],
-        dgates: &mut [f32],
-        dbias: &mut [f32],
-        h: usize,
-    ) => lstm_cell_backward_loops
-);
+/// One step of the adjoint over a half's batch rows: `incoming` (the tape
+/// gradient's h and c columns, if any) plus `dh`, `dc` (from the next step)
+/// give the gate pre-activations' gradients `dgates`, which are also added
+/// into `dbias`; `dc` becomes the gradient of the previous cell state (`dh`
+/// is the caller's). `rows` and `prev` are the step's and the previous
+/// state's tape rows.
+struct BackwardStep<'a> {
+    incoming: Option<&'a [f32]>,
+    rows: &'a [f32],
+    prev: &'a [f32],
+    dh: &'a mut [f32],
+    dc: &'a mut [f32],
+    dgates: &'a mut [f32],
+    dbias: &'a mut [f32],
+    h: usize,
+}
+
+widest_vectors!(fn lstm_cell_backward(step: &mut BackwardStep<'_>) => lstm_cell_backward_loops);
 
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn lstm_cell_backward_loops(
-    incoming: Option<&[f32]>,
-    rows: &[f32],
-    prev: &[f32],
-    dh: &mut [f32],
-    dc: &mut [f32],
-    dgates: &mut [f32],
-    dbias: &mut [f32],
-    h: usize,
-) {
+fn lstm_cell_backward_loops(step: &mut BackwardStep<'_>) {
+    let BackwardStep { incoming, rows, prev, dh, dc, dgates, dbias, h } = step;
+    let (incoming, rows, prev, h) = (*incoming, *rows, *prev, *h);
     let row = 6 * h;
     for r in 0..rows.len() / row {
         let (t, p) = (&rows[r * row..(r + 1) * row], &prev[r * row..(r + 1) * row]);
