@@ -964,11 +964,11 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
             pool::run2(&|part: usize| unsafe {
                 let (ap, bp) = (a_addr as *const f32, b_addr as *const f32);
                 if part == 0 {
-                    sgemm_k(g, k0, ap, bp, c_addr as *mut f32, g.c_strides, beta);
+                    sgemm(g, (g.m, g.n, k0), ap, bp, c_addr as *mut f32, g.c_strides, beta);
                 } else {
                     let ap = ap.offset(k0 as isize * g.a_strides.1);
                     let bp = bp.offset(k0 as isize * g.b_strides.0);
-                    sgemm_k(g, g.k - k0, ap, bp, p_addr as *mut f32, (g.n as isize, 1), 0.0);
+                    sgemm(g, (g.m, g.n, g.k - k0), ap, bp, p_addr as *mut f32, (g.n as isize, 1), 0.0);
                 }
             });
             for i in 0..g.m {
@@ -999,11 +999,11 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
                         bp = bp.offset(from as isize * g.b_strides.1);
                         cp = cp.offset(from as isize * g.c_strides.1);
                     }
-                    sgemm(g, m, n, ap, bp, cp, g.c_strides, beta);
+                    sgemm(g, (m, n, g.k), ap, bp, cp, g.c_strides, beta);
                 }
             });
         } else {
-            unsafe { sgemm(g, g.m, g.n, a_ptr, b_ptr, c_ptr, g.c_strides, beta) };
+            unsafe { sgemm(g, (g.m, g.n, g.k), a_ptr, b_ptr, c_ptr, g.c_strides, beta) };
         }
     }
 }
@@ -1113,7 +1113,7 @@ fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize
                 if own {
                     on_own_kernels(g, ap, bp, cp, beta, false);
                 } else {
-                    sgemm(g, g.m, g.n, ap, bp, cp, g.c_strides, beta);
+                    sgemm(g, (g.m, g.n, g.k), ap, bp, cp, g.c_strides, beta);
                 }
             }
         }
@@ -1168,32 +1168,12 @@ fn split_k(g: &Gemm) -> bool {
     3 * g.m * g.n < g.k * g.m.min(g.n)
 }
 
-/// `C = A·B + beta·C` over the first `k` of the product's K (with C's strides `c_strides`).
-unsafe fn sgemm_k(g: &Gemm, k: usize, a: *const f32, b: *const f32, c: *mut f32, c_strides: (isize, isize), beta: f32) {
-    matrixmultiply::sgemm(
-        g.m,
-        k,
-        g.n,
-        1.0,
-        a,
-        g.a_strides.0,
-        g.a_strides.1,
-        b,
-        g.b_strides.0,
-        g.b_strides.1,
-        beta,
-        c,
-        c_strides.0,
-        c_strides.1,
-    );
-}
-
-/// `C = A·B + beta·C` for an `m × n` block of the product.
+/// `C = A·B + beta·C` for an `m × n × k` block of the product (C with strides `c_strides`).
 #[allow(clippy::too_many_arguments)]
-unsafe fn sgemm(g: &Gemm, m: usize, n: usize, a: *const f32, b: *const f32, c: *mut f32, c_strides: (isize, isize), beta: f32) {
+unsafe fn sgemm(g: &Gemm, (m, n, k): (usize, usize, usize), a: *const f32, b: *const f32, c: *mut f32, c_strides: (isize, isize), beta: f32) {
     matrixmultiply::sgemm(
         m,
-        g.k,
+        k,
         n,
         1.0,
         a,

@@ -52,7 +52,7 @@ fn halves(d: &Dims, f: &(dyn Fn(Range<usize>) + Sync)) {
     let mid = d.batch / 2;
     let parts = [0..mid, mid..d.batch];
     if pool::threads() >= 2 && mid > 0 && d.steps * d.batch * d.hidden >= PARALLEL_MIN {
-        pool::run_parts(parts, &|rows| f(rows));
+        pool::run_parts(parts, f);
     } else {
         for rows in parts {
             f(rows);
