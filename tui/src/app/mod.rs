@@ -223,11 +223,17 @@ fn apply(
     effect: Effect,
 ) {
     match effect {
-        Effect::SaveProgress => {
-            if let Err(e) = ctx.workspace.save_progress(&state.progress) {
-                state.report_problem(format!("Your progress could not be saved: {e:#}"));
+        // Saving merges with what another process (`nma-tutor grade`) saved meanwhile;
+        // the merged progress, shown from now on, is what is on disk.
+        Effect::SaveProgress => match ctx.workspace.save_progress_merged(&state.progress) {
+            Ok(saved) => {
+                state.progress = saved.progress;
+                if let Some(problem) = saved.problem {
+                    state.report_problem(problem);
+                }
             }
-        }
+            Err(e) => state.report_problem(format!("Your progress could not be saved: {e:#}")),
+        },
         Effect::SaveLessonsRead => {
             if let Err(e) = reading::save(&ctx.workspace, &state.lessons_read) {
                 state.report_problem(format!("The lessons you read could not be saved: {e:#}"));
