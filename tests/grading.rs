@@ -113,6 +113,9 @@ fn hostile_submissions_are_contained_and_score_nothing() {
         ("forged_via_fd.rs", Some(FailureKind::Crashed), "exited"),
         ("network_attempt.rs", Some(FailureKind::Panic), "network blocked"),
         ("writes_outside.rs", Some(FailureKind::Panic), "writing outside was refused"),
+        // getcwd, stat and getdents were never on the old denylist: refused now because
+        // they are not on the allowlist.
+        ("probes_system_calls.rs", None, ""),
     ];
     for (name, kind, message) in cases {
         let v = grade_with_limits("w2d2_output_shape", &submission(name), &format!("hostile-{name}"), |l| {
@@ -292,4 +295,148 @@ fn training_runs_report_their_curve_and_divergence_or_shortfall() {
     assert_eq!(t.kind, Some(FailureKind::BelowThreshold), "{}", describe(&v));
     assert!(t.message.starts_with("final loss reached") && t.message.contains("needs at most 0.0001"), "{}", t.message);
     assert!(t.training.as_ref().unwrap().margin().unwrap() < 0.0);
+}
+
+/// A compile error whose every diagnostic points into the learner's own file.
+fn assert_refused_in_own_file(v: &Verdict, file: &Path, what: &str) {
+    assert_eq!(v.status, Status::Error, "{what}: {}", describe(v));
+    assert_eq!(v.score, 0.0);
+    assert!(!v.compile_errors.is_empty(), "{what}: {}", describe(v));
+    for d in &v.compile_errors {
+        assert_eq!(d.file.as_deref(), Some(file.to_str().unwrap()), "{what}: every error is in the learner's file: {}", describe(v));
+    }
+}
+
+#[test]
+fn a_learner_file_cannot_name_the_harness_the_test_tables_or_the_hidden_tests() {
+    let file = submission("names_harness.rs");
+    let v = grade_file("w2d2_output_shape", &file, "boundary", None);
+    assert_refused_in_own_file(&v, &file, "the harness");
+    assert!(v.compile_errors.iter().any(|d| d.message.contains("nma_harness")), "{}", describe(&v));
+
+    let file = submission("names_test_tables.rs");
+    let v = grade_file("w2d2_output_shape", &file, "boundary", None);
+    assert_refused_in_own_file(&v, &file, "the test tables");
+    let lines: Vec<usize> = v.compile_errors.iter().filter_map(|d| d.line).collect();
+    assert!(lines.contains(&4) && lines.contains(&5), "both the visible tables and the hidden module are out of reach: {}", describe(&v));
+}
+
+#[test]
+fn look_alike_assertions_cannot_stand_in_for_the_tests() {
+    // Re-exported under the assertions' names: the tests still use std's.
+    let v = grade_file("w2d2_output_shape", &submission("shadows_assertions.rs"), "lookalike", None);
+    assert_eq!((v.status, v.score), (Status::Fail, 0.0), "{}", describe(&v));
+    assert!(v.tests.iter().all(|t| t.kind == Some(FailureKind::WrongAnswer)), "{}", describe(&v));
+
+    let file = submission("exported_macro.rs");
+    let v = grade_file("w2d2_output_shape", &file, "lookalike", None);
+    assert_refused_in_own_file(&v, &file, "an exported macro");
+    assert!(v.message.contains("macro_export"), "{}", v.message);
+}
+
+#[test]
+fn compile_time_bombs_end_in_an_error_verdict_within_the_build_limits() {
+    let file = submission("compile_time_memory_bomb.rs");
+    let started = std::time::Instant::now();
+    let v = grade_with_limits("w2d2_output_shape", &file, "bomb", |l| {
+        l.build_memory_mb = 1024;
+        l.build_seconds = 60.0;
+    });
+    assert_eq!((v.status, v.score), (Status::Error, 0.0), "{}", describe(&v));
+    assert!(v.message.contains("more than the build's limits") && v.message.contains("1024 MB"), "{}", v.message);
+    let peak = v.build_memory_mb.expect("the build's peak memory is measured");
+    assert!(peak > 100.0 && peak < 1024.0, "peak {peak} MB stays under the limit");
+    assert!(v.tests.iter().all(|t| t.status == Status::Error && t.message.contains("build was stopped")), "{}", describe(&v));
+    println!("memory bomb: error after {:.1} s, build peak {peak:.0} MB", started.elapsed().as_secs_f64());
+
+    // Silent: rustc evaluates a constant forever and prints nothing.
+    let started = std::time::Instant::now();
+    let v = grade_with_limits("w2d2_output_shape", &submission("compile_time_endless_loop.rs"), "bomb", |l| l.build_seconds = 4.0);
+    assert_eq!(v.status, Status::Error, "{}", describe(&v));
+    assert!(v.message.contains("longer than 4 s to compile"), "{}", v.message);
+    let took = started.elapsed().as_secs_f64();
+    assert!(took < 20.0, "stopped by the watchdog soon after the limit, not by rustc: {took:.1} s");
+    println!("silent endless build: error after {took:.1} s");
+}
+
+#[test]
+fn a_flood_of_compile_errors_gives_a_small_verdict_that_counts_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("flood.rs");
+    let mut source = String::from("pub fn output_shape(i: [usize; 2], _k: [usize; 2], _s: usize, _p: usize) -> [usize; 2] { i }\n");
+    for n in 0..10_000 {
+        source.push_str(&format!("pub const C{n}: u8 = \"not a number\";\n"));
+    }
+    std::fs::write(&file, source).unwrap();
+    let v = grade_file("w2d2_output_shape", &file, "flood", None);
+    assert_eq!(v.status, Status::Error, "{}", v.message);
+    assert!(v.message.contains("10000 errors") && v.message.contains("the first 50"), "{}", v.message);
+    assert_eq!(v.compile_errors.len(), 50);
+    let size = serde_json::to_string(&v).unwrap().len();
+    assert!(size < 1_000_000, "verdict is {size} bytes");
+    for format in [nma_grader::report::Format::Gradescope, nma_grader::report::Format::Exercism] {
+        let size = nma_grader::report::render(&v, format, &[]).to_string().len();
+        assert!(size < 1_000_000, "{format:?} export is {size} bytes");
+    }
+}
+
+#[test]
+fn a_file_that_is_not_utf8_gets_a_verdict_saying_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("latin1.rs");
+    std::fs::write(&file, b"pub fn output_shape() {}\n// caf\xe9\n").unwrap();
+    let v = grade_file("w2d2_output_shape", &file, "utf8", None);
+    assert_eq!((v.status, v.score), (Status::Error, 0.0), "{}", describe(&v));
+    assert!(v.message.contains("not UTF-8") && v.message.contains("line 2"), "{}", v.message);
+    assert_eq!(v.tests.len(), 7, "every test is listed as not run");
+}
+
+/// Eight `nma-tutor grade` processes of one exercise, one build slot, one workspace,
+/// started at once with eight different files: each verdict is the one its file gets
+/// alone. (Progress saved by processes at once: `workspace`'s own tests.)
+#[test]
+fn eight_grades_at_once_each_get_their_own_files_verdict() {
+    let solution = repo().join("exercises/w2d2_output_shape/solution.rs");
+    let starter = repo().join("exercises/w2d2_output_shape/starter.rs");
+    let files: Vec<PathBuf> = vec![
+        solution.clone(),
+        submission("wrong_answer.rs"),
+        submission("early_exit.rs"),
+        submission("compile_error.rs"),
+        solution,
+        submission("panics.rs"),
+        starter,
+        submission("shadows_assertions.rs"),
+    ];
+    let alone: Vec<(Status, f64)> = files
+        .iter()
+        .map(|f| {
+            let v = grade_file("w2d2_output_shape", f, "alone", None);
+            (v.status, v.score)
+        })
+        .collect();
+    assert!(alone.iter().any(|a| a.0 == Status::Pass) && alone.iter().any(|a| a.0 == Status::Error), "a mix: {alone:?}");
+
+    let workspace = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_nma-tutor");
+    let children: Vec<_> = files
+        .iter()
+        .map(|f| {
+            std::process::Command::new(bin)
+                .arg("--workspace")
+                .arg(workspace.path())
+                .args(["grade", "w2d2_output_shape", "--json", "--file"])
+                .arg(f)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for ((child, file), expected) in children.into_iter().zip(&files).zip(&alone) {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: Verdict = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!((v.status, v.score), *expected, "{} graded at the same time as seven others: {}", file.display(), describe(&v));
+    }
 }

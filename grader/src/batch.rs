@@ -201,21 +201,20 @@ pub fn run(
 
 /// A submission that cannot even be read is still a verdict (an error), never a crash.
 fn grade_one(course: &Course, exercise: &Exercise, sub: &Submission, paths: &BuildPaths, slot: &str) -> Result<Verdict> {
-    let unreadable = |why: String| {
-        let mut v = Verdict::from_tests(exercise.id(), Vec::new(), 0.0, 0.0);
-        v.status = Status::Error;
-        v.max_score = build::test_functions(exercise).map(|t| t.iter().map(|t| exercise.meta.points.for_test(&t.name)).sum()).unwrap_or(0.0);
-        v.message = format!("Submission could not be graded: {why}");
-        v
-    };
     let file = match &sub.file {
         Ok(file) => file,
-        Err(why) => return Ok(unreadable(why.clone())),
+        Err(why) => return Ok(unreadable(exercise, why.clone())),
     };
-    if let Err(e) = std::fs::read_to_string(file) {
-        return Ok(unreadable(format!("cannot read {}: {e}", file.display())));
+    if let Err(e) = std::fs::metadata(file).and_then(|_| std::fs::File::open(file)) {
+        return Ok(unreadable(exercise, format!("cannot read {}: {e}", file.display())));
     }
     crate::grade(course, exercise, file, paths, slot, &mut |_| {})
+}
+
+/// A submission that cannot even be read is still a verdict (an error), never a crash.
+fn unreadable(exercise: &Exercise, why: String) -> Verdict {
+    let planned = build::test_functions(exercise).map(|tests| crate::planned(exercise, &tests)).unwrap_or_default();
+    Verdict::not_run(exercise.id(), planned, "the submission could not be read", format!("Submission could not be graded: {why}"))
 }
 
 fn format_dir(format: Format) -> &'static str {

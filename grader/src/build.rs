@@ -1,21 +1,21 @@
-//! Assembling a submission crate (learner file + harness + tests) and building it.
+//! Assembling a submission's crates and building them.
 //!
-//! Every submission of one exercise is built in the same small crate folder and all
-//! crates share one cargo target directory, so after the first build of the engine a
-//! regrade recompiles only the learner's crate.
+//! The trust boundary is a crate boundary. A submission is two crates in one folder:
+//! the learner's file alone as the library `exercise` (its only dependency is the
+//! engine; `unsafe` forbidden), and the test binary (generated `main`, visible and hidden
+//! tests, their tables, the harness), which depends on it. The learner's code cannot
+//! name anything the grader generates.
+//!
+//! Every submission of one exercise in one slot is built in the same folder, under the
+//! slot's lock, and all folders share one cargo target directory, where the engine is
+//! built once ([`build_engine`]): a regrade recompiles only the two small crates.
 
-use crate::course::{Course, Exercise};
+use crate::cargo;
+use crate::course::{Course, Exercise, Limits};
 use crate::verdict::Diagnostic;
 use anyhow::{bail, Context, Result};
-use serde::Deserialize;
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// Name of the learner's module inside the submission crate (and its file `src/<name>.rs`).
-pub const LEARNER_MODULE: &str = "exercise";
-const BUILD_TIMEOUT: Duration = Duration::from_secs(600);
+use std::time::Duration;
 
 /// One test found in a test file.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,10 +98,13 @@ fn fn_name(line: &str) -> Option<String> {
 /// Where grading builds happen.
 #[derive(Debug, Clone)]
 pub struct BuildPaths {
-    /// Parent of one crate folder per exercise.
+    /// Parent of one crate folder per exercise and slot, and of the engine's own crate.
     pub crates: PathBuf,
     /// The cargo target directory shared by all of them.
     pub target: PathBuf,
+    /// One private folder per grade in progress: the built binary's copy and the
+    /// folder its tests run in.
+    pub runs: PathBuf,
 }
 
 impl BuildPaths {
@@ -115,20 +118,51 @@ impl BuildPaths {
 
     /// Crate folders and target directory under one folder of the caller's choosing.
     pub fn under(base: &Path) -> BuildPaths {
-        BuildPaths { crates: base.join("crates"), target: base.join("target") }
+        BuildPaths { crates: base.join("crates"), target: base.join("target"), runs: base.join("runs") }
+    }
+
+    fn limits(&self, limits: &Limits, slot_dir: &Path) -> cargo::BuildLimits {
+        cargo::BuildLimits {
+            seconds: limits.build_seconds,
+            memory_mb: limits.build_memory_mb,
+            wrapper: self.crates.join("rustc-under-limits.sh"),
+            mark: slot_dir.join("limit-hit"),
+        }
     }
 }
 
-/// The assembled crate of one submission, ready to build.
+/// The assembled crates of one submission, ready to build. Holds the slot's lock: no
+/// other grade writes or builds in this folder until it is dropped.
 #[derive(Debug)]
 pub struct SubmissionCrate {
     pub dir: PathBuf,
     pub package: String,
     pub tests: Vec<TestFn>,
+    _lock: SlotLock,
 }
 
-/// Writes the submission crate for `exercise` with `learner_source` as its learner module.
-/// Files are only rewritten when their content changes, so cargo's fingerprints stay warm.
+impl SubmissionCrate {
+    fn learner_manifest(&self) -> PathBuf {
+        self.dir.join(LEARNER_DIR).join("Cargo.toml")
+    }
+}
+
+/// The learner's crate, inside the submission's folder: its own library, which depends
+/// on the engine alone, so nothing the grader generates can be named from it.
+const LEARNER_DIR: &str = "learner";
+/// The learner's file as rustc names it (relative to the submission's workspace root),
+/// in diagnostics and panic locations.
+pub const LEARNER_FILE: &str = "learner/exercise.rs";
+
+/// Std's macros, imported by name into the test crate's root: an explicit import
+/// shadows a glob import, so nothing the learner's crate exports under these names
+/// (`pub use std::dbg as assert_eq;`) can stand in for them in the tests.
+const STD_MACROS: &str = "assert, assert_eq, assert_ne, debug_assert, debug_assert_eq, debug_assert_ne, \
+    panic, unreachable, todo, unimplemented, vec, format, print, println, eprint, eprintln, write, writeln, matches";
+
+/// Writes the crates for grading `learner_source` as `exercise` in build slot `slot`,
+/// after taking the slot's lock (waiting while another grade holds it). Files are only
+/// rewritten when their content changes, so cargo's fingerprints stay warm.
 pub fn assemble(
     course: &Course,
     exercise: &Exercise,
@@ -142,16 +176,21 @@ pub fn assemble(
     let package = format!("nma-sub-{}-{slot}", exercise.id().replace('_', "-"));
     let dir = paths.crates.join(format!("{}-{slot}", exercise.id()));
     let src = dir.join("src");
-    std::fs::create_dir_all(&src).with_context(|| format!("cannot create {}", src.display()))?;
+    let learner = dir.join(LEARNER_DIR);
+    for folder in [&src, &learner] {
+        std::fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+    }
+    let lock = SlotLock::take(&dir)?;
 
     let (visible, hidden, tests) = read_tests(exercise)?;
-
     let main = format!(
         "// Generated by nma-grader for exercise {id}; do not edit.\n\
-         #[forbid(unsafe_code)]\n\
-         mod {LEARNER_MODULE};\n\
+         // The learner's crate: only its public items can be seen from here, and nothing\n\
+         // here can be seen from it.\n\
          #[allow(unused_imports)]\n\
-         use {LEARNER_MODULE}::*;\n\
+         use exercise::*;\n\
+         #[allow(unused_imports)]\n\
+         use std::{{{STD_MACROS}}};\n\
          mod tests;\n\
          mod hidden;\n\n\
          fn main() {{\n    nma_harness::run_from_args(&[tests::NMA_TESTS, hidden::NMA_TESTS], || {{\n        nma_engine::device::prepare().map(|d| d.name().to_string())\n    }});\n}}\n",
@@ -159,12 +198,23 @@ pub fn assemble(
     );
     let visible = visible + &registry(&tests, "tests");
     let hidden = hidden + &registry(&tests, "hidden");
+    let learner_package = format!("{package}-exercise");
+    let learner_dependency = format!("{learner_package:?}");
     write_manifest(course, &dir, &package, &[("nma-harness", course.harness_dir())])?;
+    // The root manifest names the learner's crate as `exercise`.
+    let root_manifest = std::fs::read_to_string(dir.join("Cargo.toml"))?;
+    let with_learner = root_manifest.replacen(
+        "[dependencies]\n",
+        &format!("[dependencies]\nexercise = {{ path = {LEARNER_DIR:?}, package = {learner_dependency} }}\n"),
+        1,
+    );
+    write_if_changed(&dir.join("Cargo.toml"), &with_learner)?;
+    write_if_changed(&learner.join("Cargo.toml"), &learner_manifest(course, &learner_package))?;
+    write_if_changed(&dir.join(LEARNER_FILE), learner_source)?;
     write_if_changed(&src.join("main.rs"), &main)?;
-    write_if_changed(&src.join(format!("{LEARNER_MODULE}.rs")), learner_source)?;
     write_if_changed(&src.join("tests.rs"), &visible)?;
     write_if_changed(&src.join("hidden.rs"), &hidden)?;
-    Ok(SubmissionCrate { dir, package, tests })
+    Ok(SubmissionCrate { dir, package, tests, _lock: lock })
 }
 
 /// Both test files of an exercise with `#[test]` blanked, and the tests they hold.
@@ -191,10 +241,45 @@ pub fn test_functions(exercise: &Exercise) -> Result<Vec<TestFn>> {
     Ok(read_tests(exercise)?.2)
 }
 
+/// The engine as a dependency line, with the features of every grading build.
+fn engine_dependency(course: &Course) -> String {
+    format!(
+        "nma-engine = {{ path = {engine:?}{features} }}",
+        engine = course.engine_dir().display().to_string(),
+        // A tutor built with CUDA builds submissions with CUDA, so `--device` can pick it.
+        features = if cfg!(feature = "cuda") { ", features = [\"cuda\"]" } else { "" },
+    )
+}
+
+/// The learner's library: the engine is its only dependency, and `unsafe` is forbidden
+/// from the command line, where no attribute in the file can lift it.
+fn learner_manifest(course: &Course, package: &str) -> String {
+    format!(
+        r#"# Generated by nma-grader; do not edit.
+[package]
+name = "{package}"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[lib]
+name = "exercise"
+path = "exercise.rs"
+
+[dependencies]
+{engine}
+
+[lints.rust]
+unsafe_code = "forbid"
+"#,
+        engine = engine_dependency(course),
+    )
+}
+
 /// Writes `Cargo.toml` for a generated crate that builds against the course's engine
 /// (plus `extra` path dependencies), with the engine optimised as in every grading build,
 /// and seeds its `Cargo.lock` from the course's, so it uses exactly the versions the tutor
-/// was built with and never needs the network. Also used by the lesson-snippet test.
+/// was built with. Also used by the lesson-snippet test.
 pub fn write_manifest(course: &Course, dir: &Path, package: &str, extra: &[(&str, PathBuf)]) -> Result<()> {
     let extra: String = extra.iter().map(|(name, path)| format!("{name} = {{ path = {:?} }}\n", path.display().to_string())).collect();
     let manifest = format!(
@@ -206,7 +291,7 @@ edition = "2021"
 publish = false
 
 [dependencies]
-nma-engine = {{ path = {engine:?}{engine_features} }}
+{engine}
 {extra}
 # Its own workspace root, so cargo never mistakes it for a member of the course's.
 [workspace]
@@ -220,9 +305,7 @@ opt-level = 3
 [profile.dev.package.matrixmultiply]
 opt-level = 3
 "#,
-        engine = course.engine_dir().display().to_string(),
-        // A tutor built with CUDA builds submissions with CUDA, so `--device` can pick it.
-        engine_features = if cfg!(feature = "cuda") { ", features = [\"cuda\"]" } else { "" },
+        engine = engine_dependency(course),
     );
     write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
     let lock = dir.join("Cargo.lock");
@@ -253,165 +336,204 @@ fn write_if_changed(path: &Path, content: &str) -> Result<()> {
     std::fs::write(path, content).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// An exclusive lock on a build slot's folder, held from writing its sources until its
+/// binary has been copied out, so two grades in one slot never build each other's file.
+/// `flock` locks belong to the open file, so threads of one process exclude each other
+/// as processes do, and the lock goes with the process if it dies.
+#[derive(Debug)]
+struct SlotLock {
+    _held: std::fs::File,
+}
+
+impl SlotLock {
+    fn take(dir: &Path) -> Result<SlotLock> {
+        use std::os::fd::AsRawFd;
+        let path = dir.join(".grade.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        loop {
+            // SAFETY: plain syscall on a descriptor we own.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+                return Ok(SlotLock { _held: file });
+            }
+            let error = std::io::Error::last_os_error();
+            if error.kind() != std::io::ErrorKind::Interrupted {
+                return Err(error).with_context(|| format!("cannot lock {}", path.display()));
+            }
+        }
+    }
+}
+
+/// How building a submission ended.
 #[derive(Debug)]
 pub enum BuildOutcome {
-    Built { binary: PathBuf, seconds: f64 },
-    CompileError { diagnostics: Vec<Diagnostic>, seconds: f64 },
+    Built { binary: PathBuf, seconds: f64, peak_memory_mb: f64 },
+    /// The submission's crates do not compile: at most [`cargo::KEPT_ERRORS`] diagnostics,
+    /// `total` errors in all.
+    CompileError { diagnostics: Vec<Diagnostic>, total: usize, seconds: f64, peak_memory_mb: f64 },
+    /// The build ran into a limit: the submission's fault, said in `message`.
+    LimitHit { message: String, seconds: f64, peak_memory_mb: f64 },
 }
 
-#[derive(Deserialize)]
-struct CargoLine {
-    reason: String,
-    #[serde(default)]
-    package_id: String,
-    #[serde(default)]
-    message: Option<RustcMessage>,
-    #[serde(default)]
-    executable: Option<PathBuf>,
-    #[serde(default)]
-    target: Option<CargoTarget>,
-    #[serde(default)]
-    success: Option<bool>,
-}
-
-#[derive(Deserialize)]
-struct CargoTarget {
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct RustcMessage {
-    level: String,
-    message: String,
-    #[serde(default)]
-    spans: Vec<RustcSpan>,
-    #[serde(default)]
-    rendered: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RustcSpan {
-    file_name: String,
-    line_start: usize,
-    column_start: usize,
-    is_primary: bool,
-    #[serde(default)]
-    text: Vec<RustcSpanText>,
-}
-
-#[derive(Deserialize)]
-struct RustcSpanText {
-    text: String,
-}
-
-/// Runs `cargo build` on the submission crate. `learner_path` is the file the learner
-/// edits; diagnostics that point into the build copy are mapped back to it.
-pub fn build(krate: &SubmissionCrate, paths: &BuildPaths, learner_path: &Path) -> Result<BuildOutcome> {
-    let learner_copy = format!("src/{LEARNER_MODULE}.rs");
-    let learner_shown = learner_path.display().to_string();
-    Ok(match build_crate(&krate.dir, &krate.package, &paths.target)? {
-        BuildOutcome::CompileError { diagnostics, seconds } => BuildOutcome::CompileError {
-            diagnostics: diagnostics.into_iter().map(|d| d.with_file_renamed(&learner_copy, &learner_shown)).collect(),
-            seconds,
+/// Builds the submission's crates. `learner_path` is the file the learner edits;
+/// diagnostics that point into the build copy are mapped back to it. Errors in the
+/// engine or harness, and cargo failing for reasons of its own, are `Err`: no change to
+/// the learner's code can fix them.
+pub fn build(krate: &SubmissionCrate, paths: &BuildPaths, limits: &Limits, learner_path: &Path) -> Result<BuildOutcome> {
+    let build_limits = paths.limits(limits, &krate.dir);
+    let run = cargo::run(
+        &cargo::CargoBuild {
+            dir: &krate.dir,
+            target: &paths.target,
+            offline: true,
+            limits: Some(&build_limits),
+            wall: Duration::from_secs_f64(limits.build_seconds),
         },
-        built => built,
-    })
-}
-
-/// Builds the one-binary crate `package` in `dir` into the `target` directory, offline.
-/// Errors in that crate come back as diagnostics (paths as rustc printed them, relative
-/// to `dir`); errors in its dependencies — the engine, the harness — and cargo failing
-/// are `Err`, since no change to the crate's own code can fix them.
-pub fn build_crate(dir: &Path, package: &str, target: &Path) -> Result<BuildOutcome> {
-    let start = Instant::now();
-    let mut child = Command::new(cargo_program())
-        .args(["build", "--offline", "--quiet", "--message-format=json"])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("cannot start `cargo`: is the Rust toolchain installed and on PATH?")?;
-
-    let stderr = child.stderr.take().expect("piped stderr");
-    let stderr_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = BufReader::new(stderr).take(64 * 1024).read_to_string(&mut text);
-        text
-    });
-
-    let stdout = child.stdout.take().expect("piped stdout");
-    let mut diagnostics = Vec::new();
-    // Errors in the engine or harness are the course's fault, never the learner's.
-    let mut foreign_errors = Vec::new();
-    let mut binary = None;
-    let mut success = false;
-    for line in BufReader::new(stdout).lines() {
-        let Ok(line) = line else { break };
-        let Ok(parsed) = serde_json::from_str::<CargoLine>(&line) else { continue };
-        match parsed.reason.as_str() {
-            "compiler-message" => {
-                if let Some(msg) = parsed.message {
-                    if msg.level == "error" {
-                        let ours = parsed.package_id.contains(package);
-                        let d = to_diagnostic(msg);
-                        if ours { diagnostics.push(d) } else { foreign_errors.push(d) }
-                    }
-                }
-            }
-            "compiler-artifact" => {
-                let ours = parsed.target.as_ref().map(|t| t.name.replace('-', "_")) == Some(package.replace('-', "_"));
-                if ours {
-                    if let Some(exe) = parsed.executable {
-                        binary = Some(exe);
-                    }
-                }
-            }
-            "build-finished" => success = parsed.success.unwrap_or(false),
-            _ => {}
+        &mut |_| {},
+    )?;
+    let peak_memory_mb = run.peak_memory_kb as f64 / 1024.0;
+    let seconds = run.seconds;
+    match run.stopped {
+        Some(cargo::Stopped::Time) => {
+            return Ok(BuildOutcome::LimitHit {
+                message: format!(
+                    "Your code took longer than {:.0} s to compile and the build was stopped. Look for a macro that \
+                     expands into itself many times, or a very large constant or type.",
+                    limits.build_seconds
+                ),
+                seconds,
+                peak_memory_mb,
+            })
         }
-        if start.elapsed() > BUILD_TIMEOUT {
-            let _ = child.kill();
-            bail!("the build took longer than {} s and was stopped", BUILD_TIMEOUT.as_secs());
+        Some(cargo::Stopped::CompilerLimit) => {
+            return Ok(BuildOutcome::LimitHit {
+                message: format!(
+                    "Compiling your code needed more than the build's limits ({} MB of memory, {:.0} s of CPU) and \
+                     was stopped. Look for a recursive macro, a huge type or a very large constant.",
+                    limits.build_memory_mb, limits.build_seconds
+                ),
+                seconds,
+                peak_memory_mb,
+            })
         }
+        None => {}
     }
-    let status = child.wait().context("cargo did not finish")?;
-    let stderr_text = stderr_reader.join().unwrap_or_default();
-    let seconds = start.elapsed().as_secs_f64();
-
-    if success && status.success() {
-        let binary = binary.context("cargo reported success but named no binary")?;
-        return Ok(BuildOutcome::Built { binary, seconds });
+    let root_manifest = krate.dir.join("Cargo.toml");
+    let learner_manifest = krate.learner_manifest();
+    if run.success {
+        let binary = run
+            .executables
+            .iter()
+            .find(|(_, manifest)| *manifest == root_manifest)
+            .map(|(exe, _)| exe.clone())
+            .context("cargo reported success but named no binary")?;
+        return Ok(BuildOutcome::Built { binary, seconds, peak_memory_mb });
     }
-    if !foreign_errors.is_empty() {
-        let rendered: Vec<&str> = foreign_errors.iter().map(|d| d.rendered.trim_end()).collect();
+    let (ours, foreign): (Vec<_>, Vec<_>) =
+        run.errors.into_iter().partition(|e| e.manifest == root_manifest || e.manifest == learner_manifest);
+    if !foreign.is_empty() {
+        let rendered: Vec<&str> = foreign.iter().map(|e| e.diagnostic.rendered.trim_end()).collect();
         bail!("the course's engine does not build, so nothing can be graded; tell your instructor:\n{}", rendered.join("\n"));
     }
-    if diagnostics.is_empty() {
-        // Not the crate's fault: cargo itself failed (missing toolchain, offline cache...).
-        bail!("cargo could not build {package}:\n{}", stderr_text.trim());
+    if ours.is_empty() {
+        bail!("{}", cargo_failure(&krate.package, &run.stderr));
     }
-    Ok(BuildOutcome::CompileError { diagnostics, seconds })
+    let learner_shown = learner_path.display().to_string();
+    let diagnostics = ours.into_iter().map(|e| shown_to_learner(e.diagnostic, &learner_shown)).collect();
+    Ok(BuildOutcome::CompileError { diagnostics, total: run.error_count, seconds, peak_memory_mb })
 }
 
-fn to_diagnostic(msg: RustcMessage) -> Diagnostic {
-    let primary = msg.spans.iter().find(|s| s.is_primary).or(msg.spans.first());
-    let rendered = msg.rendered.unwrap_or_else(|| msg.message.clone());
-    Diagnostic {
-        level: msg.level,
-        file: primary.map(|s| s.file_name.clone()),
-        line: primary.map(|s| s.line_start),
-        column: primary.map(|s| s.column_start),
-        source_lines: primary.map(|s| s.text.iter().map(|t| t.text.clone()).collect()).unwrap_or_default(),
-        message: msg.message,
-        rendered,
+/// A diagnostic as the learner may see it: their file under its own name, and nothing
+/// of a hidden test's source when their code does not fit it.
+fn shown_to_learner(diagnostic: Diagnostic, learner_shown: &str) -> Diagnostic {
+    if diagnostic.file.as_deref() == Some("src/hidden.rs") {
+        let message = "a hidden test does not compile against your code: keep the names, argument types and \
+                       return types of the starter's public items"
+            .to_string();
+        return Diagnostic {
+            level: diagnostic.level,
+            rendered: format!("error: {message}\n"),
+            message,
+            file: None,
+            line: None,
+            column: None,
+            source_lines: Vec::new(),
+        };
     }
+    diagnostic.with_file_renamed(LEARNER_FILE, learner_shown)
 }
 
-/// The cargo that built us when run by `cargo run`/`cargo test`, else the one on PATH.
-fn cargo_program() -> PathBuf {
-    std::env::var_os("CARGO").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("cargo"))
+/// What to tell someone whose cargo failed for a reason outside the code it builds.
+fn cargo_failure(package: &str, stderr: &str) -> String {
+    format!("cargo could not build {package}:\n{}", stderr.trim())
+}
+
+/// Builds the engine and harness, as every submission uses them, into the shared target
+/// (a trusted build: no limits but a generous clock). After this a grade compiles only
+/// the learner's two small crates. May use the network to fetch what cargo's cache
+/// lacks, at the versions of the course's `Cargo.lock`. `on_artifact` sees each unit.
+pub fn build_engine(course: &Course, paths: &BuildPaths, on_artifact: &mut dyn FnMut(&cargo::Artifact)) -> Result<f64> {
+    let dir = paths.crates.join("engine");
+    std::fs::create_dir_all(dir.join("src")).with_context(|| format!("cannot create {}", dir.display()))?;
+    let _lock = SlotLock::take(&dir)?;
+    write_manifest(course, &dir, "nma-engine-build", &[("nma-harness", course.harness_dir())])?;
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml"))?.replacen("[dependencies]", "[lib]\npath = \"src/lib.rs\"\n\n[dependencies]", 1);
+    write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
+    write_if_changed(
+        &dir.join("src/lib.rs"),
+        "// Generated by nma-grader: builds what every submission links, once.\npub use nma_engine;\npub use nma_harness;\n",
+    )?;
+    let run = cargo::run(
+        &cargo::CargoBuild { dir: &dir, target: &paths.target, offline: false, limits: None, wall: ENGINE_BUILD_TIMEOUT },
+        on_artifact,
+    )?;
+    if run.stopped == Some(cargo::Stopped::Time) {
+        bail!("building the engine took longer than {} minutes and was stopped", ENGINE_BUILD_TIMEOUT.as_secs() / 60);
+    }
+    if !run.success {
+        if let Some(first) = run.errors.first() {
+            bail!("the course's engine does not build, so nothing can be graded; tell your instructor:\n{}", first.diagnostic.rendered.trim_end());
+        }
+        bail!("{}", cargo_failure("the engine", &run.stderr));
+    }
+    Ok(run.seconds)
+}
+
+/// The engine's first build on two cores takes a minute or two, downloads included.
+const ENGINE_BUILD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// Builds the one-binary crate `package` in `dir` into the `target` directory, offline,
+/// without limits (trusted code only: the lesson snippets). Errors in that crate come
+/// back as diagnostics (paths as rustc printed them, relative to `dir`); errors in its
+/// dependencies and cargo failing are `Err`.
+pub fn build_crate(dir: &Path, package: &str, target: &Path) -> Result<BuildOutcome> {
+    let run = cargo::run(
+        &cargo::CargoBuild { dir, target, offline: true, limits: None, wall: ENGINE_BUILD_TIMEOUT },
+        &mut |_| {},
+    )?;
+    let peak_memory_mb = run.peak_memory_kb as f64 / 1024.0;
+    let manifest = dir.join("Cargo.toml");
+    if run.success {
+        let binary = run.executables.into_iter().find(|(_, m)| *m == manifest).map(|(exe, _)| exe).context("cargo reported success but named no binary")?;
+        return Ok(BuildOutcome::Built { binary, seconds: run.seconds, peak_memory_mb });
+    }
+    let (ours, foreign): (Vec<_>, Vec<_>) = run.errors.into_iter().partition(|e| e.manifest == manifest);
+    if let Some(first) = foreign.first() {
+        bail!("a dependency of {package} does not build:\n{}", first.diagnostic.rendered.trim_end());
+    }
+    if ours.is_empty() {
+        bail!("{}", cargo_failure(package, &run.stderr));
+    }
+    Ok(BuildOutcome::CompileError {
+        diagnostics: ours.into_iter().map(|e| e.diagnostic).collect(),
+        total: run.error_count,
+        seconds: run.seconds,
+        peak_memory_mb,
+    })
 }
 
 #[cfg(test)]
@@ -437,16 +559,5 @@ mod tests {
         let src = "fn t() {\n    assert!(x, \"got {:?} and }} \\\" {\", y);\n}\nfn other() {}\n";
         let lines: Vec<&str> = src.split_inclusive('\n').collect();
         assert_eq!(function_text(&lines), "fn t() {\n    assert!(x, \"got {:?} and }} \\\" {\", y);\n}");
-    }
-
-    #[test]
-    fn cargo_error_messages_are_mapped_to_the_learners_file() {
-        let line = r#"{"reason":"compiler-message","message":{"level":"error","message":"mismatched types","spans":[{"file_name":"src/exercise.rs","line_start":3,"column_start":5,"is_primary":true,"text":[{"text":"    1.0"}]}],"rendered":"error[E0308]: mismatched types\n --> src/exercise.rs:3:5\n"}}"#;
-        let parsed: CargoLine = serde_json::from_str(line).unwrap();
-        let d = to_diagnostic(parsed.message.unwrap()).with_file_renamed("src/exercise.rs", "/home/me/w.rs");
-        assert_eq!(d.file.as_deref(), Some("/home/me/w.rs"));
-        assert_eq!((d.line, d.column), (Some(3), Some(5)));
-        assert_eq!(d.source_lines, vec!["    1.0".to_string()]);
-        assert!(d.rendered.contains("/home/me/w.rs:3:5"), "{}", d.rendered);
     }
 }

@@ -25,6 +25,13 @@ pub struct Limits {
     /// Output (stdout + stderr) kept per test, in KiB; a test printing 16 times more is stopped.
     #[serde(default = "Limits::default_output_kib")]
     pub output_kib: usize,
+    /// Wall-clock seconds building the submission's own crates may take (the engine is
+    /// built beforehand, outside this limit).
+    #[serde(default = "Limits::default_build_seconds")]
+    pub build_seconds: f64,
+    /// Address space of each compiler process of the submission's crates, in MiB.
+    #[serde(default = "Limits::default_build_memory_mb")]
+    pub build_memory_mb: u64,
 }
 
 impl Limits {
@@ -37,6 +44,12 @@ impl Limits {
     fn default_output_kib() -> usize {
         64
     }
+    fn default_build_seconds() -> f64 {
+        60.0
+    }
+    fn default_build_memory_mb() -> u64 {
+        2048
+    }
 }
 
 impl Default for Limits {
@@ -45,6 +58,8 @@ impl Default for Limits {
             test_seconds: Self::default_test_seconds(),
             memory_mb: Self::default_memory_mb(),
             output_kib: Self::default_output_kib(),
+            build_seconds: Self::default_build_seconds(),
+            build_memory_mb: Self::default_build_memory_mb(),
         }
     }
 }

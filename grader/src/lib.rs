@@ -7,8 +7,10 @@
 pub mod author;
 pub mod batch;
 pub mod build;
+pub mod cargo;
 pub mod course;
 pub mod policy;
+pub mod protocol;
 pub mod report;
 pub mod run;
 pub mod verdict;
@@ -20,12 +22,18 @@ pub use verdict::{Diagnostic, FailureKind, Status, TestResult, Verdict, Visibili
 pub use workspace::{ExerciseState, Progress, Workspace};
 
 use anyhow::{Context, Result};
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
+use verdict::PlannedTest;
 
 /// What grading is doing right now, for a live status line.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GradeEvent {
+    /// The engine is being built (first grade on this machine): `built` of about
+    /// `total` units done, `current` the last one cargo finished.
+    Engine { built: usize, total: usize, current: String },
     Building,
     /// A training test's loss at a step (`None`: not a finite number).
     Training { test: String, step: usize, loss: Option<f64> },
@@ -33,17 +41,24 @@ pub enum GradeEvent {
     Running { done: usize, of: usize },
 }
 
-/// Builds the engine into the shared grading target, so the learner's first save is
-/// graded as fast as the later ones. Returns the seconds it took.
-pub fn warm_up(course: &Course, paths: &BuildPaths) -> Result<f64> {
-    let exercise = course.exercises.first().context("the course has no exercises")?;
-    let starter = exercise.starter();
-    let source = std::fs::read_to_string(&starter).with_context(|| format!("cannot read {}", starter.display()))?;
-    let krate = build::assemble(course, exercise, &source, paths, "warmup")?;
-    match build::build(&krate, paths, &starter)? {
-        build::BuildOutcome::Built { seconds, .. } => Ok(seconds),
-        build::BuildOutcome::CompileError { .. } => anyhow::bail!("the starter of {} does not compile", exercise.id()),
+/// Target folders whose engine build this process has seen finish.
+static ENGINE_READY: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+
+/// Builds the engine into the shared grading target unless this process already did,
+/// so the learner's own build never includes it (and its limits never apply to it).
+/// Returns the seconds it took (0 when already done).
+pub fn warm_up(course: &Course, paths: &BuildPaths, on_event: &mut dyn FnMut(GradeEvent)) -> Result<f64> {
+    let ready = |set: &mut Option<HashSet<PathBuf>>| set.get_or_insert_with(HashSet::new).contains(&paths.target);
+    if ready(&mut ENGINE_READY.lock().unwrap_or_else(|e| e.into_inner())) {
+        return Ok(0.0);
     }
+    let mut built = 0;
+    let seconds = build::build_engine(course, paths, &mut |artifact| {
+        built += 1;
+        on_event(GradeEvent::Engine { built, total: 0, current: artifact.name.clone() });
+    })?;
+    ENGINE_READY.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert_with(HashSet::new).insert(paths.target.clone());
+    Ok(seconds)
 }
 
 /// Grades `learner_file` as a submission of `exercise`.
@@ -83,29 +98,66 @@ pub fn grade_with(
     on_event: &mut dyn FnMut(GradeEvent),
 ) -> Result<Verdict> {
     let start = Instant::now();
-    let source = std::fs::read_to_string(learner_file)
-        .with_context(|| format!("cannot read your file {}", learner_file.display()))?;
+    let bytes = std::fs::read(learner_file).with_context(|| format!("cannot read your file {}", learner_file.display()))?;
+    let tests = build::test_functions(exercise)?;
+    let not_run = |why: &str, message: String| {
+        let mut verdict = Verdict::not_run(exercise.id(), planned(exercise, &tests), why, message);
+        verdict.seconds = start.elapsed().as_secs_f64();
+        verdict
+    };
+    let source = match String::from_utf8(bytes) {
+        Ok(source) => source,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            return Ok(not_run(
+                "the file is not UTF-8 text",
+                format!(
+                    "Your file is not UTF-8 text (the first bad byte is on line {line}): save it as UTF-8 in your editor \
+                     and remove any characters pasted from elsewhere."
+                ),
+            ));
+        }
+    };
+    warm_up(course, paths, on_event)?;
     on_event(GradeEvent::Building);
     let violations = policy::check(&source);
     if !violations.is_empty() {
-        let tests = build::test_functions(exercise)?;
-        let diagnostics = violations.iter().map(|v| policy_diagnostic(v, &source, learner_file)).collect();
-        return Ok(compile_error_verdict(exercise, &tests, diagnostics, 0.0, start));
+        let diagnostics: Vec<Diagnostic> = violations.iter().map(|v| policy_diagnostic(v, &source, learner_file)).collect();
+        let total = diagnostics.len();
+        return Ok(compile_error_verdict(not_run, diagnostics, total, 0.0, None));
     }
     let krate = build::assemble(course, exercise, &source, paths, slot)?;
-    let binary = match build::build(&krate, paths, learner_file)? {
-        build::BuildOutcome::Built { binary, seconds } => (binary, seconds),
-        build::BuildOutcome::CompileError { diagnostics, seconds } => {
-            return Ok(compile_error_verdict(exercise, &krate.tests, diagnostics, seconds, start));
+    let limits = &exercise.meta.limits;
+    let (binary, build_seconds, peak_memory_mb) = match build::build(&krate, paths, limits, learner_file)? {
+        build::BuildOutcome::Built { binary, seconds, peak_memory_mb } => (binary, seconds, peak_memory_mb),
+        build::BuildOutcome::CompileError { diagnostics, total, seconds, peak_memory_mb } => {
+            return Ok(compile_error_verdict(not_run, diagnostics, total, seconds, Some(peak_memory_mb)));
+        }
+        build::BuildOutcome::LimitHit { message, seconds, peak_memory_mb } => {
+            let mut verdict = not_run("the build was stopped", message);
+            verdict.build_seconds = seconds;
+            verdict.build_memory_mb = Some(peak_memory_mb);
+            return Ok(verdict);
         }
     };
-    let (binary, build_seconds) = binary;
 
-    let scratch = krate.dir.join("scratch");
+    // The binary is this grade's own from here on: copied out while the slot is locked,
+    // so another grade may rebuild the slot while these tests run.
+    std::fs::create_dir_all(&paths.runs).with_context(|| format!("cannot create {}", paths.runs.display()))?;
+    let run_dir = tempfile::Builder::new()
+        .prefix(&format!("{}-", exercise.id()))
+        .tempdir_in(&paths.runs)
+        .with_context(|| format!("cannot create a folder in {}", paths.runs.display()))?;
+    let own_binary = run_dir.path().join("tests");
+    std::fs::copy(&binary, &own_binary).with_context(|| format!("cannot copy {}", binary.display()))?;
+    drop(krate);
+    let scratch = run_dir.path().join("scratch");
     std::fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
+
     let points = |name: &str| exercise.meta.points.for_test(name);
     let settings = run::RunSettings {
-        limits: &exercise.meta.limits,
+        limits,
         scratch: &scratch,
         learner_path: learner_file,
         points: &points,
@@ -113,8 +165,22 @@ pub fn grade_with(
         // An exercise that says `cpu` runs there whatever was asked: too small to gain.
         device: if exercise.meta.device == "cpu" { Some("cpu") } else { options.device.as_deref() },
     };
-    let results = run_all(&binary, &krate.tests, &settings, on_event)?;
-    Ok(Verdict::from_tests(exercise.id(), results, build_seconds, start.elapsed().as_secs_f64()))
+    let results = run_all(&own_binary, &tests, &settings, on_event)?;
+    let mut verdict = Verdict::from_tests(exercise.id(), results, build_seconds, start.elapsed().as_secs_f64());
+    verdict.build_memory_mb = Some(peak_memory_mb);
+    Ok(verdict)
+}
+
+/// The tests a verdict accounts for, with their points.
+pub(crate) fn planned(exercise: &Exercise, tests: &[build::TestFn]) -> Vec<PlannedTest> {
+    tests
+        .iter()
+        .map(|t| PlannedTest {
+            name: t.name.clone(),
+            visibility: if t.module == "hidden" { Visibility::Hidden } else { Visibility::Visible },
+            max_score: exercise.meta.points.for_test(&t.name),
+        })
+        .collect()
 }
 
 /// Runs the tests, as many at once as there are cores (each is its own process), and
@@ -185,49 +251,25 @@ fn policy_diagnostic(v: &policy::Violation, source: &str, learner_file: &Path) -
 }
 
 fn compile_error_verdict(
-    exercise: &Exercise,
-    tests: &[build::TestFn],
+    not_run: impl FnOnce(&str, String) -> Verdict,
     diagnostics: Vec<Diagnostic>,
+    total: usize,
     build_seconds: f64,
-    start: Instant,
+    build_memory_mb: Option<f64>,
 ) -> Verdict {
     let first = diagnostics.first();
     let place = first
         .and_then(|d| Some(format!(" at {}:{}", d.file.as_deref()?, d.line?)))
         .unwrap_or_default();
+    let shown = if total > diagnostics.len() { format!("; the first {} are listed", diagnostics.len()) } else { String::new() };
     let message = format!(
-        "Your code does not compile ({} error{}); first{place}: {}",
-        diagnostics.len(),
-        if diagnostics.len() == 1 { "" } else { "s" },
+        "Your code does not compile ({total} error{}{shown}); first{place}: {}",
+        if total == 1 { "" } else { "s" },
         first.map(|d| d.message.as_str()).unwrap_or("unknown error")
     );
-    // Every test is reported as not run, so scores and test counts stay comparable.
-    let results = tests
-        .iter()
-        .map(|t| TestResult {
-            name: t.name.clone(),
-            status: Status::Error,
-            kind: None,
-            message: "not run: the code does not compile".into(),
-            output: String::new(),
-            visibility: if t.module == "hidden" { Visibility::Hidden } else { Visibility::Visible },
-            score: 0.0,
-            max_score: exercise.meta.points.for_test(&t.name),
-            seconds: 0.0,
-            training: None,
-            device: None,
-        })
-        .collect::<Vec<_>>();
-    Verdict {
-        exercise: exercise.id().to_string(),
-        status: Status::Error,
-        score: 0.0,
-        max_score: results.iter().map(|t| t.max_score).sum(),
-        message,
-        tests: results,
-        compile_errors: diagnostics,
-        build_seconds,
-        device: None,
-        seconds: start.elapsed().as_secs_f64(),
-    }
+    let mut verdict = not_run("the code does not compile", message);
+    verdict.compile_errors = diagnostics;
+    verdict.build_seconds = build_seconds;
+    verdict.build_memory_mb = build_memory_mb;
+    verdict
 }

@@ -1,9 +1,11 @@
 //! What a submission may not contain, checked before it is built.
 //!
-//! Hidden tests sit next to the learner's module in the build folder, so anything that
-//! reads files at compile time (`include_str!`, `#[path]`, …) could copy them into the
-//! submission's output. `unsafe` is refused by the compiler (`#[forbid(unsafe_code)]` on
-//! the learner's module); this check covers what the compiler allows.
+//! The second line of the grading boundary; the first is that the learner's file is a
+//! crate of its own (see `build`). Anything that reads files or the environment at
+//! compile time (`include_str!`, `#[path]`, `env!`, …) could copy the tests or the
+//! grader's secrets into the submission, and an exported macro would be visible to the
+//! tests. `unsafe` is refused by the compiler (`unsafe_code` is forbidden on the
+//! learner's crate); this check covers what the compiler allows.
 
 /// A forbidden construct, located in the learner's file.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +22,9 @@ const FORBIDDEN: &[(&str, &str)] = &[
     ("include_bytes", "`include_bytes!` reads files while compiling"),
     ("include", "`include!` reads files while compiling"),
     ("option_env", "`option_env!` reads the grader's environment while compiling"),
+    // An exported macro is seen by the tests (they import the exercise's public items);
+    // an exercise never needs one.
+    ("macro_export", "`#[macro_export]` would put a macro into the tests' namespace"),
 ];
 
 /// Scans `source` and returns every violation, in order.

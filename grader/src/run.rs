@@ -4,11 +4,12 @@
 //! others' results with it. The child reports on a private pipe (fd 3, see
 //! `nma_harness`), never on stdout, so printing cannot forge a result.
 
-use crate::build::{TestFn, LEARNER_MODULE};
+use crate::build::{TestFn, LEARNER_FILE};
 use crate::course::Limits;
-use crate::verdict::{FailureKind, Status, TestResult, TrainingRecord, Visibility};
+use crate::protocol::{parse_progress, parse_result, ResultLine, PROGRESS_FD, RESULT_FD};
+use crate::verdict::{FailureKind, Status, TestResult, Visibility};
 use anyhow::{Context, Result};
-use serde::Deserialize;
+use nma_harness::Outcome;
 use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
@@ -19,29 +20,6 @@ use std::time::{Duration, Instant};
 
 /// A test printing this many times its kept output is stopped: it would only fill memory.
 const OUTPUT_STOP_FACTOR: usize = 16;
-
-#[derive(Deserialize)]
-struct Report {
-    outcome: String,
-    #[serde(default)]
-    message: String,
-    #[serde(default)]
-    file: String,
-    #[serde(default)]
-    line: u32,
-    #[serde(default)]
-    column: u32,
-    #[serde(default)]
-    training: Option<TrainingRecord>,
-    #[serde(default)]
-    device: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Progress {
-    step: usize,
-    loss: Option<f64>,
-}
 
 pub struct RunSettings<'a> {
     pub limits: &'a Limits,
@@ -64,17 +42,41 @@ pub fn run_test(
     settings: &RunSettings,
     on_progress: &(dyn Fn(usize, Option<f64>) + Sync),
 ) -> Result<TestResult> {
+    let child = spawn(binary, test, settings)?;
+    let ended = capture(child, settings.limits, on_progress)?;
+    Ok(classify(test, ended, settings))
+}
+
+/// A test process just started, with the read ends of its channels.
+struct Spawned {
+    child: std::process::Child,
+    result: std::io::PipeReader,
+    progress: std::io::PipeReader,
+    start: Instant,
+}
+
+/// How a test process ended, with everything it sent.
+struct Ended {
+    status: std::process::ExitStatus,
+    /// Set when the parent stopped it (time, output).
+    stopped_for: Option<FailureKind>,
+    output: String,
+    ran_out_of_memory: bool,
+    result: Option<ResultLine>,
+    seconds: f64,
+}
+
+/// Starts `<binary> --nma-run <test>` in an empty folder, in its own process group, with
+/// the result and progress pipes on their descriptors and the memory, CPU and core
+/// limits set before it runs a line of its own.
+fn spawn(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<Spawned> {
     let start = Instant::now();
-    let (reader, writer) = std::io::pipe().context("cannot create the result pipe")?;
-    let (progress_reader, progress_writer) = std::io::pipe().context("cannot create the progress pipe")?;
+    let (result, writer) = std::io::pipe().context("cannot create the result pipe")?;
+    let (progress, progress_writer) = std::io::pipe().context("cannot create the progress pipe")?;
     let writer_fd = std::os::fd::AsRawFd::as_raw_fd(&writer);
     let progress_fd = std::os::fd::AsRawFd::as_raw_fd(&progress_writer);
-
-    let wall_limit = Duration::from_secs_f64(settings.limits.test_seconds);
     let memory_bytes = settings.limits.memory_mb.saturating_mul(1024 * 1024);
-    // CPU time may run ahead of wall time on two cores; past twice the wall limit it is a runaway.
-    let cpu_seconds = (settings.limits.test_seconds * 2.0).ceil() as u64 + 1;
-    let kept_bytes = settings.limits.output_kib * 1024;
+    let cpu_seconds = cpu_seconds(settings.limits);
 
     let mut command = Command::new(binary);
     command
@@ -103,9 +105,7 @@ pub fn run_test(
                 return Err(std::io::Error::last_os_error());
             }
             // dup2 leaves the new descriptors open across exec; the high copies close.
-            if libc::dup2(result, nma_harness::RESULT_FD) < 0
-                || libc::dup2(progress, nma_harness::training::PROGRESS_FD) < 0
-            {
+            if libc::dup2(result, RESULT_FD) < 0 || libc::dup2(progress, PROGRESS_FD) < 0 {
                 return Err(std::io::Error::last_os_error());
             }
             let limit = |resource, value: u64| {
@@ -121,30 +121,39 @@ pub fn run_test(
             Ok(())
         });
     }
-    let mut child = command
+    let child = command
         .spawn()
         .with_context(|| format!("cannot start the test binary {}", binary.display()))?;
     // Our copies of the write ends must close, or the pipes never report end-of-file.
     drop(writer);
     drop(progress_writer);
+    Ok(Spawned { child, result, progress, start })
+}
 
+/// CPU time may run ahead of wall time on two cores; past twice the wall limit it is a runaway.
+fn cpu_seconds(limits: &Limits) -> u64 {
+    (limits.test_seconds * 2.0).ceil() as u64 + 1
+}
+
+/// Waits for the test process under its wall clock and output allowance, reading its
+/// output, result line and live losses as they come.
+fn capture(spawned: Spawned, limits: &Limits, on_progress: &(dyn Fn(usize, Option<f64>) + Sync)) -> Result<Ended> {
+    let Spawned { mut child, result, progress, start } = spawned;
+    let kept_bytes = limits.output_kib * 1024;
+    let wall_limit = Duration::from_secs_f64(limits.test_seconds);
     let stdout = child.stdout.take().expect("piped stdout");
     let stderr = child.stderr.take().expect("piped stderr");
     let printed = Arc::new(AtomicUsize::new(0));
     let (p1, p2) = (printed.clone(), printed.clone());
     let out_thread = std::thread::spawn(move || read_capped(stdout, kept_bytes, &p1));
     let err_thread = std::thread::spawn(move || read_capped(stderr, kept_bytes, &p2));
-    let report_thread = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = reader.take(1024 * 1024).read_to_string(&mut text);
-        text
-    });
-    // Live losses are relayed as they come; a malformed line is only a missed point.
-    let progress_thread = std::thread::scope(|scope| {
+    let result_thread = std::thread::spawn(move || crate::cargo::read_kept(result, 1024 * 1024));
+    let waited = std::thread::scope(|scope| {
+        // Live losses are relayed as they come; a malformed line is only a missed point.
         let relay = scope.spawn(|| {
             use std::io::BufRead;
-            for line in std::io::BufReader::new(progress_reader).lines().map_while(Result::ok) {
-                if let Ok(p) = serde_json::from_str::<Progress>(&line) {
+            for line in std::io::BufReader::new(progress).lines().map_while(Result::ok) {
+                if let Some(p) = parse_progress(&line) {
                     on_progress(p.step, p.loss);
                 }
             }
@@ -156,83 +165,78 @@ pub fn run_test(
         let _ = relay.join();
         waited
     });
-    let (status, stopped_for) = progress_thread?;
-
+    let (status, stopped_for) = waited?;
     let seconds = start.elapsed().as_secs_f64();
     let stderr_text = err_thread.join().unwrap_or_default();
     let ran_out_of_memory = stderr_text.0.contains("memory allocation of");
     let output = join_output(out_thread.join().unwrap_or_default(), stderr_text, kept_bytes);
-    let report_text = report_thread.join().unwrap_or_default();
-    let report = report_text.lines().next().and_then(|l| serde_json::from_str::<Report>(l).ok());
-    let training = report.as_ref().and_then(|r| r.training.clone());
-    let device = report.as_ref().and_then(|r| r.device.clone());
+    let result = parse_result(&result_thread.join().unwrap_or_default());
+    Ok(Ended { status, stopped_for, output, ran_out_of_memory, result, seconds })
+}
 
-    let visibility = if test.module == "hidden" { Visibility::Hidden } else { Visibility::Visible };
+/// The test's result from how its process ended: a pass only when it reported a pass
+/// and exited cleanly by itself.
+fn classify(test: &TestFn, ended: Ended, settings: &RunSettings) -> TestResult {
+    let limits = settings.limits;
     let max_score = (settings.points)(&test.name);
+    let training = ended.result.as_ref().and_then(|r| r.training.clone());
     let mut result = TestResult {
         name: test.name.clone(),
         status: Status::Fail,
         kind: None,
         message: String::new(),
-        output,
-        visibility,
+        output: ended.output,
+        visibility: if test.module == "hidden" { Visibility::Hidden } else { Visibility::Visible },
         score: 0.0,
         max_score,
-        seconds,
+        seconds: ended.seconds,
         training: training.clone(),
-        device,
+        device: ended.result.as_ref().and_then(|r| r.device.clone()),
     };
-
+    let status = ended.status;
     let cpu_exhausted = status.signal() == Some(libc::SIGXCPU);
-    match (stopped_for, report) {
-        (Some(FailureKind::Timeout), _) => {
-            result.kind = Some(FailureKind::Timeout);
-            result.message = format!(
-                "Stopped after {:.0} s: the test did not finish in time. Look for a loop that never ends.",
-                wall_limit.as_secs_f64()
-            );
-        }
-        (Some(kind), _) => {
-            result.kind = Some(kind);
-            result.message = format!(
+    let (kind, message) = match (ended.stopped_for, ended.result) {
+        (Some(FailureKind::Timeout), _) => (
+            FailureKind::Timeout,
+            format!("Stopped after {:.0} s: the test did not finish in time. Look for a loop that never ends.", limits.test_seconds),
+        ),
+        (Some(kind), _) => (
+            kind,
+            format!(
                 "Stopped: the test printed more than {} KiB. Remove prints inside loops.",
-                kept_bytes * OUTPUT_STOP_FACTOR / 1024
-            );
-        }
-        (None, _) if cpu_exhausted => {
-            result.kind = Some(FailureKind::Timeout);
-            result.message = format!("Stopped after using {cpu_seconds} s of CPU time. Look for a loop that never ends.");
-        }
-        (None, _) if ran_out_of_memory => {
-            result.kind = Some(FailureKind::OutOfMemory);
-            result.message = format!(
+                limits.output_kib * OUTPUT_STOP_FACTOR
+            ),
+        ),
+        (None, _) if cpu_exhausted => (
+            FailureKind::Timeout,
+            format!("Stopped after using {} s of CPU time. Look for a loop that never ends.", cpu_seconds(limits)),
+        ),
+        (None, _) if ended.ran_out_of_memory => (
+            FailureKind::OutOfMemory,
+            format!(
                 "Ran out of memory: the test may use {} MiB. Look for a collection that keeps growing.",
-                settings.limits.memory_mb
-            );
-        }
-        (None, Some(r)) if r.outcome == "pass" && status.success() => {
+                limits.memory_mb
+            ),
+        ),
+        (None, Some(r)) if r.outcome == Outcome::Pass && status.success() => {
             result.status = Status::Pass;
             result.score = max_score;
             result.message = "passed".into();
+            return result;
         }
-        (None, Some(r)) if r.outcome == "panic" => {
+        (None, Some(r)) if r.outcome == Outcome::Panic => {
             let (kind, message) = describe_panic(&r, settings.learner_path);
-            result.kind = Some(match &training {
-                Some(t) if t.diverged_at.is_some() => FailureKind::Diverged,
-                Some(t) if t.margin().is_some_and(|m| m < 0.0) => FailureKind::BelowThreshold,
-                _ => kind,
-            });
-            result.message = match result.kind {
-                Some(FailureKind::Diverged | FailureKind::BelowThreshold) => r.message.clone(),
-                _ => message,
-            };
+            match &training {
+                Some(t) if t.diverged_at.is_some() => (FailureKind::Diverged, r.message.clone()),
+                Some(t) if t.margin().is_some_and(|m| m < 0.0) => (FailureKind::BelowThreshold, r.message.clone()),
+                _ => (kind, message),
+            }
         }
-        (None, _) => {
-            result.kind = Some(FailureKind::Crashed);
-            result.message = describe_exit(status);
-        }
-    }
-    Ok(result)
+        (None, _) => (FailureKind::Crashed, describe_exit(status)),
+    };
+    result.kind = Some(kind);
+    result.message = message;
+    result
 }
 
 /// Waits for the child, stopping it at the wall-time limit or when it floods output.
@@ -265,9 +269,8 @@ fn wait_for(
     }
 }
 
-fn describe_panic(r: &Report, learner_path: &Path) -> (FailureKind, String) {
-    let learner_copy = format!("src/{LEARNER_MODULE}.rs");
-    if r.file.ends_with(&learner_copy) {
+fn describe_panic(r: &ResultLine, learner_path: &Path) -> (FailureKind, String) {
+    if r.file.ends_with(LEARNER_FILE) {
         (
             FailureKind::Panic,
             format!(
@@ -345,17 +348,19 @@ mod tests {
 
     #[test]
     fn panics_are_attributed_to_the_learner_tests_or_library() {
-        let at = |file: &str| Report {
-            outcome: "panic".into(),
+        let at = |file: &str| ResultLine {
+            outcome: Outcome::Panic,
             message: "boom".into(),
             file: file.into(),
             line: 7,
             column: 9,
+            confined: true,
+            files_confined: true,
             training: None,
             device: None,
         };
         let learner = Path::new("/ws/w1d1.rs");
-        let (kind, msg) = describe_panic(&at("src/exercise.rs"), learner);
+        let (kind, msg) = describe_panic(&at("learner/exercise.rs"), learner);
         assert_eq!(kind, FailureKind::Panic);
         assert_eq!(msg, "Your code panicked at /ws/w1d1.rs:7:9: boom");
         let (kind, msg) = describe_panic(&at("src/tests.rs"), learner);

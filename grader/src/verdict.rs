@@ -41,6 +41,16 @@ pub enum Visibility {
     Hidden,
 }
 
+/// Which way a training metric must go (`nma_harness::Goal` on the wire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Goal {
+    /// Reach at least the threshold (an accuracy).
+    AtLeast,
+    /// Stay at or below the threshold (a loss).
+    AtMost,
+}
+
 /// What a training test reported about its run (see `nma_harness::Training`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingRecord {
@@ -48,8 +58,7 @@ pub struct TrainingRecord {
     /// The metric reached; absent when the run diverged first.
     pub value: Option<f64>,
     pub threshold: f64,
-    /// `at_least` (accuracy) or `at_most` (a loss).
-    pub goal: String,
+    pub goal: Goal,
     pub final_loss: Option<f64>,
     pub steps: usize,
     pub seconds: f64,
@@ -62,7 +71,7 @@ impl TrainingRecord {
     /// How far the metric cleared its threshold (negative when it missed).
     pub fn margin(&self) -> Option<f64> {
         let value = self.value?;
-        Some(if self.goal == "at_most" { self.threshold - value } else { value - self.threshold })
+        Some(if self.goal == Goal::AtMost { self.threshold - value } else { value - self.threshold })
     }
 }
 
@@ -132,6 +141,9 @@ pub struct Verdict {
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub compile_errors: Vec<Diagnostic>,
     pub build_seconds: f64,
+    /// Peak memory of the build (cargo and the compilers it ran), in MB.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub build_memory_mb: Option<f64>,
     /// The device the tests ran on (`cpu`, `cuda`), when they reported one.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub device: Option<String>,
@@ -175,8 +187,52 @@ impl Verdict {
             tests,
             compile_errors: Vec::new(),
             build_seconds,
+            build_memory_mb: None,
             device,
             seconds,
         }
     }
+
+    /// The verdict when no test could run (the code does not compile, the build hit a
+    /// limit, the file cannot be read): status `error`, every test listed as not run with
+    /// `why`, so scores and test counts stay comparable across learners.
+    pub fn not_run(exercise: &str, planned: Vec<PlannedTest>, why: &str, message: String) -> Self {
+        let tests: Vec<TestResult> = planned
+            .into_iter()
+            .map(|t| TestResult {
+                name: t.name,
+                status: Status::Error,
+                kind: None,
+                message: format!("not run: {why}"),
+                output: String::new(),
+                visibility: t.visibility,
+                score: 0.0,
+                max_score: t.max_score,
+                seconds: 0.0,
+                training: None,
+                device: None,
+            })
+            .collect();
+        Verdict {
+            exercise: exercise.to_string(),
+            status: Status::Error,
+            score: 0.0,
+            max_score: tests.iter().map(|t| t.max_score).sum(),
+            message,
+            tests,
+            compile_errors: Vec::new(),
+            build_seconds: 0.0,
+            build_memory_mb: None,
+            device: None,
+            seconds: 0.0,
+        }
+    }
+}
+
+/// A test the verdict accounts for even when it could not run.
+#[derive(Debug, Clone)]
+pub struct PlannedTest {
+    pub name: String,
+    pub visibility: Visibility,
+    pub max_score: f64,
 }

@@ -14,17 +14,16 @@
 //!
 //! Only libc as a dependency: this crate is compiled into every submission build.
 
+pub mod protocol;
 pub mod sandbox;
 pub mod training;
 
+pub use protocol::{Outcome, ResultLine, RESULT_FD};
 pub use training::{seed, Goal, Training};
 
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Mutex;
-
-/// File descriptor on which the parent expects the single result line.
-pub const RESULT_FD: i32 = 3;
 
 /// One test function of an exercise, as registered by the generated `main.rs`.
 pub struct Test {
@@ -66,25 +65,33 @@ pub fn run_from_args(groups: &[&[Test]], prepare_device: PrepareDevice) {
                 std::process::exit(2);
             };
             let device = prepare_device();
-            let confinement = sandbox::confine();
-            let mut line = match &device {
-                Ok(_) => run_one(test),
-                Err(why) => format!(
-                    "{{\"outcome\":\"panic\",\"name\":{},\"message\":{},\"file\":\"\",\"line\":0,\"column\":0}}",
-                    json_string(test.name),
-                    json_string(&format!("the compute device could not be set up: {why}"))
-                ),
+            // The CUDA driver talks to the card through ioctl on descriptors it opened
+            // while preparing; a CPU run gets the strict filter.
+            let access = match &device {
+                Ok(name) if name == "cuda" => sandbox::DeviceAccess::Cuda,
+                _ => sandbox::DeviceAccess::Cpu,
             };
-            line.pop(); // reopen the object to add fields
-            line.push_str(&format!(",\"confined\":{}", confinement == sandbox::Confinement::Confined));
-            if let Ok(name) = &device {
-                line.push_str(&format!(",\"device\":{}", json_string(name)));
-            }
-            if let Some(record) = training::take_record() {
-                line.push_str(&format!(",\"training\":{record}"));
-            }
-            line.push('}');
-            report(&line);
+            let layers = sandbox::confine_for(access);
+            let mut result = match &device {
+                Ok(_) => run_one(test),
+                Err(why) => ResultLine {
+                    outcome: Outcome::Panic,
+                    name: test.name.to_string(),
+                    message: format!("the compute device could not be set up: {why}"),
+                    file: String::new(),
+                    line: 0,
+                    column: 0,
+                    confined: false,
+                    files_confined: false,
+                    device: None,
+                    training: None,
+                },
+            };
+            result.confined = layers.seccomp;
+            result.files_confined = layers.landlock;
+            result.device = device.ok();
+            result.training = training::take_record();
+            report(&result.to_json());
             std::process::exit(0);
         }
         _ => {
@@ -94,7 +101,7 @@ pub fn run_from_args(groups: &[&[Test]], prepare_device: PrepareDevice) {
     }
 }
 
-fn run_one(test: &Test) -> String {
+fn run_one(test: &Test) -> ResultLine {
     panic::set_hook(Box::new(|info| {
         let message = if let Some(s) = info.payload().downcast_ref::<&str>() {
             (*s).to_string()
@@ -115,8 +122,8 @@ fn run_one(test: &Test) -> String {
     }));
     let outcome = panic::catch_unwind(AssertUnwindSafe(test.run));
     let _ = panic::take_hook();
-    match outcome {
-        Ok(()) => format!("{{\"outcome\":\"pass\",\"name\":{}}}", json_string(test.name)),
+    let (outcome, report) = match outcome {
+        Ok(()) => (Outcome::Pass, PanicReport { message: String::new(), file: String::new(), line: 0, column: 0 }),
         Err(_) => {
             let report = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
             let report = report.unwrap_or(PanicReport {
@@ -125,15 +132,20 @@ fn run_one(test: &Test) -> String {
                 line: 0,
                 column: 0,
             });
-            format!(
-                "{{\"outcome\":\"panic\",\"name\":{},\"message\":{},\"file\":{},\"line\":{},\"column\":{}}}",
-                json_string(test.name),
-                json_string(&report.message),
-                json_string(&report.file),
-                report.line,
-                report.column
-            )
+            (Outcome::Panic, report)
         }
+    };
+    ResultLine {
+        outcome,
+        name: test.name.to_string(),
+        message: report.message,
+        file: report.file,
+        line: report.line,
+        column: report.column,
+        confined: false,
+        files_confined: false,
+        device: None,
+        training: None,
     }
 }
 
@@ -188,7 +200,7 @@ mod tests {
     fn a_passing_test_reports_pass() {
         let _guard = HOOK_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         let line = run_one(&Test { name: "tests::ok", run: || {} });
-        assert_eq!(line, "{\"outcome\":\"pass\",\"name\":\"tests::ok\"}");
+        assert_eq!((line.outcome, line.name.as_str(), line.message.as_str()), (Outcome::Pass, "tests::ok", ""));
     }
 
     #[test]
@@ -198,8 +210,8 @@ mod tests {
         }
         let _guard = HOOK_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         let line = run_one(&Test { name: "tests::boom", run: boom });
-        assert!(line.contains("\"outcome\":\"panic\""), "{line}");
-        assert!(line.contains("expected 3, got 4"), "{line}");
-        assert!(line.contains("harness/src/lib.rs"), "{line}");
+        assert_eq!(line.outcome, Outcome::Panic);
+        assert_eq!(line.message, "expected 3, got 4");
+        assert!(line.file.ends_with("harness/src/lib.rs"), "{line:?}");
     }
 }

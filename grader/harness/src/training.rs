@@ -10,12 +10,12 @@
 //! panics, so a learner calling this API cannot make a failing test pass.
 
 use crate::json_string;
+use crate::protocol::{number, progress_line};
 use std::io::Write;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// File descriptor for live progress lines (best-effort; absent outside the grader).
-pub const PROGRESS_FD: i32 = 4;
+pub use crate::protocol::PROGRESS_FD;
 /// Loss points kept in the record; longer runs are thinned evenly.
 const KEPT_POINTS: usize = 500;
 /// At most one progress line per this interval (plus the last), so a fast loop stays fast.
@@ -97,14 +97,13 @@ impl Training {
                 kept.push(last);
             }
         }
-        let number = |v: f64| if v.is_finite() { format!("{v}") } else { "null".to_string() };
         let curve: Vec<String> = kept.iter().map(|(s, l)| format!("[{s},{}]", number(*l))).collect();
         let json = format!(
             "{{\"metric\":{},\"value\":{},\"threshold\":{},\"goal\":\"{}\",\"final_loss\":{},\"steps\":{},\"seconds\":{},\"losses\":[{}],\"diverged_at\":{}}}",
             json_string(&self.metric),
             value.map(number).unwrap_or_else(|| "null".into()),
             number(self.threshold),
-            if self.goal == Goal::AtLeast { "at_least" } else { "at_most" },
+            self.goal.wire_name(),
             self.losses.last().map(|(_, l)| number(*l)).unwrap_or_else(|| "null".into()),
             self.steps,
             self.started.elapsed().as_secs_f64(),
@@ -123,11 +122,10 @@ pub(crate) fn take_record() -> Option<String> {
 #[cfg(unix)]
 fn send_progress(step: usize, loss: f64) {
     use std::os::fd::{FromRawFd, IntoRawFd};
-    let value = if loss.is_finite() { format!("{loss}") } else { "null".into() };
     // SAFETY: the grader opened PROGRESS_FD for this process; we borrow it for one write
     // and give the descriptor back without closing it.
     let mut pipe = unsafe { std::fs::File::from_raw_fd(PROGRESS_FD) };
-    let _ = writeln!(pipe, "{{\"step\":{step},\"loss\":{value}}}");
+    let _ = writeln!(pipe, "{}", progress_line(step, loss));
     let _ = pipe.into_raw_fd();
 }
 

@@ -240,7 +240,7 @@ fn calibration_row(ex: &Exercise, test: &TestResult, records: &[(u64, &TrainingR
     let Some((_, first)) = records.first() else {
         return Row::fail(id, "calibration", format!("{}: no training record", test.name), location);
     };
-    let at_most = first.goal == "at_most";
+    let at_most = first.goal == crate::verdict::Goal::AtMost;
     let relation = if at_most { "≤" } else { "≥" };
     let threshold = first.threshold;
     let explicit = ex.meta.calibration.min_margin;

@@ -41,7 +41,7 @@ pub fn short_number(x: f64) -> String {
 
 /// Whether the record's metric is the loss itself, so its threshold is a line on the chart.
 fn threshold_is_a_loss(record: &TrainingRecord) -> bool {
-    record.goal == "at_most" && record.metric.to_lowercase().contains("loss")
+    record.goal == nma_grader::verdict::Goal::AtMost && record.metric.to_lowercase().contains("loss")
 }
 
 /// The line under the chart: where the run stands against what passing needs.
@@ -60,7 +60,7 @@ pub fn caption(curve: &Curve) -> Line<'static> {
         spans.push(Span::styled(format!("✗ diverged at step {step}"), fail));
         spans.push(Span::raw(" (the loss stopped being a number: try a smaller learning rate) · "));
     }
-    let (sign, value) = (if record.goal == "at_most" { "≤" } else { "≥" }, record.value);
+    let (sign, value) = (if record.goal == nma_grader::verdict::Goal::AtMost { "≤" } else { "≥" }, record.value);
     let met = record.margin().is_some_and(|m| m >= 0.0);
     spans.push(Span::styled(
         format!(

@@ -593,6 +593,12 @@ fn ago(now: SystemTime, then: SystemTime) -> String {
     }
 }
 
+/// The engine's first build, in words: "your file is queued; the engine is 37/52 built".
+pub fn engine_progress(built: usize, total: usize, current: &str) -> String {
+    let count = if total > 0 { format!("{}/{total}", built.min(total)) } else { built.to_string() };
+    format!("your file is queued; the engine is {count} built (now {current}); only the first grade waits for this")
+}
+
 fn watch_status(state: &AppState, index: usize) -> Line<'static> {
     let mut spans = Vec::new();
     match &state.running {
@@ -601,6 +607,7 @@ fn watch_status(state: &AppState, index: usize) -> Line<'static> {
             let what = match running.stage {
                 // The grader counts tests as they finish (they run in parallel).
                 Some(GradeEvent::Running { done, of }) => format!("testing… {done} of {of} done"),
+                Some(GradeEvent::Engine { built, total, ref current }) => engine_progress(built, total, current),
                 Some(GradeEvent::Building) | None if elapsed >= 5 => {
                     format!("building… {elapsed} s (the first build compiles the engine: a minute or two)")
                 }
@@ -1140,6 +1147,7 @@ mod tests {
                 rendered: String::new(),
             }],
             build_seconds: 0.8,
+            build_memory_mb: None,
             seconds: 0.8,
             device: None,
         };
@@ -1203,12 +1211,12 @@ mod tests {
         (0..=steps).map(|s| (s, Some(from * (to / from).powf(s as f64 / steps as f64)))).collect()
     }
 
-    fn training_record(metric: &str, goal: &str, value: Option<f64>, threshold: f64) -> TrainingRecord {
+    fn training_record(metric: &str, goal: nma_grader::verdict::Goal, value: Option<f64>, threshold: f64) -> TrainingRecord {
         TrainingRecord {
             metric: metric.into(),
             value,
             threshold,
-            goal: goal.into(),
+            goal,
             final_loss: Some(0.02),
             steps: 200,
             seconds: 1.25,
@@ -1243,7 +1251,7 @@ mod tests {
     fn training_chart_after_a_pass_on_a_log_scale_with_the_threshold() {
         let (_dir, mut state) = fixture_state();
         open(&mut state, "w1d5_train_mlp");
-        let verdict = training_verdict(training_record("final loss", "at_most", Some(0.02), 0.05), Status::Pass, None);
+        let verdict = training_verdict(training_record("final loss", nma_grader::verdict::Goal::AtMost, Some(0.02), 0.05), Status::Pass, None);
         state.progress.record(&verdict);
         graded(&mut state, verdict, 3);
         let screen = render(&state);
@@ -1256,7 +1264,7 @@ mod tests {
     fn training_chart_of_a_diverged_run() {
         let (_dir, mut state) = fixture_state();
         open(&mut state, "w1d5_train_mlp");
-        let mut record = training_record("accuracy", "at_least", None, 0.9);
+        let mut record = training_record("accuracy", nma_grader::verdict::Goal::AtLeast, None, 0.9);
         let mut losses = curve_points(60, 2.3, 1.5);
         losses.extend((61..=80).map(|s| (s, Some(1.5 * 1.3f64.powi(s as i32 - 60)))));
         losses.push((81, None));
@@ -1275,7 +1283,7 @@ mod tests {
 
     #[test]
     fn training_caption_names_the_metric_and_what_it_needs() {
-        let record = training_record("accuracy", "at_least", Some(0.874), 0.9);
+        let record = training_record("accuracy", nma_grader::verdict::Goal::AtLeast, Some(0.874), 0.9);
         let curve = Curve { name: "t".into(), points: &record.losses, record: Some(&record), live: false };
         assert_eq!(
             chart::caption(&curve).to_string(),

@@ -37,7 +37,7 @@ impl Worker {
         std::thread::Builder::new().name(THREAD_NAME.into()).spawn(move || {
             // Build the engine before the first save needs it. A failure here shows up,
             // with its reason, in the first real grade.
-            let _ = nma_grader::warm_up(&course, &build);
+            let _ = nma_grader::warm_up(&course, &build, &mut |_| {});
             for job in job_rx {
                 let progress = event_tx.clone();
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
