@@ -440,3 +440,13 @@ fn eight_grades_at_once_each_get_their_own_files_verdict() {
         assert_eq!((v.status, v.score), *expected, "{} graded at the same time as seven others: {}", file.display(), describe(&v));
     }
 }
+
+#[test]
+fn a_type_that_equals_anything_cannot_stand_in_for_the_answer() {
+    let file = submission("returns_a_liar.rs");
+    let v = grade_file("w2d2_output_shape", &file, "liar", None);
+    assert_refused_in_own_file(&v, &file, "a return type of its own");
+    let d = &v.compile_errors[0];
+    assert_eq!(d.line, Some(12), "points at the learner's `fn output_shape`: {}", describe(&v));
+    assert!(d.message.contains("`output_shape` must keep the starter's type") && d.message.contains("-> [usize; 2]"), "{}", d.message);
+}

@@ -12,6 +12,7 @@
 
 use crate::cargo;
 use crate::course::{Course, Exercise, Limits};
+use crate::signatures;
 use crate::verdict::Diagnostic;
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -138,6 +139,9 @@ pub struct SubmissionCrate {
     pub dir: PathBuf,
     pub package: String,
     pub tests: Vec<TestFn>,
+    /// The starter's public items, pinned in `src/signatures.rs`.
+    pinned: signatures::Pinned,
+    learner_source: String,
     _lock: SlotLock,
 }
 
@@ -191,6 +195,7 @@ pub fn assemble(
          use exercise::*;\n\
          #[allow(unused_imports)]\n\
          use std::{{{STD_MACROS}}};\n\
+         mod signatures;\n\
          mod tests;\n\
          mod hidden;\n\n\
          fn main() {{\n    nma_harness::run_from_args(&[tests::NMA_TESTS, hidden::NMA_TESTS], || {{\n        nma_engine::device::prepare().map(|d| d.name().to_string())\n    }});\n}}\n",
@@ -198,6 +203,10 @@ pub fn assemble(
     );
     let visible = visible + &registry(&tests, "tests");
     let hidden = hidden + &registry(&tests, "hidden");
+    let starter = std::fs::read_to_string(exercise.starter())
+        .with_context(|| format!("cannot read {}", exercise.starter().display()))?;
+    let pinned = signatures::pin(&starter);
+    write_if_changed(&src.join("signatures.rs"), &pinned.source)?;
     let learner_package = format!("{package}-exercise");
     let learner_dependency = format!("{learner_package:?}");
     write_manifest(course, &dir, &package, &[("nma-harness", course.harness_dir())])?;
@@ -214,7 +223,7 @@ pub fn assemble(
     write_if_changed(&src.join("main.rs"), &main)?;
     write_if_changed(&src.join("tests.rs"), &visible)?;
     write_if_changed(&src.join("hidden.rs"), &hidden)?;
-    Ok(SubmissionCrate { dir, package, tests, _lock: lock })
+    Ok(SubmissionCrate { dir, package, tests, pinned, learner_source: learner_source.to_string(), _lock: lock })
 }
 
 /// Both test files of an exercise with `#[test]` blanked, and the tests they hold.
@@ -440,16 +449,36 @@ pub fn build(krate: &SubmissionCrate, paths: &BuildPaths, limits: &Limits, learn
         bail!("the course's engine does not build, so nothing can be graded; tell your instructor:\n{}", rendered.join("\n"));
     }
     if ours.is_empty() {
-        bail!("{}", cargo_failure(&krate.package, &run.stderr));
+        return Err(explain_cargo_failure(&run.stderr));
     }
     let learner_shown = learner_path.display().to_string();
-    let diagnostics = ours.into_iter().map(|e| shown_to_learner(e.diagnostic, &learner_shown)).collect();
+    let diagnostics = ours.into_iter().map(|e| shown_to_learner(e.diagnostic, krate, &learner_shown)).collect();
     Ok(BuildOutcome::CompileError { diagnostics, total: run.error_count, seconds, peak_memory_mb })
 }
 
-/// A diagnostic as the learner may see it: their file under its own name, and nothing
-/// of a hidden test's source when their code does not fit it.
-fn shown_to_learner(diagnostic: Diagnostic, learner_shown: &str) -> Diagnostic {
+/// A diagnostic as the learner may see it: their file under its own name, a pinned
+/// signature as a rule about their own item, and nothing of a hidden test's source when
+/// their code does not fit it.
+fn shown_to_learner(diagnostic: Diagnostic, krate: &SubmissionCrate, learner_shown: &str) -> Diagnostic {
+    if diagnostic.file.as_deref() == Some("src/signatures.rs") {
+        if let Some(pin) = diagnostic.line.and_then(|line| krate.pinned.at_line(line)) {
+            let line = signatures::line_declaring(&krate.learner_source, &pin.name);
+            let message = format!(
+                "`{}` must keep the starter's type, `{}`, so the tests can check it ({})",
+                pin.item, pin.declared, diagnostic.message
+            );
+            let place = line.map(|l| format!("{learner_shown}:{l}")).unwrap_or_else(|| learner_shown.to_string());
+            return Diagnostic {
+                level: diagnostic.level,
+                rendered: format!("error: {message}\n --> {place}\n"),
+                message,
+                file: Some(learner_shown.to_string()),
+                line,
+                column: line.map(|_| 1),
+                source_lines: line.and_then(|l| krate.learner_source.lines().nth(l - 1)).map(str::to_string).into_iter().collect(),
+            };
+        }
+    }
     if diagnostic.file.as_deref() == Some("src/hidden.rs") {
         let message = "a hidden test does not compile against your code: keep the names, argument types and \
                        return types of the starter's public items"
@@ -475,8 +504,9 @@ fn cargo_failure(package: &str, stderr: &str) -> String {
 /// Builds the engine and harness, as every submission uses them, into the shared target
 /// (a trusted build: no limits but a generous clock). After this a grade compiles only
 /// the learner's two small crates. May use the network to fetch what cargo's cache
-/// lacks, at the versions of the course's `Cargo.lock`. `on_artifact` sees each unit.
-pub fn build_engine(course: &Course, paths: &BuildPaths, on_artifact: &mut dyn FnMut(&cargo::Artifact)) -> Result<f64> {
+/// lacks, at the versions of the course's `Cargo.lock`. `on_progress` sees each unit
+/// cargo finishes, with the number of units it expects in all (0 while unknown).
+pub fn build_engine(course: &Course, paths: &BuildPaths, on_progress: &mut dyn FnMut(EngineProgress)) -> Result<f64> {
     let dir = paths.crates.join("engine");
     std::fs::create_dir_all(dir.join("src")).with_context(|| format!("cannot create {}", dir.display()))?;
     let _lock = SlotLock::take(&dir)?;
@@ -487,9 +517,23 @@ pub fn build_engine(course: &Course, paths: &BuildPaths, on_artifact: &mut dyn F
         &dir.join("src/lib.rs"),
         "// Generated by nma-grader: builds what every submission links, once.\npub use nma_engine;\npub use nma_harness;\n",
     )?;
+    // How many units a build has: counted last time, or asked of cargo the first time
+    // (which is also when it downloads what it lacks).
+    let units_file = dir.join("units");
+    let total = match std::fs::read_to_string(&units_file).ok().and_then(|t| t.trim().parse().ok()) {
+        Some(total) => total,
+        None => {
+            on_progress(EngineProgress { built: 0, total: 0, current: "fetching the engine's crates".into() });
+            count_units(&dir).map_err(|e| explain_cargo_failure(&e.to_string()))?
+        }
+    };
+    let mut built = 0;
     let run = cargo::run(
         &cargo::CargoBuild { dir: &dir, target: &paths.target, offline: false, limits: None, wall: ENGINE_BUILD_TIMEOUT },
-        on_artifact,
+        &mut |artifact| {
+            built += 1;
+            on_progress(EngineProgress { built, total: total.max(built), current: artifact.name.clone() });
+        },
     )?;
     if run.stopped == Some(cargo::Stopped::Time) {
         bail!("building the engine took longer than {} minutes and was stopped", ENGINE_BUILD_TIMEOUT.as_secs() / 60);
@@ -498,9 +542,100 @@ pub fn build_engine(course: &Course, paths: &BuildPaths, on_artifact: &mut dyn F
         if let Some(first) = run.errors.first() {
             bail!("the course's engine does not build, so nothing can be graded; tell your instructor:\n{}", first.diagnostic.rendered.trim_end());
         }
-        bail!("{}", cargo_failure("the engine", &run.stderr));
+        return Err(explain_cargo_failure(&run.stderr));
     }
+    let _ = std::fs::write(&units_file, built.to_string());
     Ok(run.seconds)
+}
+
+/// The engine's build, part way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineProgress {
+    /// Units cargo has finished (compiled now, or found already built).
+    pub built: usize,
+    /// Units expected in all; 0 while not yet known.
+    pub total: usize,
+    /// The crate cargo finished last, or what it is doing.
+    pub current: String,
+}
+
+/// The units (libraries and build scripts) a build of the crate in `dir` has, from
+/// `cargo metadata` for this machine's platform. Downloads what the cache lacks.
+fn count_units(dir: &Path) -> Result<usize> {
+    #[derive(serde::Deserialize)]
+    struct Metadata {
+        packages: Vec<Package>,
+        resolve: Resolve,
+    }
+    #[derive(serde::Deserialize)]
+    struct Package {
+        id: String,
+        targets: Vec<Target>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Target {
+        kind: Vec<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Resolve {
+        nodes: Vec<Node>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Node {
+        id: String,
+    }
+    let host = host_triple()?;
+    let out = std::process::Command::new(cargo::cargo_program())
+        .args(["metadata", "--format-version", "1", "--filter-platform", &host])
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .context("cannot start `cargo`: is the Rust toolchain installed and on PATH?")?;
+    if !out.status.success() {
+        bail!("{}", String::from_utf8_lossy(&out.stderr).trim());
+    }
+    let metadata: Metadata = serde_json::from_slice(&out.stdout).context("cannot read `cargo metadata`")?;
+    let built: std::collections::HashSet<&str> = metadata.resolve.nodes.iter().map(|n| n.id.as_str()).collect();
+    Ok(metadata
+        .packages
+        .iter()
+        .filter(|p| built.contains(p.id.as_str()))
+        .map(|p| {
+            let library = p.targets.iter().any(|t| t.kind.iter().any(|k| k.ends_with("lib") || k == "proc-macro"));
+            let script = p.targets.iter().any(|t| t.kind.iter().any(|k| k == "custom-build"));
+            usize::from(library) + usize::from(script)
+        })
+        .sum())
+}
+
+fn host_triple() -> Result<String> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let out = std::process::Command::new(rustc).arg("-vV").output().context("cannot start `rustc`: is the Rust toolchain installed?")?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+        .context("`rustc -vV` names no host")
+}
+
+/// Cargo's own failure, in words a learner can act on.
+fn explain_cargo_failure(stderr: &str) -> anyhow::Error {
+    let text = stderr.trim();
+    let lower = text.to_lowercase();
+    let advice = if lower.contains("offline") || lower.contains("failed to download") || lower.contains("could not resolve")
+        || lower.contains("failed to get") || lower.contains("network") || lower.contains("spurious") || lower.contains("dns")
+    {
+        "The first grade downloads the engine's crates once, and the network could not be reached. Connect to the \
+         internet and grade again; after this first time, grading works offline."
+    } else if lower.contains("no space left") || lower.contains("disk quota") {
+        "The disk is full. Free some space (the engine's build needs about 1 GB under target/) and grade again."
+    } else if lower.contains("requires rustc") || lower.contains("is not supported by") || lower.contains("feature") && lower.contains("stabilized") {
+        "Your Rust toolchain is too old for the course. Run `rustup update` and grade again."
+    } else if lower.contains("could not execute process") || lower.contains("no such file") && lower.contains("rustc") {
+        "The Rust compiler could not be started. Install Rust with rustup (https://rustup.rs) and grade again."
+    } else {
+        "Building the engine failed for a reason outside your code. Tell your instructor, with the text below."
+    };
+    anyhow::anyhow!("{advice}\n\ncargo said:\n{text}")
 }
 
 /// The engine's first build on two cores takes a minute or two, downloads included.

@@ -13,6 +13,7 @@ pub mod policy;
 pub mod protocol;
 pub mod report;
 pub mod run;
+pub mod signatures;
 pub mod verdict;
 pub mod workspace;
 
@@ -52,10 +53,8 @@ pub fn warm_up(course: &Course, paths: &BuildPaths, on_event: &mut dyn FnMut(Gra
     if ready(&mut ENGINE_READY.lock().unwrap_or_else(|e| e.into_inner())) {
         return Ok(0.0);
     }
-    let mut built = 0;
-    let seconds = build::build_engine(course, paths, &mut |artifact| {
-        built += 1;
-        on_event(GradeEvent::Engine { built, total: 0, current: artifact.name.clone() });
+    let seconds = build::build_engine(course, paths, &mut |p| {
+        on_event(GradeEvent::Engine { built: p.built, total: p.total, current: p.current });
     })?;
     ENGINE_READY.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert_with(HashSet::new).insert(paths.target.clone());
     Ok(seconds)

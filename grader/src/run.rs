@@ -121,13 +121,27 @@ fn spawn(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<Spawned
             Ok(())
         });
     }
-    let child = command
-        .spawn()
-        .with_context(|| format!("cannot start the test binary {}", binary.display()))?;
+    let child = spawn_retrying(&mut command).with_context(|| format!("cannot start the test binary {}", binary.display()))?;
     // Our copies of the write ends must close, or the pipes never report end-of-file.
     drop(writer);
     drop(progress_writer);
     Ok(Spawned { child, result, progress, start })
+}
+
+/// Starts the command, waiting out `ETXTBSY`: the binary was copied a moment ago, and a
+/// process forked meanwhile by another thread (another test starting) holds the copy's
+/// write descriptor until it execs, which makes exec refuse the file for that moment.
+fn spawn_retrying(command: &mut Command) -> std::io::Result<std::process::Child> {
+    let mut tries = 0;
+    loop {
+        match command.spawn() {
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) && tries < 200 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            result => return result,
+        }
+    }
 }
 
 /// CPU time may run ahead of wall time on two cores; past twice the wall limit it is a runaway.
