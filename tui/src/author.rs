@@ -4,6 +4,7 @@
 use crate::context::{default_course_root, Context};
 use anyhow::{bail, Result};
 use clap::Subcommand;
+use crate::engine_bar::EngineBar;
 use indicatif::{ProgressBar, ProgressStyle};
 use nma_grader::author::{self, CheckEvent, CheckOptions, Outcome, Report};
 use nma_grader::BuildPaths;
@@ -136,10 +137,18 @@ fn check_with_progress(root: &Path, engine_root: &Path, paths: Option<&BuildPath
     }
     // What each worker is doing, shown together: "w1d1_ops: reference · w1d2_net: seed 2/5".
     let steps: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
+    let engine = Mutex::new(Some(EngineBar::new()));
     let on_event = |event: CheckEvent| {
         let mut steps = steps.lock().unwrap_or_else(|e| e.into_inner());
         match event {
+            CheckEvent::Engine { built, total, current } => {
+                if let Some(engine) = engine.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+                    engine.update(built, total, &current);
+                }
+                return;
+            }
             CheckEvent::Planned { exercises } => {
+                engine.lock().unwrap_or_else(|e| e.into_inner()).take();
                 bar.set_length(exercises as u64);
                 if !interactive {
                     eprintln!("grading {exercises} exercise(s): starter, reference{}", if options.seeds > 0 { ", training seeds" } else { "" });

@@ -1,6 +1,7 @@
 //! The non-interactive commands: list, grade, hint, reset.
 
 use crate::context::Context;
+use crate::engine_bar::EngineBar;
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use nma_grader::batch::{self, BatchOptions};
@@ -50,13 +51,13 @@ pub fn grade(ctx: &Context, id: &str, file: Option<PathBuf>, json: Option<Format
     let own_copy = file.is_none();
     let path = file.unwrap_or_else(|| ctx.workspace.exercise_file(id));
     let slot = if own_copy { "cli" } else { "file" };
-    let verdict = nma_grader::grade(&ctx.course, exercise, &path, &ctx.build, slot, &mut |event| {
-        if json.is_none() {
-            if let nma_grader::GradeEvent::Building = event {
-                eprintln!("building {} ...", path.display());
-            }
-        }
+    let mut engine = EngineBar::new();
+    let verdict = nma_grader::grade(&ctx.course, exercise, &path, &ctx.build, slot, &mut |event| match event {
+        nma_grader::GradeEvent::Engine { built, total, current } => engine.update(built, total, &current),
+        nma_grader::GradeEvent::Building if json.is_none() => eprintln!("building {} ...", path.display()),
+        _ => {}
     })?;
+    drop(engine);
     if own_copy {
         let (mut progress, problem) = ctx.workspace.load_progress();
         if let Some(problem) = problem {
@@ -81,6 +82,14 @@ pub fn grade_batch(ctx: &Context, id: &str, submissions: &Path, options: &BatchO
     if found.is_empty() {
         anyhow::bail!("no submissions in {}: expected .rs files or one folder per learner", submissions.display());
     }
+    // The engine first, with its own progress, so no learner's time includes it.
+    let mut engine = EngineBar::new();
+    nma_grader::warm_up(&ctx.course, &ctx.build, &mut |event| {
+        if let nma_grader::GradeEvent::Engine { built, total, current } = event {
+            engine.update(built, total, &current);
+        }
+    })?;
+    drop(engine);
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed} elapsed, {eta} left]")

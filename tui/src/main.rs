@@ -4,6 +4,7 @@ mod app;
 mod author;
 mod cli;
 mod context;
+mod engine_bar;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

@@ -165,6 +165,8 @@ pub enum CheckEvent {
     /// An exercise's grading moved on to a step (`starter`, `reference`, `seed 3/5`).
     Working { exercise: String, step: String },
     Finished { exercise: String },
+    /// The engine's first build: `built` of `total` units, `current` the last.
+    Engine { built: usize, total: usize, current: String },
 }
 
 /// Checks the course at `root`. `code_root` is the checkout whose engine, harness and
@@ -196,6 +198,12 @@ pub fn check(
     }
     if !options.static_only {
         let paths = paths.cloned().unwrap_or_else(|| BuildPaths::for_course(&course));
+        // Built once, before the workers start, so its progress is shown as its own.
+        crate::warm_up(&course, &paths, &mut |event| {
+            if let crate::GradeEvent::Engine { built, total, current } = event {
+                on_event(CheckEvent::Engine { built, total, current });
+            }
+        })?;
         let graded = grading::grade_all(&course, &paths, options, on_event);
         rows = merge(rows, graded);
     }

@@ -178,6 +178,7 @@ fn run_loop(ctx: &Context, mut state: AppState, mut watcher: Option<SaveWatcher>
             while let Ok(event) = worker.events.try_recv() {
                 dirty = true;
                 match event {
+                    WorkerEvent::Engine(build) => state.engine = build,
                     WorkerEvent::Progress(stage) => state.grade_progress(stage),
                     WorkerEvent::Finished { exercise, result } => {
                         state.now = SystemTime::now();

@@ -92,6 +92,20 @@ pub struct Outcome {
 /// (step, loss) points of one training run; a loss that is not a number is `None`.
 pub type LossCurve = Vec<(usize, Option<f64>)>;
 
+/// The engine's build in the shared grading folder: the first grade on a machine waits
+/// for it (a minute or two), later ones find it done.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum EngineBuild {
+    /// Not heard of yet (the worker checks it as the tutor opens).
+    #[default]
+    Unknown,
+    /// `built` of about `total` units done; `current` the last one cargo finished.
+    Building { built: usize, total: usize, current: String },
+    Ready,
+    /// Why it could not be built, in words.
+    Failed(String),
+}
+
 /// The grade running on the worker.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunningGrade {
@@ -128,6 +142,7 @@ pub struct AppState {
     /// Why saves are not being watched, if they are not.
     pub watch_problem: Option<String>,
     pub running: Option<RunningGrade>,
+    pub engine: EngineBuild,
     /// One grade to run when the current one finishes: saves during a grade coalesce here.
     pub queued: Option<usize>,
     /// Latest outcome per exercise id, kept while the tutor runs.
@@ -169,6 +184,7 @@ impl AppState {
             notices: Vec::new(),
             watch_problem: None,
             running: None,
+            engine: EngineBuild::default(),
             queued: None,
             outcomes: HashMap::new(),
             now,
@@ -708,6 +724,12 @@ impl AppState {
     }
 
     pub fn grade_progress(&mut self, event: GradeEvent) {
+        if let GradeEvent::Engine { built, total, current } = &event {
+            self.engine = EngineBuild::Building { built: *built, total: *total, current: current.clone() };
+        } else if self.engine != EngineBuild::Ready && matches!(event, GradeEvent::Building) {
+            // The grade only builds the learner's crates once the engine is there.
+            self.engine = EngineBuild::Ready;
+        }
         let Some(running) = &mut self.running else { return };
         match event {
             // A loss point is not a stage: keep showing "testing k of n".

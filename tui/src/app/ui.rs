@@ -8,7 +8,7 @@ use super::chart::{self, Curve};
 use super::highlight;
 use super::map::{Counts, Item, ItemState, Row};
 use super::reader::Reader;
-use super::state::{AppState, Outcome, Overlay, Screen, MIN_SIZE};
+use super::state::{AppState, EngineBuild, Outcome, Overlay, Screen, MIN_SIZE};
 use nma_grader::{
     Diagnostic, ExerciseKind, ExerciseState, FailureKind, GradeEvent, Status, TestResult, Verdict, Visibility,
 };
@@ -225,6 +225,7 @@ fn draw_map(frame: &mut Frame, state: &AppState) {
     let next = state.next_step();
 
     let mut status_lines = vec![Line::from(format!("Workspace: {}", state.shown_workspace.display()))];
+    status_lines.extend(engine_status(&state.engine));
     status_lines.extend(state.notices.iter().map(|n| Line::styled(n.clone(), tried_style())));
     let status_text: Vec<String> = status_lines.iter().map(|l| l.to_string()).collect();
     let status_height = wrapped_height(&status_text.join("\n"), area.width).min(area.height / 4).max(1);
@@ -595,8 +596,44 @@ fn ago(now: SystemTime, then: SystemTime) -> String {
 
 /// The engine's first build, in words: "your file is queued; the engine is 37/52 built".
 pub fn engine_progress(built: usize, total: usize, current: &str) -> String {
-    let count = if total > 0 { format!("{}/{total}", built.min(total)) } else { built.to_string() };
-    format!("your file is queued; the engine is {count} built (now {current}); only the first grade waits for this")
+    format!("your file is queued; the engine is {} (now {current}), first grade only", engine_count(built, total))
+}
+
+fn engine_count(built: usize, total: usize) -> String {
+    if total > 0 {
+        format!("{}/{total} built", built.min(total))
+    } else {
+        format!("{built} crates built")
+    }
+}
+
+fn queued_behind_engine(engine: &EngineBuild) -> Option<String> {
+    match engine {
+        EngineBuild::Building { built, total, current } => Some(engine_progress(*built, *total, current)),
+        _ => None,
+    }
+}
+
+/// A text gauge: `█` for the part done, `░` for the rest.
+fn gauge(done: usize, total: usize, width: usize) -> String {
+    let filled = if total == 0 { 0 } else { (done.min(total) * width) / total };
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+/// The map's line about the engine's build, while it matters.
+fn engine_status(engine: &EngineBuild) -> Option<Line<'static>> {
+    match engine {
+        EngineBuild::Building { built, total, current } => Some(Line::styled(
+            format!(
+                "Getting the grader ready (first time only): {} {} (now {current})",
+                gauge(*built, *total, 20),
+                engine_count(*built, *total)
+            ),
+            tried_style(),
+        )),
+        EngineBuild::Failed(why) => Some(Line::styled(format!("✗ The grader is not ready: {why}"), fail_style())),
+        EngineBuild::Unknown | EngineBuild::Ready => None,
+    }
 }
 
 fn watch_status(state: &AppState, index: usize) -> Line<'static> {
@@ -608,6 +645,8 @@ fn watch_status(state: &AppState, index: usize) -> Line<'static> {
                 // The grader counts tests as they finish (they run in parallel).
                 Some(GradeEvent::Running { done, of }) => format!("testing… {done} of {of} done"),
                 Some(GradeEvent::Engine { built, total, ref current }) => engine_progress(built, total, current),
+                // Queued behind the engine's build, which the worker does first.
+                None if queued_behind_engine(&state.engine).is_some() => queued_behind_engine(&state.engine).unwrap_or_default(),
                 Some(GradeEvent::Building) | None if elapsed >= 5 => {
                     format!("building… {elapsed} s (the first build compiles the engine: a minute or two)")
                 }
@@ -1008,6 +1047,27 @@ mod tests {
         let screen = render(&state);
         assert!(screen.contains("◀ next"), "the next step is marked:\n{screen}");
         insta::assert_snapshot!(screen);
+    }
+
+    #[test]
+    fn the_engines_first_build_shows_on_the_map_and_to_a_learner_who_saves_during_it() {
+        let (_dir, mut state) = fixture_state();
+        state.engine = EngineBuild::Building { built: 37, total: 52, current: "matrixmultiply".into() };
+        let map = render(&state);
+        assert!(map.contains("Getting the grader ready") && map.contains("37/52 built"), "{map}");
+        insta::assert_snapshot!("engine_build_on_the_map", map);
+
+        let index = open(&mut state, "w2d2_output_shape");
+        // Saved while the worker builds the engine: the grade waits behind it.
+        state.running = Some(RunningGrade { index, stage: None, started: state.now, losses: Vec::new() });
+        let screen = render(&state);
+        assert!(screen.contains("your file is queued; the engine is 37/52 built"), "{screen}");
+        insta::assert_snapshot!("engine_build_on_the_exercise", screen);
+
+        state.engine = EngineBuild::Failed("The first grade downloads the engine's crates once, and the network could not be reached.".into());
+        state.screen = Screen::Map;
+        let map = render(&state);
+        assert!(map.contains("✗ The grader is not ready: The first grade downloads"), "{map}");
     }
 
     #[test]

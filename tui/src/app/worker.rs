@@ -3,6 +3,7 @@
 //! It grades jobs in the order they come; deciding *when* to grade (and coalescing
 //! saves) is the state's job, which sends a new job only when the last one finished.
 
+use super::state::EngineBuild;
 use nma_grader::{BuildPaths, Course, Exercise, GradeEvent, Verdict};
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -17,6 +18,8 @@ pub struct Job {
 
 #[derive(Debug)]
 pub enum WorkerEvent {
+    /// How the engine's build, started when the tutor opens, is going.
+    Engine(EngineBuild),
     Progress(GradeEvent),
     /// `Err` says why the grader could not run at all.
     Finished {
@@ -35,9 +38,17 @@ impl Worker {
         let (jobs, job_rx) = channel::<Job>();
         let (event_tx, events) = channel();
         std::thread::Builder::new().name(THREAD_NAME.into()).spawn(move || {
-            // Build the engine before the first save needs it. A failure here shows up,
-            // with its reason, in the first real grade.
-            let _ = nma_grader::warm_up(&course, &build, &mut |_| {});
+            // Build the engine before the first save needs it, showing how far it is; a
+            // failure is shown too, and the first real grade tries again.
+            let warmed = nma_grader::warm_up(&course, &build, &mut |event| {
+                if let GradeEvent::Engine { built, total, current } = event {
+                    let _ = event_tx.send(WorkerEvent::Engine(EngineBuild::Building { built, total, current }));
+                }
+            });
+            let _ = event_tx.send(WorkerEvent::Engine(match warmed {
+                Ok(_) => EngineBuild::Ready,
+                Err(e) => EngineBuild::Failed(format!("{e:#}")),
+            }));
             for job in job_rx {
                 let progress = event_tx.clone();
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
