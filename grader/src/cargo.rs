@@ -18,7 +18,9 @@
 use crate::verdict::Diagnostic;
 use anyhow::{Context, Result};
 use serde::Deserialize;
-use std::io::{BufRead, BufReader, Read};
+use crate::streams::{read_capped, read_line_capped};
+use std::io::BufReader;
+use std::sync::atomic::AtomicUsize;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -202,7 +204,7 @@ pub fn run(build: &CargoBuild, on_artifact: &mut dyn FnMut(&Artifact)) -> Result
     });
 
     let stderr = child.stderr.take().expect("piped stderr");
-    let stderr_reader = std::thread::spawn(move || read_kept(stderr, KEPT_STDERR_BYTES));
+    let stderr_reader = std::thread::spawn(move || read_capped(stderr, KEPT_STDERR_BYTES, &AtomicUsize::new(0)).0);
 
     let stdout = child.stdout.take().expect("piped stdout");
     let mut outcome = CargoOutcome {
@@ -282,60 +284,6 @@ fn wait_with_usage(pid: i32) -> Result<(i32, u64)> {
     }
 }
 
-/// Reads one line (without its newline) into `line`; a line longer than `cap` is
-/// returned empty (its bytes dropped) so one enormous message cannot fill memory.
-/// `false` at end of input.
-fn read_line_capped(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -> Result<bool> {
-    line.clear();
-    let mut overflowed = false;
-    let mut any = false;
-    loop {
-        let buf = match reader.fill_buf() {
-            Ok(buf) => buf,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e).context("cannot read cargo's output"),
-        };
-        if buf.is_empty() {
-            return Ok(any);
-        }
-        any = true;
-        let (chunk, found) = match buf.iter().position(|&b| b == b'\n') {
-            Some(i) => (&buf[..i], Some(i + 1)),
-            None => (buf, None),
-        };
-        if !overflowed && line.len() + chunk.len() <= cap {
-            line.extend_from_slice(chunk);
-        } else {
-            overflowed = true;
-            line.clear();
-        }
-        let used = found.unwrap_or(buf.len());
-        reader.consume(used);
-        if found.is_some() {
-            return Ok(true);
-        }
-    }
-}
-
-/// Reads a stream to its end, keeping the first `limit` bytes: the writer must never
-/// block on a full pipe because we stopped reading.
-pub(crate) fn read_kept(mut stream: impl Read, limit: usize) -> String {
-    let mut kept = Vec::new();
-    let mut buf = [0u8; 8192];
-    loop {
-        match stream.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                let room = limit.saturating_sub(kept.len());
-                kept.extend_from_slice(&buf[..n.min(room)]);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => break,
-        }
-    }
-    String::from_utf8_lossy(&kept).into_owned()
-}
-
 fn write_wrapper(path: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     if std::fs::read_to_string(path).is_ok_and(|old| old == LIMIT_WRAPPER) {
@@ -404,23 +352,5 @@ mod tests {
         let d = to_diagnostic(huge);
         assert!(d.rendered.len() <= KEPT_RENDERED_BYTES + 32 && d.rendered.ends_with("[… message cut]\n"));
         assert!(d.message.len() <= KEPT_RENDERED_BYTES + 8);
-    }
-
-    #[test]
-    fn lines_past_the_cap_are_dropped_whole_and_reading_goes_on() {
-        let input = format!("short\n{}\nafter\nlast", "x".repeat(100));
-        let mut reader = BufReader::with_capacity(16, input.as_bytes());
-        let mut line = Vec::new();
-        let mut lines = Vec::new();
-        while read_line_capped(&mut reader, &mut line, 50).unwrap() {
-            lines.push(String::from_utf8(line.clone()).unwrap());
-        }
-        assert_eq!(lines, ["short", "", "after", "last"]);
-    }
-
-    #[test]
-    fn a_stream_is_read_to_its_end_but_only_its_start_kept() {
-        let big = vec![b'x'; 100_000];
-        assert_eq!(read_kept(&big[..], 10), "xxxxxxxxxx");
     }
 }

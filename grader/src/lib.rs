@@ -14,6 +14,7 @@ pub mod protocol;
 pub mod report;
 pub mod run;
 pub mod signatures;
+mod streams;
 pub mod verdict;
 pub mod workspace;
 

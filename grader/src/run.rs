@@ -6,11 +6,11 @@
 
 use crate::build::{TestFn, LEARNER_FILE};
 use crate::course::Limits;
+use crate::streams::read_capped;
 use crate::protocol::{parse_progress, parse_result, ResultLine, PROGRESS_FD, RESULT_FD};
 use crate::verdict::{FailureKind, Status, TestResult, Visibility};
 use anyhow::{Context, Result};
 use nma_harness::Outcome;
-use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -161,7 +161,7 @@ fn capture(spawned: Spawned, limits: &Limits, on_progress: &(dyn Fn(usize, Optio
     let (p1, p2) = (printed.clone(), printed.clone());
     let out_thread = std::thread::spawn(move || read_capped(stdout, kept_bytes, &p1));
     let err_thread = std::thread::spawn(move || read_capped(stderr, kept_bytes, &p2));
-    let result_thread = std::thread::spawn(move || crate::cargo::read_kept(result, 1024 * 1024));
+    let result_thread = std::thread::spawn(move || read_capped(result, 1024 * 1024, &AtomicUsize::new(0)).0);
     let waited = std::thread::scope(|scope| {
         // Live losses are relayed as they come; a malformed line is only a missed point.
         let relay = scope.spawn(|| {
@@ -320,26 +320,6 @@ fn describe_exit(status: std::process::ExitStatus) -> String {
             status.code().unwrap_or(-1)
         )
     }
-}
-
-/// Keeps the first `limit` bytes of a stream and counts all of them in `printed`.
-fn read_capped(mut stream: impl Read, limit: usize, printed: &AtomicUsize) -> (String, bool) {
-    let mut kept = Vec::new();
-    let mut buf = [0u8; 8192];
-    let mut truncated = false;
-    // Keep reading past the limit (and drop it) so the child never blocks on a full pipe.
-    loop {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => {
-                printed.fetch_add(n, Ordering::Relaxed);
-                let room = limit.saturating_sub(kept.len());
-                kept.extend_from_slice(&buf[..n.min(room)]);
-                truncated |= n > room;
-            }
-        }
-    }
-    (String::from_utf8_lossy(&kept).into_owned(), truncated)
 }
 
 fn join_output((out, out_cut): (String, bool), (err, err_cut): (String, bool), limit: usize) -> String {
