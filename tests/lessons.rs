@@ -381,7 +381,7 @@ fn build(krate: &Path, target: &Path, snippets: &[Snippet]) -> Result<PathBuf, S
             }
             Err(report)
         }
-        BuildOutcome::LimitHit { message, .. } => Err(message),
+        BuildOutcome::Stopped { message, .. } => Err(message),
     }
 }
 

@@ -377,8 +377,9 @@ pub enum BuildOutcome {
     /// The submission's crates do not compile: at most [`cargo::KEPT_ERRORS`] diagnostics,
     /// `total` errors in all.
     CompileError { diagnostics: Vec<Diagnostic>, total: usize, seconds: f64, peak_memory_mb: f64 },
-    /// The build ran into a limit: the submission's fault, said in `message`.
-    LimitHit { message: String, seconds: f64, peak_memory_mb: f64 },
+    /// The build was stopped by a limit, or the compiler crashed on the submission: the
+    /// submission's fault, said in `message`.
+    Stopped { message: String, seconds: f64, peak_memory_mb: f64 },
 }
 
 /// Builds the submission's crates. `learner_path` is the file the learner edits;
@@ -401,7 +402,7 @@ pub fn build(krate: &SubmissionCrate, paths: &BuildPaths, limits: &Limits, learn
     let seconds = run.seconds;
     match run.stopped {
         Some(cargo::Stopped::Time) => {
-            return Ok(BuildOutcome::LimitHit {
+            return Ok(BuildOutcome::Stopped {
                 message: format!(
                     "Your code took longer than {:.0} s to compile and the build was stopped. Look for a macro that \
                      expands into itself many times, or a very large constant or type.",
@@ -412,7 +413,7 @@ pub fn build(krate: &SubmissionCrate, paths: &BuildPaths, limits: &Limits, learn
             })
         }
         Some(cargo::Stopped::CompilerLimit) => {
-            return Ok(BuildOutcome::LimitHit {
+            return Ok(BuildOutcome::Stopped {
                 message: format!(
                     "Compiling your code needed more than the build's limits ({} MB of memory, {:.0} s of CPU) and \
                      was stopped. Look for a recursive macro, a huge type or a very large constant.",
@@ -422,7 +423,18 @@ pub fn build(krate: &SubmissionCrate, paths: &BuildPaths, limits: &Limits, learn
                 peak_memory_mb,
             })
         }
-        None => {}
+        // Kept when the crash came with errors of the code: those say more.
+        Some(cargo::Stopped::CompilerCrash) if run.errors.is_empty() => {
+            return Ok(BuildOutcome::Stopped {
+                message: "The Rust compiler itself crashed on your code (an internal compiler error). It is a bug \
+                          in the compiler, but something in your file sets it off: undo your last change, or write \
+                          that part another way."
+                    .into(),
+                seconds,
+                peak_memory_mb,
+            })
+        }
+        _ => {}
     }
     let root_manifest = krate.dir.join("Cargo.toml");
     let learner_manifest = krate.learner_manifest();

@@ -45,8 +45,11 @@ ulimit -c 0
 "$@"
 status=$?
 # Killed by a signal (SIGABRT when an allocation failed, SIGXCPU, SIGSEGV on a stack
-# overflow): leave a mark, so the grader can tell a limit from an ordinary error.
-if [ "$status" -gt 128 ] && [ -n "$NMA_BUILD_LIMIT_MARK" ]; then echo "$status" >> "$NMA_BUILD_LIMIT_MARK"; fi
+# overflow), or crashed (101, an internal compiler error): leave a mark, so the grader
+# can tell these from an ordinary compile error (exit 1).
+if { [ "$status" -gt 128 ] || [ "$status" = 101 ]; } && [ -n "$NMA_BUILD_LIMIT_MARK" ]; then
+  echo "$status" >> "$NMA_BUILD_LIMIT_MARK"
+fi
 exit "$status"
 "#;
 
@@ -112,6 +115,8 @@ pub enum Stopped {
     Time,
     /// A compiler of the submission's crates was killed by a limit (memory, CPU, stack).
     CompilerLimit,
+    /// A compiler of the submission's crates crashed (an internal compiler error).
+    CompilerCrash,
 }
 
 #[derive(Deserialize)]
@@ -256,13 +261,21 @@ pub fn run(build: &CargoBuild, on_artifact: &mut dyn FnMut(&Artifact)) -> Result
     outcome.success &= libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
     outcome.stopped = if timed_out {
         Some(Stopped::Time)
-    } else if build.limits.is_some_and(|l| l.mark.exists()) {
-        Some(Stopped::CompilerLimit)
     } else {
-        None
+        build.limits.and_then(|l| std::fs::read_to_string(&l.mark).ok()).map(|mark| stopped_by(&mark))
     };
     outcome.seconds = start.elapsed().as_secs_f64();
     Ok(outcome)
+}
+
+/// What the wrapper's mark (one exit status per line) says: any signal is a limit; only
+/// crashes everywhere are the compiler's own.
+fn stopped_by(mark: &str) -> Stopped {
+    if mark.lines().all(|status| status.trim() == "101") {
+        Stopped::CompilerCrash
+    } else {
+        Stopped::CompilerLimit
+    }
 }
 
 /// Reaps `pid` and returns its wait status and the peak resident size of it and every
@@ -337,6 +350,14 @@ pub fn cargo_program() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_compiler_killed_by_a_signal_is_a_limit_and_a_plain_crash_the_compilers_own() {
+        assert_eq!(stopped_by("134\n"), Stopped::CompilerLimit, "SIGABRT: an allocation failed");
+        assert_eq!(stopped_by("152\n"), Stopped::CompilerLimit, "SIGXCPU");
+        assert_eq!(stopped_by("101\n"), Stopped::CompilerCrash, "an internal compiler error");
+        assert_eq!(stopped_by("101\n137\n"), Stopped::CompilerLimit, "a limit anywhere is a limit");
+    }
 
     #[test]
     fn cargo_error_messages_keep_their_place_and_are_cut_when_huge() {

@@ -134,7 +134,7 @@ pub fn grade_with(
         build::BuildOutcome::CompileError { diagnostics, total, seconds, peak_memory_mb } => {
             return Ok(compile_error_verdict(not_run, diagnostics, total, seconds, Some(peak_memory_mb)));
         }
-        build::BuildOutcome::LimitHit { message, seconds, peak_memory_mb } => {
+        build::BuildOutcome::Stopped { message, seconds, peak_memory_mb } => {
             let mut verdict = not_run("the build was stopped", message);
             verdict.build_seconds = seconds;
             verdict.build_memory_mb = Some(peak_memory_mb);
