@@ -7,6 +7,7 @@
 
 mod chart;
 mod highlight;
+mod keys;
 mod map;
 mod markdown;
 mod reader;

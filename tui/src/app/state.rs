@@ -5,10 +5,11 @@
 //! be unit-tested.
 
 use super::highlight;
+use super::keys::{self, Action, Context};
 use super::map::{self, CourseMap, Item, ItemState};
 use super::markdown;
 use super::reader::Reader;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 use nma_grader::course::Lesson;
 use nma_grader::{Course, Exercise, ExerciseState, GradeEvent, Progress, Verdict, Workspace};
 use std::collections::{BTreeSet, HashMap};
@@ -298,78 +299,105 @@ impl AppState {
         }
     }
 
-    // ---- keys ----
+    // ---- keys (which key asks for what: keys.rs) ----
+
+    /// Which keys apply now: an overlay's, else those of a text field being typed in,
+    /// else the screen's.
+    pub fn key_context(&self) -> Context {
+        match (&self.overlay, &self.screen) {
+            (Some(Overlay::Help { .. }), _) if self.preview => Context::PreviewHelp,
+            (Some(Overlay::Help { .. }), _) => Context::Help,
+            (Some(Overlay::ConfirmReset(_)), _) => Context::ConfirmReset,
+            (None, Screen::Map) if self.filter_editing => Context::MapFilter,
+            (None, Screen::Map) => Context::Map,
+            (None, Screen::Lesson(view)) if view.reader.search.editing => Context::Search,
+            (None, Screen::Lesson(_)) if self.preview => Context::Preview,
+            (None, Screen::Lesson(_)) => Context::Lesson,
+            (None, Screen::Solution(view)) if view.reader.search.editing => Context::Search,
+            (None, Screen::Solution(_)) => Context::Solution,
+            (None, Screen::Exercise(_)) => Context::Exercise,
+        }
+    }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         // Terminals that report releases (Windows) would otherwise act twice per press.
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
-        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-            self.quit = true;
-            return Vec::new();
-        }
-        if let Some(overlay) = self.overlay.clone() {
-            return self.overlay_key(overlay, key.code);
-        }
-        if self.typing() {
-            self.text_input_key(key.code);
-            return self.after_reader_move();
-        }
-        if key.code == KeyCode::Char('?') {
-            self.overlay = Some(Overlay::Help { scroll: 0 });
-            return Vec::new();
-        }
-        let effects = match self.screen {
-            Screen::Map => self.map_key(key.code),
-            Screen::Lesson(_) => self.lesson_key(key.code),
-            Screen::Exercise(_) => self.exercise_key(key.code),
-            Screen::Solution(_) => self.solution_key(key.code),
+        let context = self.key_context();
+        let mut effects = match keys::action(context, &key) {
+            None => Vec::new(),
+            Some(Action::Quit) => {
+                self.quit = true;
+                Vec::new()
+            }
+            Some(Action::Help) => {
+                self.overlay = Some(Overlay::Help { scroll: 0 });
+                Vec::new()
+            }
+            Some(action) => match context {
+                Context::Map => self.map_key(action),
+                Context::MapFilter => self.filter_key(action, key.code),
+                Context::Search => self.search_key(action, key.code),
+                Context::Lesson | Context::Preview => self.lesson_key(action),
+                Context::Exercise => self.exercise_key(action),
+                Context::Solution => self.solution_key(action),
+                Context::Help | Context::PreviewHelp => self.help_key(action),
+                Context::ConfirmReset => self.confirm_reset_key(action),
+            },
         };
-        let mut effects = effects;
-        effects.extend(self.after_reader_move());
+        if !context.is_overlay() {
+            effects.extend(self.after_reader_move());
+        }
         effects
     }
 
     /// Whether keys go into a text field (the map's filter or a reader's search).
+    #[cfg(test)]
     pub fn typing(&self) -> bool {
-        match &self.screen {
-            Screen::Map => self.filter_editing,
-            Screen::Lesson(view) => view.reader.search.editing,
-            Screen::Solution(view) => view.reader.search.editing,
-            Screen::Exercise(_) => false,
-        }
+        matches!(self.key_context(), Context::MapFilter | Context::Search)
     }
 
-    fn text_input_key(&mut self, code: KeyCode) {
-        let page = self.reader_page();
-        if let Screen::Map = self.screen {
-            match code {
-                KeyCode::Char(c) => self.filter.push(c),
-                KeyCode::Backspace => {
-                    self.filter.pop();
+    fn filter_key(&mut self, action: Action, code: KeyCode) -> Vec<Effect> {
+        match action {
+            Action::Type => {
+                if let KeyCode::Char(c) = code {
+                    self.filter.push(c);
                 }
-                KeyCode::Enter => self.filter_editing = false,
-                KeyCode::Esc => {
-                    self.filter.clear();
-                    self.filter_editing = false;
-                }
-                KeyCode::Up | KeyCode::Down => self.move_selection(if code == KeyCode::Up { -1 } else { 1 }),
-                _ => {}
             }
-            self.keep_selection_visible();
-            return;
-        }
-        let Some(reader) = self.reader_mut() else { return };
-        match code {
-            KeyCode::Char(c) => reader.search.query.push(c),
-            KeyCode::Backspace => {
-                reader.search.query.pop();
+            Action::DeleteChar => {
+                self.filter.pop();
             }
-            KeyCode::Enter => reader.run_search(page),
-            KeyCode::Esc => reader.clear_search(),
+            Action::KeepFilter => self.filter_editing = false,
+            Action::ClearFilter => {
+                self.filter.clear();
+                self.filter_editing = false;
+            }
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
             _ => {}
         }
+        self.keep_selection_visible();
+        Vec::new()
+    }
+
+    fn search_key(&mut self, action: Action, code: KeyCode) -> Vec<Effect> {
+        let page = self.reader_page();
+        let Some(reader) = self.reader_mut() else { return Vec::new() };
+        match action {
+            Action::Type => {
+                if let KeyCode::Char(c) = code {
+                    reader.search.query.push(c);
+                }
+            }
+            Action::DeleteChar => {
+                reader.search.query.pop();
+            }
+            Action::Find => reader.run_search(page),
+            Action::CancelSearch => reader.clear_search(),
+            _ => {}
+        }
+        Vec::new()
     }
 
     fn reader_mut(&mut self) -> Option<&mut Reader> {
@@ -380,30 +408,25 @@ impl AppState {
         }
     }
 
-    fn overlay_key(&mut self, overlay: Overlay, code: KeyCode) -> Vec<Effect> {
-        match overlay {
-            Overlay::Help { scroll } => match code {
-                KeyCode::Up | KeyCode::Char('k') => {
-                    self.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(1) })
-                }
-                KeyCode::Down | KeyCode::Char('j') => {
-                    self.overlay = Some(Overlay::Help { scroll: scroll.saturating_add(1) })
-                }
-                KeyCode::PageUp => self.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(PAGE) }),
-                KeyCode::PageDown | KeyCode::Char(' ') => {
-                    self.overlay = Some(Overlay::Help { scroll: scroll.saturating_add(PAGE) })
-                }
-                KeyCode::Char('q') if self.preview => self.quit = true,
-                _ => self.overlay = None,
-            },
-            Overlay::ConfirmReset(index) => {
-                self.overlay = None;
-                if matches!(code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-                    return vec![Effect::Reset(index)];
-                }
-                self.flash = Some("Reset cancelled: your file is unchanged.".into());
-            }
+    fn help_key(&mut self, action: Action) -> Vec<Effect> {
+        let Some(Overlay::Help { scroll }) = self.overlay else { return Vec::new() };
+        self.overlay = match action {
+            Action::Up => Some(Overlay::Help { scroll: scroll.saturating_sub(1) }),
+            Action::Down => Some(Overlay::Help { scroll: scroll.saturating_add(1) }),
+            Action::PageUp => Some(Overlay::Help { scroll: scroll.saturating_sub(PAGE) }),
+            Action::PageDown => Some(Overlay::Help { scroll: scroll.saturating_add(PAGE) }),
+            _ => None,
+        };
+        Vec::new()
+    }
+
+    fn confirm_reset_key(&mut self, action: Action) -> Vec<Effect> {
+        let Some(Overlay::ConfirmReset(index)) = self.overlay else { return Vec::new() };
+        self.overlay = None;
+        if action == Action::ConfirmReset {
+            return vec![Effect::Reset(index)];
         }
+        self.flash = Some("Reset cancelled: your file is unchanged.".into());
         Vec::new()
     }
 
@@ -442,31 +465,30 @@ impl AppState {
         }
     }
 
-    fn map_key(&mut self, code: KeyCode) -> Vec<Effect> {
-        match code {
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Up | KeyCode::Char('k') => self.move_selection(-1),
-            KeyCode::Down | KeyCode::Char('j') => self.move_selection(1),
-            KeyCode::PageUp => self.move_selection(-(PAGE as isize)),
-            KeyCode::PageDown => self.move_selection(PAGE as isize),
-            KeyCode::Home => self.move_selection(isize::MIN / 2),
-            KeyCode::End => self.move_selection(isize::MAX / 2),
-            KeyCode::Char('/') => {
+    fn map_key(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
+            Action::PageUp => self.move_selection(-(PAGE as isize)),
+            Action::PageDown => self.move_selection(PAGE as isize),
+            Action::Top => self.move_selection(isize::MIN / 2),
+            Action::Bottom => self.move_selection(isize::MAX / 2),
+            Action::StartFilter => {
                 self.filter_editing = true;
                 self.keep_selection_visible();
             }
-            KeyCode::Esc if !self.filter.is_empty() => {
+            Action::ClearFilter if !self.filter.is_empty() => {
                 self.filter.clear();
                 self.keep_selection_visible();
             }
-            KeyCode::Char('n') => match self.next_step() {
+            Action::NextStep => match self.next_step() {
                 Some(next) => {
                     self.filter.clear();
                     self.selected = Some(next);
                 }
                 None => self.flash = Some("Everything is done. Well done!".into()),
             },
-            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => match self.selected {
+            Action::Open => match self.selected {
                 Some(Item::Lesson(index)) => self.open_lesson(index),
                 Some(Item::Exercise(index)) => self.open_exercise_at(index),
                 None => {}
@@ -503,23 +525,23 @@ impl AppState {
         }
     }
 
-    fn lesson_key(&mut self, code: KeyCode) -> Vec<Effect> {
+    fn lesson_key(&mut self, action: Action) -> Vec<Effect> {
         let page = self.reader_page();
         let Screen::Lesson(view) = &mut self.screen else { return Vec::new() };
         let index = view.index;
         if let Some(lesson) = self.course.lessons.get(index) {
             self.lesson_scroll.insert(lesson.id.clone(), view.reader.scroll);
         }
-        match code {
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Esc if !view.reader.search.query.is_empty() => view.reader.clear_search(),
-            KeyCode::Esc | KeyCode::Left | KeyCode::Backspace if self.preview => self.quit = true,
-            KeyCode::Esc | KeyCode::Left | KeyCode::Backspace => self.back_to_map(Item::Lesson(index)),
-            KeyCode::Char('x') | KeyCode::Tab if self.preview => {
+        let searched = !view.reader.search.query.is_empty();
+        match action {
+            Action::ClearSearchOrBack | Action::ClearSearchOrQuit if searched => view.reader.clear_search(),
+            Action::ClearSearchOrQuit => self.quit = true,
+            Action::ClearSearchOrBack | Action::Back => self.back_to_map(Item::Lesson(index)),
+            Action::NoExercisesInPreview => {
                 self.flash = Some("Exercises open in the tutor, not in the preview.".into())
             }
-            KeyCode::Char('x') | KeyCode::Tab => self.lesson_exercises(index),
-            _ => Self::reader_key(&mut view.reader, code, page),
+            Action::LessonExercise => self.lesson_exercises(index),
+            _ => Self::reader_key(&mut view.reader, action, page),
         }
         if let Screen::Lesson(view) = &self.screen {
             if let Some(lesson) = self.course.lessons.get(view.index) {
@@ -530,21 +552,21 @@ impl AppState {
     }
 
     /// Scrolling and search, shared by the lesson and solution readers.
-    fn reader_key(reader: &mut Reader, code: KeyCode, page: usize) {
+    fn reader_key(reader: &mut Reader, action: Action, page: usize) {
         let page_step = page.saturating_sub(2).max(1) as isize;
-        match code {
-            KeyCode::Up | KeyCode::Char('k') => reader.scroll_by(-1, page),
-            KeyCode::Down | KeyCode::Char('j') => reader.scroll_by(1, page),
-            KeyCode::PageUp | KeyCode::Char('b') => reader.scroll_by(-page_step, page),
-            KeyCode::PageDown | KeyCode::Char(' ') => reader.scroll_by(page_step, page),
-            KeyCode::Home | KeyCode::Char('g') => reader.scroll = 0,
-            KeyCode::End | KeyCode::Char('G') => reader.scroll = reader.max_scroll(page),
-            KeyCode::Char('/') => {
+        match action {
+            Action::Up => reader.scroll_by(-1, page),
+            Action::Down => reader.scroll_by(1, page),
+            Action::PageUp => reader.scroll_by(-page_step, page),
+            Action::PageDown => reader.scroll_by(page_step, page),
+            Action::Top => reader.scroll = 0,
+            Action::Bottom => reader.scroll = reader.max_scroll(page),
+            Action::StartSearch => {
                 reader.search.query.clear();
                 reader.search.editing = true;
             }
-            KeyCode::Char('n') => reader.next_match(true, page),
-            KeyCode::Char('N') => reader.next_match(false, page),
+            Action::NextMatch => reader.next_match(true, page),
+            Action::PreviousMatch => reader.next_match(false, page),
             _ => {}
         }
     }
@@ -582,27 +604,26 @@ impl AppState {
         Vec::new()
     }
 
-    fn exercise_key(&mut self, code: KeyCode) -> Vec<Effect> {
+    fn exercise_key(&mut self, action: Action) -> Vec<Effect> {
         let Screen::Exercise(view) = &mut self.screen else { return Vec::new() };
         let index = view.index;
-        match code {
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Esc | KeyCode::Left | KeyCode::Backspace => self.back_to_map(Item::Exercise(index)),
-            KeyCode::Up | KeyCode::Char('k') => view.scroll = view.scroll.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => view.scroll = view.scroll.saturating_add(1),
-            KeyCode::PageUp => view.scroll = view.scroll.saturating_sub(PAGE),
-            KeyCode::PageDown | KeyCode::Char(' ') => view.scroll = view.scroll.saturating_add(PAGE),
-            KeyCode::Home => view.scroll = 0,
-            KeyCode::End => view.scroll = u16::MAX,
-            KeyCode::Char('h') => return self.reveal_hint(index),
-            KeyCode::Char('g') => {
+        match action {
+            Action::Back => self.back_to_map(Item::Exercise(index)),
+            Action::Up => view.scroll = view.scroll.saturating_sub(1),
+            Action::Down => view.scroll = view.scroll.saturating_add(1),
+            Action::PageUp => view.scroll = view.scroll.saturating_sub(PAGE),
+            Action::PageDown => view.scroll = view.scroll.saturating_add(PAGE),
+            Action::Top => view.scroll = 0,
+            Action::Bottom => view.scroll = u16::MAX,
+            Action::Hint => return self.reveal_hint(index),
+            Action::Grade => {
                 self.flash = Some("Grading…".into());
                 return self.request_grade(index).into_iter().collect();
             }
-            KeyCode::Char('e') => return vec![Effect::OpenEditor(index)],
-            KeyCode::Char('s') => return self.ask_for_solution(index),
-            KeyCode::Char('R') => self.overlay = Some(Overlay::ConfirmReset(index)),
-            KeyCode::Tab | KeyCode::Char('L') => self.exercise_lesson(index),
+            Action::Edit => return vec![Effect::OpenEditor(index)],
+            Action::Solution => return self.ask_for_solution(index),
+            Action::Reset => self.overlay = Some(Overlay::ConfirmReset(index)),
+            Action::ExerciseLesson => self.exercise_lesson(index),
             _ => {}
         }
         self.clamp_scroll();
@@ -645,17 +666,16 @@ impl AppState {
         }
     }
 
-    fn solution_key(&mut self, code: KeyCode) -> Vec<Effect> {
+    fn solution_key(&mut self, action: Action) -> Vec<Effect> {
         let page = self.reader_page();
         let Screen::Solution(view) = &mut self.screen else { return Vec::new() };
-        match code {
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Esc if !view.reader.search.query.is_empty() => view.reader.clear_search(),
-            KeyCode::Esc | KeyCode::Left | KeyCode::Backspace | KeyCode::Char('s') => {
+        match action {
+            Action::ClearSearchOrBack if !view.reader.search.query.is_empty() => view.reader.clear_search(),
+            Action::ClearSearchOrBack | Action::Back => {
                 let index = view.index;
                 self.open_exercise_at(index);
             }
-            _ => Self::reader_key(&mut view.reader, code, page),
+            _ => Self::reader_key(&mut view.reader, action, page),
         }
         Vec::new()
     }
@@ -807,6 +827,8 @@ impl AppState {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::app::keys::{Key, WHEEL};
+    use crossterm::event::KeyModifiers;
     use nma_grader::{ExerciseState, Status, TestResult, Visibility};
 
     /// The first lesson of the fixture course: one of everything the reader renders.
@@ -1334,6 +1356,128 @@ cargo test --release  # all of them
         assert!(matches!(state.screen, Screen::Lesson(_)), "no exercises in the preview");
         state.handle_key(key(KeyCode::Esc));
         assert!(state.quit);
+    }
+
+    /// A state in `context` where every key of that context has something to do: the
+    /// map's selection mid-list under a filter, a long lesson part-way down with a search
+    /// that found matches, an exercise with a long result scrolled a little, the help
+    /// scrolled a little.
+    fn state_in(context: Context) -> (tempfile::TempDir, AppState) {
+        let (dir, mut state) = fixture_state();
+        let search_in_reader = |state: &mut AppState, text: &str| {
+            state.handle_key(key(KeyCode::Char('/')));
+            type_text(state, text);
+            state.handle_key(key(KeyCode::Enter));
+            state.handle_key(key(KeyCode::PageDown));
+        };
+        match context {
+            Context::Map | Context::MapFilter => {
+                state.filter = "w1".into();
+                state.selected = Some(state.visible_items()[2]);
+                state.filter_editing = context == Context::MapFilter;
+            }
+            Context::Lesson | Context::Search => {
+                state.open_lesson(lesson_index(&state, "w1d3/losses"));
+                search_in_reader(&mut state, "paragraph 2");
+                if context == Context::Search {
+                    state.handle_key(key(KeyCode::Char('/')));
+                    type_text(&mut state, "para");
+                }
+            }
+            Context::Preview | Context::PreviewHelp => {
+                state.start_preview(lesson_index(&state, "w1d3/losses"));
+                search_in_reader(&mut state, "paragraph 2");
+                if context == Context::PreviewHelp {
+                    state.overlay = Some(Overlay::Help { scroll: 5 });
+                }
+            }
+            Context::Exercise | Context::ConfirmReset => {
+                open(&mut state, "w2d2_output_shape");
+                let tests = (0..20).map(|i| test_result(&format!("t{i}"), Status::Fail, "wrong")).collect();
+                let verdict = Verdict::from_tests("w2d2_output_shape", tests, 0.1, 0.2);
+                state.grade_finished("w2d2_output_shape", Ok(verdict));
+                state.handle_key(key(KeyCode::Down));
+                if context == Context::ConfirmReset {
+                    state.handle_key(key(KeyCode::Char('R')));
+                }
+            }
+            Context::Solution => {
+                open(&mut state, "w2d2_output_shape");
+                let source: String = (1..=60).map(|i| format!("let line_{i} = {i};\n")).collect();
+                state.show_solution(index_of(&state, "w2d2_output_shape"), Ok(source));
+                search_in_reader(&mut state, "line_1");
+            }
+            Context::Help => state.overlay = Some(Overlay::Help { scroll: 5 }),
+        }
+        assert_eq!(state.key_context(), context, "the fixture is in the context it is for");
+        (dir, state)
+    }
+
+    /// The state as a whole, to see whether a key changed anything.
+    fn snapshot(state: &AppState) -> String {
+        format!("{state:?}")
+    }
+
+    #[test]
+    fn every_key_in_the_table_does_something_where_it_is_listed() {
+        for context in Context::ALL {
+            let (_dir, fixture) = state_in(context);
+            for binding in context.bindings() {
+                for k in binding.keys {
+                    // Mouse rows: see `the_mouse_wheel_works_where_the_help_says_it_does`.
+                    let Some(event) = k.example_event() else { continue };
+                    let mut state = fixture.clone();
+                    let effects = state.handle_key(event);
+                    assert!(
+                        !effects.is_empty() || snapshot(&state) != snapshot(&fixture),
+                        "{context:?}: {} ({}) does nothing",
+                        k.label(),
+                        binding.help
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_not_in_the_table_do_nothing() {
+        let unlisted = [
+            KeyCode::F(5),
+            KeyCode::Insert,
+            KeyCode::Delete,
+            KeyCode::Char('z'),
+            KeyCode::Char('Q'),
+            KeyCode::Char('c'),
+        ];
+        for context in Context::ALL {
+            let (_dir, fixture) = state_in(context);
+            // An overlay takes any key (it closes); a text field takes every character.
+            let catch_all = context.bindings().any(|b| b.keys.contains(&Key::Any));
+            let text = context.bindings().any(|b| b.keys.contains(&Key::Text));
+            for code in unlisted {
+                if catch_all || (text && matches!(code, KeyCode::Char(_))) {
+                    continue;
+                }
+                let event = key(code);
+                assert_eq!(keys::action(context, &event), None, "{context:?}: {code:?}");
+                let mut state = fixture.clone();
+                assert_eq!(state.handle_key(event), vec![], "{context:?}: {code:?}");
+                assert_eq!(snapshot(&state), snapshot(&fixture), "{context:?}: {code:?} changed the state");
+            }
+        }
+    }
+
+    #[test]
+    fn the_mouse_wheel_works_where_the_help_says_it_does() {
+        for context in Context::ALL {
+            let (_dir, fixture) = state_in(context);
+            let listed = context.bindings().any(|b| b.keys.contains(&WHEEL));
+            let mut state = fixture.clone();
+            let wheel =
+                MouseEvent { kind: MouseEventKind::ScrollDown, column: 0, row: 0, modifiers: KeyModifiers::NONE };
+            state.handle_mouse(wheel);
+            assert_eq!(snapshot(&state) != snapshot(&fixture), listed, "{context:?}: the wheel");
+        }
     }
 
     #[test]

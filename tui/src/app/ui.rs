@@ -6,6 +6,7 @@
 
 use super::chart::{self, Curve};
 use super::highlight;
+use super::keys::{self, Action, Context, FooterItem, HELP_SECTIONS, SEARCH_RESULTS_FOOTER};
 use super::map::{Counts, Item, ItemState, Row};
 use super::reader::Reader;
 use super::state::{AppState, EngineBuild, Outcome, Overlay, Screen, MIN_SIZE};
@@ -87,10 +88,21 @@ fn points(x: f64) -> String {
 }
 
 /// The key help at the bottom: keys reversed, what they do plain, then the flash message.
-fn footer(keys: &[(&str, &str)], flash: Option<&str>) -> Line<'static> {
+/// The keys come from the key table (`keys.rs`), so a footer names only keys that work.
+fn footer(items: &[FooterItem], flash: Option<&str>) -> Line<'static> {
+    footer_with(items, |item| Some(item.text.to_string()), flash)
+}
+
+/// A footer whose items can be left out or reworded (`None` leaves one out).
+fn footer_with(
+    items: &[FooterItem],
+    text: impl Fn(&FooterItem) -> Option<String>,
+    flash: Option<&str>,
+) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
-    for (key, what) in keys {
-        spans.push(Span::styled(key.to_string(), key_style()));
+    for item in items {
+        let Some(what) = text(item) else { continue };
+        spans.push(Span::styled(item.label(), key_style()));
         spans.push(Span::raw(format!(" {what}  ")));
     }
     if let Some(flash) = flash {
@@ -282,12 +294,8 @@ fn draw_map(frame: &mut Frame, state: &AppState) {
         detail_area,
     );
     frame.render_widget(Paragraph::new(status_lines).wrap(Wrap { trim: false }), status_area);
-    let keys: &[(&str, &str)] = if state.filter_editing {
-        &[("type", "filter"), ("Enter", "keep"), ("Esc", "clear"), ("↑↓", "move")]
-    } else {
-        &[("↑↓", "move"), ("Enter", "open"), ("/", "filter"), ("n", "next step"), ("?", "help"), ("q", "quit")]
-    };
-    frame.render_widget(footer(keys, state.flash.as_deref()), footer_area);
+    let context = if state.filter_editing { Context::MapFilter } else { Context::Map };
+    frame.render_widget(footer(context.footer(), state.flash.as_deref()), footer_area);
 }
 
 /// The box under the map describing the selected lesson or exercise.
@@ -383,14 +391,16 @@ fn reader_lines(reader: &Reader, page: usize, gutter: impl Fn(usize) -> Option<S
         .collect()
 }
 
-/// The reader's footer: the search being typed, the search's position, or the keys.
-fn reader_footer(state: &AppState, reader: &Reader, keys: &[(&str, &str)]) -> Line<'static> {
+/// The reader's footer: the search being typed, the search's position, or `keys`.
+fn reader_footer(state: &AppState, reader: &Reader, keys: Line<'static>) -> Line<'static> {
     let search = &reader.search;
     if search.editing {
+        let hints: Vec<String> =
+            Context::Search.footer().iter().map(|item| format!("{} {}", item.label(), item.text)).collect();
         return Line::from(vec![
             Span::styled(" search: ", Style::new().bold()),
             Span::raw(format!("{}▏", search.query)),
-            Span::styled("   Enter find · Esc cancel", quiet_style()),
+            Span::styled(format!("   {}", hints.join(" · ")), quiet_style()),
         ]);
     }
     if !search.query.is_empty() {
@@ -399,12 +409,11 @@ fn reader_footer(state: &AppState, reader: &Reader, keys: &[(&str, &str)]) -> Li
             (Some(i), n) => Span::styled(format!(" “{}” {} of {n} ", search.query, i + 1), Style::new().bold()),
             (None, n) => Span::styled(format!(" “{}” {n} matches ", search.query), Style::new().bold()),
         };
-        let mut line =
-            footer(&[("n", "next"), ("N", "previous"), ("/", "new search"), ("Esc", "clear")], state.flash.as_deref());
+        let mut line = footer(SEARCH_RESULTS_FOOTER, state.flash.as_deref());
         line.spans.insert(0, position);
         return line;
     }
-    footer(keys, state.flash.as_deref())
+    keys
 }
 
 /// `text` cut to `room` characters, ending in "…" when cut.
@@ -456,16 +465,19 @@ fn draw_lesson(frame: &mut Frame, state: &AppState, index: usize, reader: &Reade
             Span::raw(problem.lines().next().unwrap_or_default().to_string()),
         ])
     } else if state.preview {
-        reader_footer(state, reader, &[("↑↓", "scroll"), ("/", "search"), ("Esc", "quit"), ("?", "help")])
+        reader_footer(state, reader, footer(Context::Preview.footer(), state.flash.as_deref()))
     } else {
         let exercises = lesson.meta.exercises.len();
-        let x = if exercises == 1 { "exercise".to_string() } else { format!("exercises ({exercises})") };
-        let mut keys = vec![("↑↓ space", "scroll"), ("/", "search")];
-        if exercises > 0 {
-            keys.push(("x", x.as_str()));
-        }
-        keys.extend([("Esc", "map"), ("?", "help"), ("q", "quit")]);
-        reader_footer(state, reader, &keys)
+        let keys = footer_with(
+            Context::Lesson.footer(),
+            |item| match item.action(Context::Lesson) {
+                Some(Action::LessonExercise) if exercises == 0 => None,
+                Some(Action::LessonExercise) if exercises > 1 => Some(format!("exercises ({exercises})")),
+                _ => Some(item.text.to_string()),
+            },
+            state.flash.as_deref(),
+        );
+        reader_footer(state, reader, keys)
     };
     frame.render_widget(footer_line, footer_area);
 }
@@ -482,11 +494,7 @@ fn draw_solution(frame: &mut Frame, state: &AppState, index: usize, reader: &Rea
     let gutter = |n: usize| Some(Span::styled(format!("{:>width$} │ ", n + 1), quiet_style()));
     frame.render_widget(Paragraph::new(reader_lines(reader, page, gutter)).block(block), body_area);
     frame.render_widget(
-        reader_footer(
-            state,
-            reader,
-            &[("↑↓", "scroll"), ("/", "search"), ("Esc", "back to the exercise"), ("?", "help")],
-        ),
+        reader_footer(state, reader, footer(Context::Solution.footer(), state.flash.as_deref())),
         footer_area,
     );
 }
@@ -575,12 +583,16 @@ fn draw_exercise(frame: &mut Frame, state: &AppState, index: usize, scroll: u16)
     );
 
     let passed = state.progress.state(exercise.id()) == ExerciseState::Passed;
-    let mut keys = vec![("g", "grade now"), ("e", "edit"), ("h", "hint")];
-    if passed {
-        keys.push(("s", "solution"));
-    }
-    keys.extend([("R", "reset"), ("Tab", "lesson"), ("Esc", "map"), ("?", "help")]);
-    frame.render_widget(footer(&keys, state.flash.as_deref()), footer_area);
+    let keys = footer_with(
+        Context::Exercise.footer(),
+        |item| match item.action(Context::Exercise) {
+            // Before a pass `s` only says the solution is locked.
+            Some(Action::Solution) if !passed => None,
+            _ => Some(item.text.to_string()),
+        },
+        state.flash.as_deref(),
+    );
+    frame.render_widget(keys, footer_area);
 }
 
 /// "12 s ago", measured on the state's clock.
@@ -875,72 +887,23 @@ fn hint_lines(state: &AppState, index: usize, lines: &mut Vec<Line<'static>>) {
 
 // ---- overlays ----
 
-/// Every key of every screen, as the help screen lists them.
-pub const KEYS: &[(&str, &[(&str, &str)])] = &[
-    (
-        "Everywhere",
-        &[
-            ("?", "this help (any other key closes it)"),
-            ("q", "quit"),
-            ("Ctrl-C", "quit"),
-            ("Shift + drag", "select text (the tutor takes the mouse wheel)"),
-        ],
-    ),
-    (
-        "Course map",
-        &[
-            ("↑ ↓  j k", "move"),
-            ("PgUp PgDn  Home End", "move by a page, to the ends"),
-            ("Enter  →  l", "open the lesson or exercise"),
-            ("/", "filter by text (Enter keeps it, Esc clears it)"),
-            ("Esc", "clear the filter"),
-            ("n", "jump to the next step (◀ next)"),
-            ("mouse wheel", "move"),
-        ],
-    ),
-    (
-        "Lesson reader",
-        &[
-            ("↑ ↓  j k", "scroll a line"),
-            ("PgUp PgDn  space b", "scroll a page"),
-            ("Home End  g G", "top, bottom"),
-            ("/", "search (Enter finds, Esc cancels)"),
-            ("n N", "next, previous match"),
-            ("x  Tab", "the lesson's exercise"),
-            ("Esc  ←", "clear the search, else back to the map"),
-            ("mouse wheel", "scroll"),
-        ],
-    ),
-    (
-        "Exercise",
-        &[
-            ("e", "open your file in $EDITOR ($VISUAL, else vi)"),
-            ("g", "grade now (saves are graded by themselves)"),
-            ("h", "reveal the next hint"),
-            ("s", "the reference solution, once you have passed"),
-            ("R", "reset your file to the starter (asks first; keeps a backup)"),
-            ("Tab  L", "the exercise's lesson"),
-            ("↑ ↓  PgUp PgDn  Home End", "scroll the result"),
-            ("Esc  ←", "back to the map"),
-        ],
-    ),
-    (
-        "Reference solution",
-        &[("↑ ↓  PgUp PgDn  Home End", "scroll"), ("/  n N", "search"), ("Esc  s", "back to the exercise")],
-    ),
-    ("Lesson preview (authors)", &[("Esc  q", "quit; the lesson re-renders on every save")]),
-];
+/// The help's sections, each with its (keys, what they do) rows, from the key table.
+pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+    HELP_SECTIONS.iter().map(|section| (section.title, keys::help_rows(section.tables))).collect()
+}
 
 fn draw_help(frame: &mut Frame, state: &AppState, scroll: u16) {
     let area = frame.area();
-    let key_width = KEYS.iter().flat_map(|(_, keys)| keys.iter().map(|(k, _)| k.chars().count())).max().unwrap_or(8);
+    let sections = help_sections();
+    let key_width =
+        sections.iter().flat_map(|(_, rows)| rows.iter().map(|(k, _)| k.chars().count())).max().unwrap_or(8);
     let mut lines = Vec::new();
-    for (screen, keys) in KEYS {
+    for (title, rows) in &sections {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
-        lines.push(Line::styled(screen.to_string(), heading_style()));
-        for (key, what) in *keys {
+        lines.push(Line::styled(title.to_string(), heading_style()));
+        for (key, what) in rows {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {key:<key_width$}  "), Style::new().bold()),
                 Span::raw(what.to_string()),
@@ -950,9 +913,15 @@ fn draw_help(frame: &mut Frame, state: &AppState, scroll: u16) {
     let popup = centered(area, (key_width as u16 + 70).min(area.width), (lines.len() as u16 + 2).min(area.height));
     let visible = usize::from(popup.height.saturating_sub(2));
     let scroll = usize::from(scroll).min(lines.len().saturating_sub(visible));
-    let more = if lines.len() > visible { " ↑↓ scroll · " } else { " " };
-    let title_right =
-        if state.preview { format!("{more}Esc close · q quit ") } else { format!("{more}any key closes ") };
+    let scrolls = lines.len() > visible;
+    let context = if state.preview { Context::PreviewHelp } else { Context::Help };
+    let hints: Vec<String> = context
+        .footer()
+        .iter()
+        .filter(|item| scrolls || !matches!(item.action(context), Some(Action::Up | Action::Down)))
+        .map(|item| format!("{} {}", item.label(), item.text))
+        .collect();
+    let title_right = format!(" {} ", hints.join(" · "));
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)
@@ -972,12 +941,15 @@ fn draw_confirm_reset(frame: &mut Frame, state: &AppState, index: usize) {
         ]),
         Line::raw("Your current file is kept beside it as a .bak file."),
         Line::raw(""),
-        Line::from(vec![
-            Span::styled(" y ", key_style()),
-            Span::raw(" reset    "),
-            Span::styled(" any other key ", key_style()),
-            Span::raw(" keep my file"),
-        ]),
+        Line::from(
+            Context::ConfirmReset
+                .footer()
+                .iter()
+                .flat_map(|item| {
+                    [Span::styled(format!(" {} ", item.label()), key_style()), Span::raw(format!(" {}    ", item.text))]
+                })
+                .collect::<Vec<_>>(),
+        ),
     ];
     let popup = centered(frame.area(), 64, lines.len() as u16 + 2);
     frame.render_widget(Clear, popup);
@@ -1355,11 +1327,55 @@ mod tests {
     fn help_lists_the_keys_of_every_screen() {
         let (_dir, mut state) = fixture_state();
         state.handle_key(key(KeyCode::Char('?')));
-        let screen = render_at(&state, 100, 50);
-        for (section, _) in KEYS {
-            assert!(screen.contains(section), "{section} is missing:\n{screen}");
+        // Tall enough for all of it: the snapshot is the whole help, to read.
+        let screen = render_at(&state, 100, 100);
+        for section in HELP_SECTIONS {
+            assert!(screen.contains(section.title), "{} is missing:\n{screen}", section.title);
         }
+        assert!(screen.contains(" any other key closes "), "{screen}");
         insta::assert_snapshot!(screen);
+        let short = render_at(&state, 100, 30);
+        assert!(short.contains(" ↑↓ scroll · any other key closes "), "{short}");
+    }
+
+    #[test]
+    fn the_help_shows_every_key_of_every_screen_with_what_it_does() {
+        let (_dir, mut state) = fixture_state();
+        state.handle_key(key(KeyCode::Char('?')));
+        let screen = render_at(&state, 160, 120);
+        for context in Context::ALL {
+            for binding in context.bindings() {
+                for k in binding.keys {
+                    let label = format!(" {} ", k.label());
+                    // The key sits in the column before what it does, on one line.
+                    let listed = screen
+                        .lines()
+                        .any(|line| line.find(binding.help).is_some_and(|at| line[..at].contains(&label)));
+                    assert!(listed, "{context:?}: {label} for {:?} is not in the help:\n{screen}", binding.help);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn footers_and_prompts_name_their_keys_from_the_table() {
+        let (_dir, mut state) = fixture_state();
+        assert!(render(&state).contains(" ↑↓ move  Enter open  / filter  n next step  ? help  q quit"));
+        state.handle_key(key(KeyCode::Char('/')));
+        assert!(render(&state).contains(" type filter  Enter keep  Esc clear  ↑↓ move"));
+
+        state.open_lesson(lesson_index(&state, "w1d1/autograd"));
+        let no_exercises = render(&state);
+        assert!(no_exercises.contains(" ↑↓ space scroll  / search  Esc map  ? help  q quit"), "{no_exercises}");
+        state.handle_key(key(KeyCode::Char('/')));
+        assert!(render(&state).contains(" search: ▏   Enter find · Esc cancel"));
+
+        let index = open(&mut state, "w1d1_simple_ops");
+        assert!(render(&state).contains(" g grade now  e edit  h hint  R reset  Tab lesson  Esc map  ? help"));
+        pass(&mut state, "w1d1_simple_ops");
+        assert!(render(&state).contains(" h hint  s solution  R reset"), "s shows once passed");
+        state.overlay = Some(Overlay::ConfirmReset(index));
+        assert!(render(&state).contains(" y  reset     any other key  keep my file"));
     }
 
     #[test]
