@@ -628,7 +628,7 @@ fn queued_behind_engine(engine: &EngineBuild) -> Option<String> {
 
 /// A text gauge: `█` for the part done, `░` for the rest.
 fn gauge(done: usize, total: usize, width: usize) -> String {
-    let filled = if total == 0 { 0 } else { (done.min(total) * width) / total };
+    let filled = (done.min(total) * width).checked_div(total).unwrap_or(0);
     format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
 }
 
