@@ -30,3 +30,15 @@ fn the_average_remembers_earlier_gradients() {
         assert_close(&w, &[1], &[want_w], 1e-5);
     }
 }
+
+#[test]
+fn a_tiny_gradient_with_a_large_eps() {
+    // L = 0.002·w (gradient 0.002), α = 0.5, lr = 0.2, ε = 0.01: v = 0.5·0.002² = 2e-6 and
+    // the step is 0.2·0.002 / (√v + ε) = 0.0004 / 0.011414 ≈ 0.035. With ε inside the root,
+    // √(v + ε) ≈ 0.1, the step would be ten times shorter.
+    let w = Tensor::from_vec(vec![1.0], &[1]).requires_grad();
+    (&w * 0.002).sum().backward();
+    let mut sq_avg = vec![vec![0.0]];
+    rmsprop_update(&[w.clone()], &mut sq_avg, 0.2, 0.5, 0.01);
+    assert_close(&w, &[1], &[0.964_956], 1e-5);
+}

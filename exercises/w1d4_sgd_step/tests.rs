@@ -9,6 +9,9 @@ fn one_step_on_a_bowl() {
     (w.square().sum() * 0.5).backward();
     gradient_update(&[w.clone()], 0.1);
     assert_close(&w, &[3], &[0.9, -1.8, 2.7], 1e-6);
+    // The gradient is still there afterwards: clearing it is `zero_grad`'s job, not the step's.
+    let g = w.grad().expect("after gradient_update the gradient is gone: leave it in place, clearing it is zero_grad's job");
+    assert_close(&g, &[3], &[1.0, -2.0, 3.0], 0.0);
 }
 
 #[test]
