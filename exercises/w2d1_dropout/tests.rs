@@ -26,6 +26,23 @@ fn drops_about_p_and_scales_the_survivors() {
 }
 
 #[test]
+fn p_one_drops_everything() {
+    // Every unit dropped: zeros, not the NaN of 0 / (1 − 1).
+    let x = Tensor::from_vec(vec![1.5, -2.0, 0.25, 4.0], &[2, 2]);
+    assert_close(&dropout(&x, 1.0, true, 7), &[2, 2], &[0.0, 0.0, 0.0, 0.0], 0.0);
+}
+
+#[test]
+fn the_result_stays_connected_to_x() {
+    let x = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3]).requires_grad();
+    dropout(&x, 0.5, true, 3).sum().backward();
+    assert!(
+        x.grad().is_some(),
+        "x has no gradient after backward: build the result with tensor operations on x (x * &mask / (1 − p)), not from to_vec()"
+    );
+}
+
+#[test]
 fn penalty_adds_lambda_times_the_sum_of_squares() {
     let params = [Tensor::from_vec(vec![1.0, -2.0], &[2]), Tensor::from_vec(vec![3.0], &[1, 1])];
     // 1 + 4 + 9 = 14, so 1.5 + 0.1·14 = 2.9.

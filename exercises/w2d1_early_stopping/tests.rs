@@ -35,3 +35,12 @@ fn runs_to_max_epochs_while_improving() {
     assert_eq!(best, 4, "every epoch improved, so the last one (epoch 4) is the best");
     assert_eq!(trained, 5, "one training epoch per validation");
 }
+
+#[test]
+fn an_epoch_that_only_ties_is_not_a_new_best() {
+    // Epoch 2 equals the best (0.5) but is not strictly lower: it counts towards the patience.
+    let curve = [0.6, 0.5, 0.5, 0.7, 0.8, 0.9];
+    let (best, history, _) = scripted(&curve, 20, 2);
+    assert_eq!(best, 1, "0.5 is first reached at epoch 1; epoch 2 only ties it, so it is not a new best");
+    assert_eq!(history, curve[..4].to_vec(), "epochs 2 and 3 bring no strictly lower loss, so with patience 2 the run ends after epoch 3");
+}

