@@ -194,6 +194,33 @@ fn scaffolds_fail_the_check_until_written_and_pass_once_they_are() {
     let out = tutor(course, &["author", "check", "--seeds", "2"]);
     assert!(out.status.success(), "a written scaffold passes: {}", text(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 problems, 0 warnings"), "{}", text(&out));
+
+    // Known mistakes: the examples are proven to fail, with the tests that caught them and
+    // what a learner reads. A "mistake" the tests let pass, one that does not build, and
+    // one that does not say what it is are each a failed check.
+    let mistakes = course.join("exercises/w9d9_unit_demo/mistakes");
+    let reference = std::fs::read_to_string(course.join("exercises/w9d9_unit_demo/solution.rs")).unwrap();
+    std::fs::write(mistakes.join("not_a_mistake.rs"), format!("// Looks wrong, is right.\n{reference}")).unwrap();
+    std::fs::write(mistakes.join("wrong_type.rs"), "// Returns a number instead of a tensor.\npub fn lerp(_a: f32, _b: f32, _t: f32) -> f32 { 0.0 }\n").unwrap();
+    std::fs::write(mistakes.join("undescribed.rs"), "use nma_engine::prelude::*;\npub fn lerp(a: &Tensor, _b: &Tensor, _t: f32) -> Tensor { a.clone() }\n").unwrap();
+    let out = tutor(course, &["author", "check", "w9d9_unit_demo", "--json"]);
+    assert!(!out.status.success(), "{}", text(&out));
+    let rows = report_rows(&out);
+    let examples: Vec<&Value> = rows
+        .iter()
+        .filter(|r| r["check"] == "mistake fails" && r["outcome"] == "pass")
+        .filter(|r| ["swapped_ends (", "forgets_one_end ("].iter().any(|name| r["detail"].as_str().unwrap().starts_with(name)))
+        .collect();
+    assert_eq!(examples.len(), 2, "{rows:#?}");
+    for row in &examples {
+        let detail = row["detail"].as_str().unwrap();
+        assert!(detail.contains("caught by tests::") && detail.contains("a learner reads: "), "{detail}");
+    }
+    let problems: Vec<String> =
+        failures(&rows).iter().map(|r| format!("{} {}", r["check"].as_str().unwrap(), r["detail"].as_str().unwrap())).collect();
+    assert!(problems.iter().any(|p| p.contains("not_a_mistake.rs passes every test")), "{problems:#?}");
+    assert!(problems.iter().any(|p| p.contains("wrong_type.rs does not build")), "{problems:#?}");
+    assert!(problems.iter().any(|p| p.starts_with("mistakes ") && p.contains("undescribed.rs must start with")), "{problems:#?}");
 }
 
 #[test]

@@ -189,6 +189,7 @@ fn print_report(report: &Report, root: &Path) {
     }
     let failures: Vec<_> = report.failures().collect();
     let warnings = report.rows.iter().filter(|r| r.outcome == Outcome::Warn).count();
+    let notes = report.rows.iter().filter(|r| r.outcome == Outcome::Note).count();
     if !failures.is_empty() {
         println!("\n{} problem{}:", failures.len(), plural(failures.len()));
         for r in &failures {
@@ -196,7 +197,7 @@ fn print_report(report: &Report, root: &Path) {
         }
     }
     println!(
-        "\nchecked {} exercise{} and {} lesson{} in {:.1} s: {} problem{}, {} warning{}",
+        "\nchecked {} exercise{} and {} lesson{} in {:.1} s: {} problem{}, {} warning{}, {} note{}",
         report.exercises,
         plural(report.exercises),
         report.lessons,
@@ -206,6 +207,8 @@ fn print_report(report: &Report, root: &Path) {
         plural(failures.len()),
         warnings,
         plural(warnings),
+        notes,
+        plural(notes),
     );
 }
 

@@ -253,6 +253,72 @@ pub(super) fn check_static(loaded: &Loaded, selection: &Selection) -> Vec<Row> {
     rows
 }
 
+/// A known mistake: `mistakes/<name>.rs`, a whole wrong solution whose first line says
+/// the mistake in a learner's words. `author check` proves it fails.
+#[derive(Debug, Clone)]
+pub(super) struct Mistake {
+    pub name: String,
+    pub path: PathBuf,
+    /// The first line's comment, without `//`; empty when the file does not start with one.
+    pub description: String,
+}
+
+/// The exercise's known mistakes, by name.
+pub(super) fn mistakes(ex: &Exercise) -> Vec<Mistake> {
+    mistakes_in(&ex.dir.join("mistakes"))
+}
+
+fn mistakes_in(dir: &Path) -> Vec<Mistake> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut found: Vec<Mistake> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let first = text.lines().next().unwrap_or_default().trim();
+            let description = first.strip_prefix("//").filter(|_| !first.starts_with("//!")).unwrap_or_default().trim().to_string();
+            let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            Mistake { name, path, description }
+        })
+        .collect();
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    found
+}
+
+/// Known mistakes to prove: each described on its first line, at least [`MIN_MISTAKES`].
+fn mistake_rows(id: &str, dir: &Path) -> Vec<Row> {
+    let found = mistakes_in(&dir.join("mistakes"));
+    let mut rows: Vec<Row> = found
+        .iter()
+        .filter(|m| m.description.is_empty())
+        .map(|m| {
+            Row::fail(
+                id,
+                "mistakes",
+                format!("mistakes/{}.rs must start with a `//` line that says the mistake in a learner's words", m.name),
+                Some(Location::line(&m.path, 1)),
+            )
+        })
+        .collect();
+    if found.len() < MIN_MISTAKES {
+        rows.push(Row::warn(
+            id,
+            "mistakes",
+            format!(
+                "{} known mistake(s): write at least {MIN_MISTAKES} in mistakes/, each a whole wrong solution learners really write (docs/authoring.md)",
+                found.len()
+            ),
+            Some(Location::file(&dir.join("mistakes"))),
+        ));
+    } else if rows.is_empty() {
+        rows.push(Row::pass(id, "mistakes", format!("{} known mistakes", found.len())));
+    }
+    rows
+}
+
+/// Known mistakes each exercise should have, at least.
+const MIN_MISTAKES: usize = 2;
+
 /// The visible and hidden test names, or `None` when a test file cannot be read.
 fn test_names(e: &LoadedExercise) -> Option<(Vec<String>, Vec<String>)> {
     let read = |name: &str, module: &'static str| -> Option<Vec<String>> {
@@ -330,6 +396,7 @@ fn check_exercise(loaded: &Loaded, e: &LoadedExercise) -> Vec<Row> {
             rows.push(Row::pass(id, "files", format!("starter, solution, {} visible and {} hidden tests", visible.len(), hidden.len())));
         }
     }
+    rows.extend(mistake_rows(id, &e.dir));
 
     match (&e.meta, &e.problem) {
         (Some(meta), _) => {

@@ -76,6 +76,13 @@ fn grade_exercise(
     if !reference.passed() {
         return rows;
     }
+    for mistake in super::content::mistakes(ex) {
+        step(&format!("mistake {}", mistake.name));
+        rows.push(match grade(&mistake.path, "author-mistake", None) {
+            Ok(v) => mistake_row(ex, &mistake, &v),
+            Err(e) => Row::fail(id, "mistake fails", format!("could not grade: {e:#}"), Some(Location::file(&mistake.path))),
+        });
+    }
 
     let trained: Vec<String> = reference.tests.iter().filter(|t| t.training.is_some()).map(|t| t.name.clone()).collect();
     match (ex.meta.kind, trained.is_empty()) {
@@ -137,6 +144,51 @@ fn grade_exercise(
         rows.push(calibration_row(ex, test, &records));
     }
     rows
+}
+
+/// A known mistake must build and fail; which tests caught it, and the first message a
+/// learner who makes it would read.
+fn mistake_row(ex: &Exercise, mistake: &super::content::Mistake, v: &Verdict) -> Row {
+    let id = ex.id();
+    let at = Some(Location::file(&mistake.path));
+    let name = &mistake.name;
+    match v.status {
+        Status::Pass => Row::fail(
+            id,
+            "mistake fails",
+            format!("mistakes/{name}.rs passes every test ({}): add a test that catches this mistake", mistake.description),
+            at,
+        ),
+        Status::Error => Row::fail(
+            id,
+            "mistake fails",
+            format!(
+                "mistakes/{name}.rs does not build ({}): a mistake is a whole solution with one wrong step, and keeps the starter's signatures",
+                v.message
+            ),
+            at,
+        ),
+        Status::Fail => {
+            let caught: Vec<&TestResult> = v.tests.iter().filter(|t| t.status != Status::Pass).collect();
+            let names: Vec<String> = caught.iter().map(|t| qualified(t)).collect();
+            let first = caught.iter().find(|t| t.visibility == Visibility::Visible).or(caught.first()).expect("a failing verdict has a failing test");
+            let detail = format!("{name} ({}): caught by {}; a learner reads: {}", mistake.description, names.join(", "), one_line(&first.message));
+            if caught.iter().all(|t| t.visibility == Visibility::Hidden) {
+                Row::note(id, "mistake fails", format!("{detail} — only hidden tests catch it, so the visible tests give no hint of it"), at)
+            } else {
+                Row::pass(id, "mistake fails", detail)
+            }
+        }
+    }
+}
+
+/// The first line of a message, cut to a length a report row can hold.
+fn one_line(message: &str) -> String {
+    let line = message.lines().next().unwrap_or_default();
+    match line.char_indices().nth(160) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_string(),
+    }
 }
 
 fn starter_rows(ex: &Exercise, v: &Verdict) -> Vec<Row> {

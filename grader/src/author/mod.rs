@@ -34,6 +34,8 @@ pub const DEFAULT_MARGIN_FLOOR: f64 = 1e-6;
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Pass,
+    /// For the author to read; nothing to fix unless it was not intended.
+    Note,
     /// Worth a look, but not a reason to stop shipping.
     Warn,
     Fail,
@@ -43,6 +45,7 @@ impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Outcome::Pass => "ok",
+            Outcome::Note => "note",
             Outcome::Warn => "warn",
             Outcome::Fail => "FAIL",
         })
@@ -109,6 +112,9 @@ impl Row {
     }
     fn warn(subject: &str, check: &str, detail: impl Into<String>, location: Option<Location>) -> Row {
         Row::new(subject, check, Outcome::Warn, detail, location)
+    }
+    fn note(subject: &str, check: &str, detail: impl Into<String>, location: Option<Location>) -> Row {
+        Row::new(subject, check, Outcome::Note, detail, location)
     }
 
     /// `file:line:col: detail`, or just the detail.

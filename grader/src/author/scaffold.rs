@@ -43,6 +43,25 @@ fn sources(kind: ExerciseKind) -> [&'static str; 5] {
     }
 }
 
+/// Two example mistakes per kind, for `mistakes/`: each a whole wrong solution whose
+/// first line says the mistake.
+fn mistakes(kind: ExerciseKind) -> [(&'static str, &'static str); 2] {
+    match kind {
+        ExerciseKind::Unit => [
+            ("swapped_ends.rs", include_str!("templates/unit/mistakes/swapped_ends.rs")),
+            ("forgets_one_end.rs", include_str!("templates/unit/mistakes/forgets_one_end.rs")),
+        ],
+        ExerciseKind::Property => [
+            ("divides_by_the_count.rs", include_str!("templates/property/mistakes/divides_by_the_count.rs")),
+            ("forgets_the_exponential.rs", include_str!("templates/property/mistakes/forgets_the_exponential.rs")),
+        ],
+        ExerciseKind::Training => [
+            ("steps_uphill.rs", include_str!("templates/training/mistakes/steps_uphill.rs")),
+            ("sums_instead_of_averaging.rs", include_str!("templates/training/mistakes/sums_instead_of_averaging.rs")),
+        ],
+    }
+}
+
 /// `unit`, `property` or `training`.
 pub fn parse_kind(kind: &str) -> Result<ExerciseKind> {
     match kind {
@@ -110,8 +129,8 @@ fn next_order(folder: &Path) -> u32 {
         .map_or(1, |o| o + 1)
 }
 
-/// Writes `exercises/<day>_<slug>/` with exercise.toml, starter.rs, solution.rs, tests.rs
-/// and hidden.rs; returns the folder. `lesson` defaults to `<day>/<slug>`.
+/// Writes `exercises/<day>_<slug>/` with exercise.toml, starter.rs, solution.rs, tests.rs,
+/// hidden.rs and two example mistakes in `mistakes/`; returns the folder. `lesson` defaults to `<day>/<slug>`.
 pub fn new_exercise(root: &Path, day: &str, slug: &str, kind: ExerciseKind, lesson: Option<&str>) -> Result<PathBuf> {
     let day = validate_day(day)?;
     validate_slug(slug)?;
@@ -145,6 +164,11 @@ pub fn new_exercise(root: &Path, day: &str, slug: &str, kind: ExerciseKind, less
         ("hidden.rs", hidden),
     ] {
         write_new(&dir.join(name), &fill(text))?;
+    }
+    let mistakes_dir = dir.join("mistakes");
+    std::fs::create_dir_all(&mistakes_dir).with_context(|| format!("cannot create {}", mistakes_dir.display()))?;
+    for (name, text) in mistakes(kind) {
+        write_new(&mistakes_dir.join(name), text)?;
     }
     Ok(dir)
 }
@@ -197,6 +221,9 @@ mod tests {
             assert!(hidden.contains(&format!("fn {main}()")), "points name a real test");
             assert_eq!(loaded.meta.points.for_test(main), 2.0);
             assert_eq!(kind == ExerciseKind::Training, std::fs::read_to_string(ex.join("exercise.toml")).unwrap().contains("[calibration]"));
+            let examples = crate::author::content::mistakes(&loaded);
+            assert_eq!(examples.len(), 2, "two example mistakes");
+            assert!(examples.iter().all(|m| !m.description.is_empty()), "each says its mistake on its first line");
         }
         let again = new_exercise(root, "w3d1", "u", ExerciseKind::Unit, None).unwrap_err();
         assert!(again.to_string().contains("already exists"), "{again}");
