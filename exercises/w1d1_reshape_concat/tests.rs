@@ -11,6 +11,14 @@ fn function_a_on_the_course_example() {
 }
 
 #[test]
+fn function_a_gives_one_number_per_column() {
+    // A [2, 3] tensor has three columns, with sums [5, 7, 9]; t2 adds up to 1.
+    let t1 = Tensor::from_vec(vec![1., 2., 3., 4., 5., 6.], &[2, 3]);
+    let t2 = Tensor::from_vec(vec![0.5, 0.5], &[1, 2]);
+    assert_close(&function_a(&t1, &t2), &[3], &[5., 7., 9.], 1e-5);
+}
+
+#[test]
 fn function_b_on_the_course_example() {
     let t = Tensor::from_vec(vec![2., 3., -1., 10.], &[2, 2]);
     assert_close(&function_b(&t), &[4, 2], &[0., 2., 1., 3., 2., -1., 3., 10.], 1e-5);
