@@ -14,6 +14,15 @@ fn a_vertical_edge_lights_channel_0_only() {
 }
 
 #[test]
+fn a_bright_to_dark_edge_is_cut_by_the_relu() {
+    // The same edge the other way round (bright columns 0–1, dark 2–4): the vertical
+    // kernel responds −4, and the ReLU turns every negative response into 0.
+    let row = [1.0, 1.0, 0.0, 0.0, 0.0];
+    let image = Tensor::from_vec(row.iter().cycle().take(20).copied().collect(), &[1, 1, 4, 5]);
+    assert_eq!(edge_maps(&image).to_vec(), vec![0.0; 12], "negative responses must be cut to 0 by the ReLU");
+}
+
+#[test]
 fn max_pooling_a_4x4_grid() {
     let map = vec![
         vec![1.0, 3.0, 0.0, 2.0],
@@ -22,4 +31,11 @@ fn max_pooling_a_4x4_grid() {
         vec![6.0, 1.0, 9.0, 2.0],
     ];
     assert_eq!(max_pool2d(&map, 2), vec![vec![4.0, 5.0], vec![6.0, 9.0]], "the largest value of each 2×2 block");
+}
+
+#[test]
+fn pooling_negative_numbers_and_a_leftover_column() {
+    // A 2×3 grid in blocks of 2: one block; column 2 does not fill a block and is dropped.
+    let map = vec![vec![-3.0, -1.0, 7.0], vec![-2.0, -5.0, 8.0]];
+    assert_eq!(max_pool2d(&map, 2), vec![vec![-1.0]], "one 2×2 block whose largest value is −1 (a block of negative numbers has a negative maximum); the leftover column is dropped");
 }

@@ -25,3 +25,11 @@ fn an_averaging_kernel_on_a_corner_shape() {
     let kernel = vec![vec![0.25, 0.25], vec![0.25, 0.25]];
     check(&convolution2d(&image, &kernel), &[vec![50., 150.], vec![0., 50.]]);
 }
+
+#[test]
+fn a_1x2_kernel_on_a_2x4_image() {
+    // Not square: 2 rows − 1 + 1 = 2 rows, 4 columns − 2 + 1 = 3 columns. out = 2·left − right.
+    let image = vec![vec![1., 2., 3., 4.], vec![5., 6., 7., 8.]];
+    let kernel = vec![vec![2., -1.]];
+    check(&convolution2d(&image, &kernel), &[vec![0., 1., 2.], vec![4., 5., 6.]]);
+}

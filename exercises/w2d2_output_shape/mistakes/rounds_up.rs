@@ -1,0 +1,7 @@
+// I rounded the division up, counting a last position where the kernel sticks out of the image.
+//! W2D2 — the output shape of a 2-D convolution (reference solution).
+
+pub fn output_shape(input: [usize; 2], kernel: [usize; 2], stride: usize, padding: usize) -> [usize; 2] {
+    let along = |n: usize, k: usize| (n + 2 * padding - k).div_ceil(stride) + 1; // rounds up
+    [along(input[0], kernel[0]), along(input[1], kernel[1])]
+}
