@@ -55,6 +55,10 @@ pub enum AuthorCommand {
         /// Only the checks that need no build: metadata, files, hints, lessons, links.
         #[arg(long)]
         static_only: bool,
+        /// Also grade up to N mutants of each reference (operators swapped, constants off
+        /// by one, comparisons flipped) and report how many the tests catch.
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        mutants: usize,
         /// Print the report as JSON on stdout instead of a table.
         #[arg(long)]
         json: bool,
@@ -97,7 +101,7 @@ pub fn run(command: AuthorCommand, course: Option<PathBuf>, workspace: Option<Pa
             );
             Ok(())
         }
-        AuthorCommand::Check { ids, seeds, jobs, engine_root, static_only, json } => {
+        AuthorCommand::Check { ids, seeds, jobs, engine_root, static_only, mutants, json } => {
             let engine_root = engine_root.unwrap_or_else(|| {
                 if root.join("engine").join("Cargo.toml").is_file() {
                     root.clone()
@@ -106,7 +110,7 @@ pub fn run(command: AuthorCommand, course: Option<PathBuf>, workspace: Option<Pa
                 }
             });
             let paths = build_dir.map(|dir| BuildPaths::under(&dir));
-            let options = CheckOptions { ids, seeds, jobs: jobs.max(1), static_only };
+            let options = CheckOptions { ids, seeds, jobs: jobs.max(1), static_only, mutants };
             let report = check_with_progress(&root, &engine_root, paths.as_ref(), &options)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);

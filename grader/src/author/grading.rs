@@ -28,12 +28,13 @@ pub(super) fn grade_all(
     let workers = options.jobs.clamp(1, exercises.len().max(1));
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, Vec<Row>)>> = Mutex::new(Vec::new());
+    let tally = Mutex::new(MutantTally::default());
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(exercise) = exercises.get(i) else { break };
-                let rows = grade_exercise(course, exercise, paths, options, on_event);
+                let rows = grade_exercise(course, exercise, paths, options, &tally, on_event);
                 on_event(CheckEvent::Finished { exercise: exercise.id().to_string() });
                 done.lock().unwrap_or_else(|e| e.into_inner()).push((i, rows));
             });
@@ -41,7 +42,74 @@ pub(super) fn grade_all(
     });
     let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
     done.sort_by_key(|(i, _)| *i);
-    done.into_iter().flat_map(|(_, rows)| rows).collect()
+    let mut rows: Vec<Row> = done.into_iter().flat_map(|(_, rows)| rows).collect();
+    let tally = tally.into_inner().unwrap_or_else(|e| e.into_inner());
+    if options.mutants > 0 && tally.viable > 0 {
+        rows.push(Row::note(
+            "course",
+            "mutants",
+            format!(
+                "{} of {} viable mutants caught ({:.0}%) over {} exercises; {} did not build",
+                tally.caught,
+                tally.viable,
+                100.0 * tally.caught as f64 / tally.viable as f64,
+                tally.exercises,
+                tally.unviable
+            ),
+            None,
+        ));
+    }
+    rows
+}
+
+/// Mutants graded over the course.
+#[derive(Debug, Default)]
+struct MutantTally {
+    exercises: usize,
+    caught: usize,
+    viable: usize,
+    unviable: usize,
+}
+
+/// Grades up to `options.mutants` mutants of the reference; one row saying how many the
+/// tests caught and which survived (for the author to read: some mutants mean the same).
+fn mutant_row(ex: &Exercise, grade: &dyn Fn(&std::path::Path) -> anyhow::Result<Verdict>, paths: &BuildPaths, count: usize, tally: &Mutex<MutantTally>, step: &dyn Fn(&str)) -> Row {
+    let id = ex.id();
+    let reference = match std::fs::read_to_string(ex.solution()) {
+        Ok(text) => text,
+        Err(e) => return Row::fail(id, "mutants", format!("cannot read the reference: {e}"), Some(Location::file(&ex.solution()))),
+    };
+    let sampled = super::mutants::sample(super::mutants::mutants(&reference), count);
+    let folder = match std::fs::create_dir_all(&paths.runs).and_then(|_| tempfile::Builder::new().prefix(&format!("mutants-{id}-")).tempdir_in(&paths.runs)) {
+        Ok(folder) => folder,
+        Err(e) => return Row::fail(id, "mutants", format!("cannot make a folder for the mutants: {e}"), None),
+    };
+    let (mut caught, mut unviable, mut survivors) = (0, 0, Vec::new());
+    for (k, mutant) in sampled.iter().enumerate() {
+        step(&format!("mutant {}/{}", k + 1, sampled.len()));
+        let file = folder.path().join("solution.rs");
+        let graded = std::fs::write(&file, &mutant.source).map_err(anyhow::Error::from).and_then(|_| grade(&file));
+        match graded.map(|v| v.status) {
+            Ok(Status::Fail) => caught += 1,
+            Ok(Status::Pass) => survivors.push(format!("line {} {}", mutant.line, mutant.change)),
+            Ok(Status::Error) | Err(_) => unviable += 1,
+        }
+    }
+    let viable = caught + survivors.len();
+    {
+        let mut tally = tally.lock().unwrap_or_else(|e| e.into_inner());
+        tally.exercises += 1;
+        tally.caught += caught;
+        tally.viable += viable;
+        tally.unviable += unviable;
+    }
+    let share = if viable == 0 { 100.0 } else { 100.0 * caught as f64 / viable as f64 };
+    let detail = format!("{caught} of {viable} viable mutants caught ({share:.0}%), {unviable} did not build");
+    if survivors.is_empty() {
+        Row::pass(id, "mutants", detail)
+    } else {
+        Row::note(id, "mutants", format!("{detail}; survived: {}", survivors.join("; ")), Some(Location::file(&ex.solution())))
+    }
 }
 
 fn grade_exercise(
@@ -49,6 +117,7 @@ fn grade_exercise(
     ex: &Exercise,
     paths: &BuildPaths,
     options: &CheckOptions,
+    tally: &Mutex<MutantTally>,
     on_event: &(dyn Fn(CheckEvent) + Sync),
 ) -> Vec<Row> {
     let id = ex.id();
@@ -82,6 +151,9 @@ fn grade_exercise(
             Ok(v) => mistake_row(ex, &mistake, &v),
             Err(e) => Row::fail(id, "mistake fails", format!("could not grade: {e:#}"), Some(Location::file(&mistake.path))),
         });
+    }
+    if options.mutants > 0 {
+        rows.push(mutant_row(ex, &|file| grade(file, "author-mutant", None), paths, options.mutants, tally, &step));
     }
 
     let trained: Vec<String> = reference.tests.iter().filter(|t| t.training.is_some()).map(|t| t.name.clone()).collect();

@@ -10,6 +10,7 @@
 
 mod content;
 mod grading;
+pub mod mutants;
 mod links;
 pub mod scaffold;
 
@@ -155,11 +156,13 @@ pub struct CheckOptions {
     pub jobs: usize,
     /// Skip building and running (metadata, files, lessons and links only).
     pub static_only: bool,
+    /// Mutants of each reference to grade (0: none); see [`mutants`].
+    pub mutants: usize,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { ids: Vec::new(), seeds: 5, jobs: 2, static_only: false }
+        CheckOptions { ids: Vec::new(), seeds: 5, jobs: 2, static_only: false, mutants: 0 }
     }
 }
 
