@@ -450,3 +450,13 @@ fn a_type_that_equals_anything_cannot_stand_in_for_the_answer() {
     assert_eq!(d.line, Some(12), "points at the learner's `fn output_shape`: {}", describe(&v));
     assert!(d.message.contains("`output_shape` must keep the starter's type") && d.message.contains("-> [usize; 2]"), "{}", d.message);
 }
+
+#[test]
+fn a_flood_of_output_and_an_enormous_panic_message_still_give_a_verdict_under_a_megabyte() {
+    let v = grade_file("w2d2_output_shape", &submission("huge_panic_message.rs"), "huge", None);
+    assert_eq!((v.status, v.score), (Status::Fail, 0.0), "{}", v.message);
+    assert!(v.tests.iter().all(|t| t.kind == Some(FailureKind::Panic) && t.message.len() <= 4200), "messages are cut");
+    let size = serde_json::to_string(&v).unwrap().len();
+    assert!(size < 1_000_000, "verdict is {size} bytes");
+    assert!(v.tests[0].message.starts_with("Your code panicked at"), "{}", &v.tests[0].message[..100]);
+}

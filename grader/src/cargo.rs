@@ -315,9 +315,9 @@ fn write_wrapper(path: &Path) -> Result<()> {
 pub(crate) fn to_diagnostic(msg: RustcMessage) -> Diagnostic {
     let primary = msg.spans.iter().find(|s| s.is_primary).or(msg.spans.first());
     let mut rendered = msg.rendered.unwrap_or_else(|| msg.message.clone());
-    truncate_at_char(&mut rendered, KEPT_RENDERED_BYTES, "\n[… message cut]\n");
+    crate::verdict::cut(&mut rendered, KEPT_RENDERED_BYTES, "\n[… message cut]\n");
     let mut message = msg.message;
-    truncate_at_char(&mut message, KEPT_RENDERED_BYTES, " […]");
+    crate::verdict::cut(&mut message, KEPT_RENDERED_BYTES, " […]");
     Diagnostic {
         level: msg.level,
         file: primary.map(|s| s.file_name.clone()),
@@ -327,19 +327,6 @@ pub(crate) fn to_diagnostic(msg: RustcMessage) -> Diagnostic {
         message,
         rendered,
     }
-}
-
-/// Cuts `text` to at most `limit` bytes on a character boundary and appends `note`.
-pub(crate) fn truncate_at_char(text: &mut String, limit: usize, note: &str) {
-    if text.len() <= limit {
-        return;
-    }
-    let mut cut = limit;
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    text.truncate(cut);
-    text.push_str(note);
 }
 
 /// The cargo that built us when run by `cargo run`/`cargo test`, else the one on PATH.

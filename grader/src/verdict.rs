@@ -158,7 +158,14 @@ impl Verdict {
     }
 
     /// Builds the overall verdict from per-test results.
-    pub fn from_tests(exercise: &str, tests: Vec<TestResult>, build_seconds: f64, seconds: f64) -> Self {
+    pub fn from_tests(exercise: &str, mut tests: Vec<TestResult>, build_seconds: f64, seconds: f64) -> Self {
+        // A learner controls what their tests print and panic with: the whole verdict stays
+        // under 1 MB however many tests flood.
+        let output_share = (KEPT_OUTPUT_BYTES / tests.len().max(1)).max(1024);
+        for t in &mut tests {
+            cut(&mut t.message, KEPT_MESSAGE_BYTES, " […message cut]");
+            cut(&mut t.output, output_share, "\n[…output cut: the verdict keeps a share of each test's output]");
+        }
         let score: f64 = tests.iter().map(|t| t.score).sum();
         let max_score: f64 = tests.iter().map(|t| t.max_score).sum();
         let failed = tests.iter().filter(|t| t.status != Status::Pass).count();
@@ -227,6 +234,24 @@ impl Verdict {
             seconds: 0.0,
         }
     }
+}
+
+/// A test's message is cut to this many bytes.
+pub const KEPT_MESSAGE_BYTES: usize = 4096;
+/// The output of all a verdict's tests together is cut to this many bytes.
+pub const KEPT_OUTPUT_BYTES: usize = 512 * 1024;
+
+/// Cuts `text` to at most `limit` bytes on a character boundary, with `note` after.
+pub(crate) fn cut(text: &mut String, limit: usize, note: &str) {
+    if text.len() <= limit {
+        return;
+    }
+    let mut at = limit;
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    text.truncate(at);
+    text.push_str(note);
 }
 
 /// A test the verdict accounts for even when it could not run.
