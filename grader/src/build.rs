@@ -530,12 +530,16 @@ pub fn build_engine(course: &Course, paths: &BuildPaths, on_progress: &mut dyn F
             count_units(&dir).map_err(|e| explain_cargo_failure(&e.to_string()))?
         }
     };
-    let mut built = 0;
+    let (mut built, mut compiling) = (0, false);
     let run = cargo::run(
         &cargo::CargoBuild { dir: &dir, target: &paths.target, offline: false, limits: None, wall: ENGINE_BUILD_TIMEOUT },
         &mut |artifact| {
             built += 1;
-            on_progress(EngineProgress { built, total: total.max(built), current: artifact.name.clone() });
+            // A warm engine is all fresh units: nothing to show until one really compiles.
+            compiling |= !artifact.fresh;
+            if compiling {
+                on_progress(EngineProgress { built, total: total.max(built), current: artifact.name.clone() });
+            }
         },
     )?;
     if run.stopped == Some(cargo::Stopped::Time) {
