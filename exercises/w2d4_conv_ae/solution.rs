@@ -44,7 +44,7 @@ impl Module for ConvAE {
 pub fn train_conv_ae(images: &Tensor, seed: u64, mut on_step: impl FnMut(usize, f32)) -> ConvAE {
     let model = ConvAE::new(seed);
     let mut opt = Adam::new(model.parameters(), 0.005);
-    for step in 0..150 {
+    for step in 0..300 {
         let loss = nn::mse_loss(&model.forward(images), images);
         opt.zero_grad();
         loss.backward();

@@ -32,3 +32,11 @@ fn moderate_logits() {
     close(&loss_disc(&t(&f32s(&real)), &t(&f32s(&fake))), want_disc, "loss_disc");
     close(&loss_gen(&t(&f32s(&fake))), want_gen, "loss_gen");
 }
+
+#[test]
+fn confident_logits_give_finite_losses() {
+    // In f32, sigmoid(200) is exactly 1 and sigmoid(−200) exactly 0: taking the log of a
+    // sigmoid gives log 0 = −∞ here, although the true losses are just the logit gaps.
+    close(&loss_gen(&t(&[-200.0])), 200.0, "loss_gen at logit −200 (the generator fools nobody)");
+    close(&loss_disc(&t(&[-200.0]), &t(&[200.0])), 400.0, "loss_disc at real logit −200 and fake logit 200 (confident and wrong)");
+}
