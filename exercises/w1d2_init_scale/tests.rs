@@ -31,3 +31,12 @@ fn biases_are_zero() {
         assert!(b.iter().all(|&v| v == 0.0), "layer {i}: every bias should be 0, got {b:?}");
     }
 }
+
+#[test]
+fn matrices_of_the_same_shape_get_different_weights() {
+    let model = Mlp::new(&[40, 40, 40], Activation::Relu, 2);
+    init_normal(&model, 1.0, 5);
+    let (w0, w1) = (model.layers[0].weight.to_vec(), model.layers[1].weight.to_vec());
+    let same = w0.iter().zip(&w1).filter(|(a, b)| a == b).count();
+    assert!(same < 10, "the two 40×40 weight matrices share {same} of their 1600 weights: give each matrix its own random stream");
+}

@@ -56,3 +56,29 @@ fn top_singular_of_a_known_matrix() {
         assert!((av - sigma * u1[i]).abs() < 1e-6, "A·v₁ should equal σ₁·u₁ (entry {i}: {av} vs {})", sigma * u1[i]);
     }
 }
+
+#[test]
+fn net_svd_finds_both_pieces_of_a_known_layer() {
+    // One layer whose weight is U · diag(4, 1.5) · Vᵀ (3×2): two pieces, the larger first.
+    let u = orthogonal(3, &[0.4, -1.1, 0.8]);
+    let v = orthogonal(2, &[0.7]);
+    let s = [4.0, 1.5];
+    let a: Vec<Vec<f64>> = (0..3).map(|i| (0..2).map(|j| (0..2).map(|k| u[i][k] * s[k] * v[j][k]).sum()).collect()).collect();
+    let data: Vec<f32> = a.iter().flatten().map(|&x| x as f32).collect();
+    let layer = Linear::from_tensors(Tensor::from_vec(data, &[3, 2]), None);
+    let svd = net_svd(&[layer], 2);
+    assert_eq!(svd.values.len(), 2, "k = 2 pieces asked, got {}", svd.values.len());
+    for k in 0..2 {
+        assert!((svd.values[k] - s[k]).abs() < 1e-5, "the singular values are [4, 1.5], you give {:?}", svd.values);
+    }
+    for i in 0..3 {
+        for j in 0..2 {
+            let got: f64 = (0..2).map(|k| svd.values[k] * svd.u[k][i] * svd.v[k][j]).sum();
+            assert!(
+                (got - a[i][j]).abs() < 1e-5,
+                "σ₁·u₁·v₁ᵀ + σ₂·u₂·v₂ᵀ should rebuild the weight: entry [{i}][{j}] is {:.6}, the pieces give {got:.6}",
+                a[i][j]
+            );
+        }
+    }
+}

@@ -30,3 +30,11 @@ fn course_example_gradient_by_autograd() {
     assert_scalar_close(dw.item(), -14.0, 1e-4);
     assert_scalar_close(db.item(), -14.0, 1e-4);
 }
+
+#[test]
+fn loss_is_a_mean_over_a_batch() {
+    // Errors 7 and 0: squares 49 and 0, whose mean is 24.5.
+    let loss = sq_loss(&Tensor::from_vec(vec![7.0, 1.0], &[2]), &Tensor::from_vec(vec![0.0, 1.0], &[2]));
+    assert_eq!(loss.numel(), 1, "the loss is one number, got shape {:?}", loss.shape());
+    assert_scalar_close(loss.item(), 24.5, 1e-4);
+}

