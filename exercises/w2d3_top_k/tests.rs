@@ -16,5 +16,12 @@ fn each_row_is_ranked_on_its_own() {
         ],
         &[2, 6],
     );
-    assert_eq!(predict_top5(&logits), vec![vec![0, 1, 2, 3, 4], vec![5, 4, 3, 2, 1]]);
+    assert_eq!(predict_top5(&logits), vec![vec![0, 1, 2, 3, 4], vec![5, 4, 3, 2, 1]], "class indices 0–5 within each row, ranked separately per row");
+}
+
+#[test]
+fn a_tie_lists_the_lower_index_first() {
+    // Classes 1 and 3 share the top score, 2 and 5 the next one.
+    let logits = Tensor::from_vec(vec![1.0, 4.0, 2.0, 4.0, 0.0, 2.0], &[1, 6]);
+    assert_eq!(predict_top5(&logits), vec![vec![1, 3, 2, 5, 0]], "4 at classes 1 and 3, 2 at classes 2 and 5: of two equal scores the lower index comes first");
 }

@@ -48,3 +48,29 @@ fn reports_each_step_and_scores_every_class() {
     assert!(losses.iter().all(|l| l.is_finite()), "a reported loss is not finite: {losses:?}");
     assert!(last < first, "the head's loss should fall while it trains: first {first}, last {last}");
 }
+
+#[test]
+fn the_head_reads_the_body_features() {
+    // A body whose one feature is |x|: Linear(1 → 2) with weights [1, −1], ReLU, then
+    // Linear(2 → 1) adding the two. Whatever the head learns, a model that runs the body and
+    // feeds its feature to the head gives x and −x the same scores.
+    let body = Sequential::default()
+        .add(Linear::from_tensors(Tensor::from_vec(vec![1.0, -1.0], &[2, 1]), Some(Tensor::zeros(&[2]))))
+        .add(ReLU)
+        .add(Linear::from_tensors(Tensor::from_vec(vec![1.0, 1.0], &[1, 2]), Some(Tensor::zeros(&[1]))));
+    // Class 1 when |x| > 1, on points from −2 to 1.
+    let x: Vec<f32> = (0..150).map(|i| -2.0 + 3.0 * (i as f32 + 0.5) / 150.0).collect();
+    let labels: Vec<usize> = x.iter().map(|v| usize::from(v.abs() > 1.0)).collect();
+    let model = fine_tune_head(body, &Dataset::classification(x, 1, labels, 2), 51, |_, _| {});
+    let probe = [0.3f32, 0.9, 1.8];
+    let scores = |xs: Vec<f32>| model.forward(&Tensor::from_vec(xs, &[3, 1])).to_vec();
+    let (plus, minus) = (scores(probe.to_vec()), scores(probe.iter().map(|v| -v).collect()));
+    assert_eq!(plus.len(), 6, "three inputs and two classes should give [3, 2] scores");
+    for (k, (a, b)) in plus.iter().zip(&minus).enumerate() {
+        assert!(
+            (a - b).abs() <= 1e-5,
+            "the body sees only |x|, yet x = {0} and x = −{0} get different scores ({a} and {b}): the returned model must run the body, and its head must read the body's features, not the raw inputs",
+            probe[k / 2]
+        );
+    }
+}

