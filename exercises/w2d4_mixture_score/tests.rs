@@ -61,3 +61,19 @@ fn two_modes_in_one_dimension() {
         check(&[x], &means, &[0.5, 0.5], &[0.3, 0.7]);
     }
 }
+
+#[test]
+fn modes_of_different_widths() {
+    // With different widths, each component's −d·ln sₖ changes its share of the density.
+    let means = [vec![-1.0], vec![1.0]];
+    for x in [-0.5, 0.2, 1.3] {
+        check(&[x], &means, &[0.4, 1.2], &[0.5, 0.5]);
+    }
+}
+
+#[test]
+fn far_from_both_modes() {
+    // At x = 25 both densities are 0 in f32 (e^−200 and less): dividing them gives NaN, but
+    // the score, from the logs of the densities, is well defined.
+    check(&[25.0], &[vec![-1.0], vec![1.0]], &[0.4, 1.2], &[0.5, 0.5]);
+}

