@@ -34,3 +34,17 @@ fn two_modes_in_the_right_proportions() {
     assert!((right - 0.7).abs() < 0.06, "70% of the samples should land in the mode at +2; {:.1}% are above 0", 100.0 * right);
     assert!((mean - 0.8).abs() < 0.2, "the samples' mean should be about 0.8, it is {mean:.3}");
 }
+
+#[test]
+fn zero_steps_return_the_starting_noise() {
+    // Before any step the samples are the forward process's end point, N(0, σ(1)²) with
+    // σ(1) ≈ 9.84 — not a standard normal.
+    let score = |x: f32, t: f32| noised_mixture_score(x, t, &[-2.0, 2.0], &[0.5, 0.5], &[0.3, 0.7]);
+    let mut rng = Rng::new(nma_harness::seed() + 7);
+    let x = reverse_sde(&score, 0, 4000, &mut rng);
+    assert_eq!(x.len(), 4000, "asked for 4000 samples, got {}", x.len());
+    let mean = x.iter().map(|&v| v as f64).sum::<f64>() / 4000.0;
+    let std = (x.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / 4000.0).sqrt();
+    let want = marginal_std(1.0) as f64;
+    assert!((std - want).abs() < 0.1 * want, "with 0 steps the samples should be the starting noise, std σ(1) = {want:.2}; they have std {std:.3}");
+}
