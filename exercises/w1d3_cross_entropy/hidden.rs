@@ -30,6 +30,10 @@ fn stays_finite_for_huge_logits() {
     assert_scalar_close(got, 0.0, 1e-5);
     assert_scalar_close(loss(vec![1000.0, 1000.0], [1, 2], &[0]), 2f32.ln(), 1e-5);
     assert_scalar_close(loss(vec![-1000.0; 3], [1, 3], &[2]), 3f32.ln(), 1e-5);
+    // Confidently wrong: the true class's probability underflows to 0, its loss is 2000.
+    let wrong = loss(vec![1000.0, -1000.0], [1, 2], &[1]);
+    assert!(wrong.is_finite(), "the loss must stay finite for a confidently wrong row of ±1000, got {wrong}");
+    assert_scalar_close(wrong, 2000.0, 1e-2);
 }
 
 #[test]

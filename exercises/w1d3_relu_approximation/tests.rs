@@ -22,3 +22,12 @@ fn is_a_straight_line_between_knots() {
     // Halfway from 0 to 2; a quarter of the way from 2 down to 1; halfway from 1 to 1.5.
     assert_all_close(&approximate_function(&xk, &yk, &xs), &[1.0, 1.75, 1.25], &xs);
 }
+
+#[test]
+fn starts_from_the_first_value() {
+    // One segment from (1, 3) to (2, 5): f(1) = 3, the offset yk[0], before any ReLU switches on.
+    let xk = [1.0, 2.0];
+    let yk = [3.0, 5.0];
+    let xs = [1.0, 1.5, 2.0];
+    assert_all_close(&approximate_function(&xk, &yk, &xs), &[3.0, 4.0, 5.0], &xs);
+}

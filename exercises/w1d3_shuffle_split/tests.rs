@@ -36,3 +36,27 @@ fn the_rows_are_shuffled() {
     let last: Vec<usize> = (40..50).collect();
     assert!(ids != first && ids != last, "the test rows should be a random pick, but they are rows {ids:?} in their original order");
 }
+
+#[test]
+fn labels_stay_with_their_rows() {
+    let (x, y) = dataset(50);
+    let (x_test, y_test, x_train, y_train) = shuffle_split(&x, &y, 8);
+    for (part, t, labels) in [("test", &x_test, &y_test), ("training", &x_train, &y_train)] {
+        for (k, (row, &label)) in t.to_vec().chunks(3).zip(labels.iter()).enumerate() {
+            let id = row[0] as usize;
+            assert_eq!(
+                label, y[id],
+                "row {k} of the {part} set is row {id} of x, whose label is {}, but you give it {label}: move each label with its row",
+                y[id]
+            );
+        }
+    }
+}
+
+#[test]
+fn another_seed_gives_another_split() {
+    let (x, y) = dataset(30);
+    let (a, _, _, _) = shuffle_split(&x, &y, 1);
+    let (b, _, _, _) = shuffle_split(&x, &y, 2);
+    assert!(a.to_vec() != b.to_vec(), "seeds 1 and 2 gave the same test rows: shuffle with the seed you are given");
+}
