@@ -23,6 +23,32 @@ fn greedy_follows_the_bigram_table() {
     assert_eq!(generate_greedy(&lm, 3, 0), vec![3], "with n = 0 only the start token is returned");
 }
 
+/// Predicts the length of the sequence it is given, mod 4.
+struct Length;
+
+impl LanguageModel for Length {
+    fn next_logits(&self, tokens: &[usize]) -> Vec<f32> {
+        let want = tokens.len() % 4;
+        (0..4).map(|i| if i == want { 1.0 } else { 0.0 }).collect()
+    }
+}
+
+#[test]
+fn greedy_feeds_every_token_so_far() {
+    assert_eq!(
+        generate_greedy(&Length, 0, 5),
+        vec![0, 1, 2, 3, 0, 1],
+        "this model answers the length of the sequence it is given (mod 4): feed it every token so far, not only the last"
+    );
+}
+
+#[test]
+fn greedy_breaks_ties_towards_the_lowest_index() {
+    // From 0: logits 0.9 at both 1 and 2, so 1. From 1: all equal, so 0.
+    let lm = Bigram(vec![vec![0.4, 0.9, 0.9], vec![0.2, 0.2, 0.2], vec![0.0, 0.0, 0.0]]);
+    assert_eq!(generate_greedy(&lm, 0, 4), vec![0, 1, 0, 1, 0], "on equal logits the lowest index wins (note: Iterator::max_by returns the last maximum)");
+}
+
 fn counts(logits: &[f32], temperature: f32, draws: usize, seed: u64) -> Vec<usize> {
     let mut rng = Rng::new(seed);
     let mut c = vec![0; logits.len()];
