@@ -30,3 +30,25 @@ fn weights_rows_sum_to_one() {
         assert!(row.iter().all(|&x| x > 0.0), "without a mask every weight is positive: row {i} is {row:?}");
     }
 }
+
+#[test]
+fn a_mask_blocks_keys() {
+    // Query 0 may look at keys 0 and 2, query 1 at keys 1 and 2. Its two allowed scores are
+    // equal, so each query splits its weight 50/50 between them, and a blocked key gets 0.
+    let (q, k, v) = example();
+    let mask = Tensor::from_vec(vec![1.0, 0.0, 1.0, 0.0, 1.0, 1.0], &[2, 3]);
+    let w = attention_weights(&q, &k, Some(&mask));
+    assert_close(&w, &[2, 3], &[0.5, 0.0, 0.5, 0.0, 0.5, 0.5], 1e-6);
+    assert_close(&attention(&q, &k, &v, Some(&mask)), &[2, 2], &[3.0, 4.0, 4.0, 5.0], 1e-5);
+}
+
+#[test]
+fn a_batch_of_two() {
+    // The example twice, the second time with the two queries swapped: [2, 2, 2] out.
+    let (q, k, v) = example();
+    let qs = Tensor::from_vec([q.to_vec(), vec![0.0, 1.0, 1.0, 0.0]].concat(), &[2, 2, 2]);
+    let ks = Tensor::from_vec([k.to_vec(), k.to_vec()].concat(), &[2, 3, 2]);
+    let vs = Tensor::from_vec([v.to_vec(), v.to_vec()].concat(), &[2, 3, 2]);
+    let (a, b) = (3.406673, 4.406673);
+    assert_close(&attention(&qs, &ks, &vs, None), &[2, 2, 2], &[3.0, 4.0, a, b, a, b, 3.0, 4.0], 1e-4);
+}

