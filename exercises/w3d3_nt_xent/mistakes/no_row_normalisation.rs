@@ -1,0 +1,12 @@
+// I took plain dot products as the similarities, without scaling the rows to length 1.
+use nma_engine::prelude::*;
+
+pub fn nt_xent(z1: &Tensor, z2: &Tensor, tau: f32) -> Tensor {
+    let n = z1.shape()[0];
+    let z = Tensor::cat(&[z1, z2], 0);
+        let s = z.matmul(&z.t()) / tau;
+    // Leave each row out of its own softmax: exp(−1e9) is exactly 0.
+    let logits = &s - Tensor::eye(2 * n) * 1e9;
+    let partners: Vec<usize> = (0..2 * n).map(|i| (i + n) % (2 * n)).collect();
+    nn::cross_entropy(&logits, &partners)
+}
