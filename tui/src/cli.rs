@@ -84,12 +84,15 @@ pub fn grade_batch(ctx: &Context, id: &str, submissions: &Path, options: &BatchO
     }
     // The engine first, with its own progress, so no learner's time includes it.
     let mut engine = EngineBar::new();
+    let engine_started = Instant::now();
     nma_grader::warm_up(&ctx.course, &ctx.build, &mut |event| {
         if let nma_grader::GradeEvent::Engine { built, total, current } = event {
             engine.update(built, total, &current);
         }
     })?;
     drop(engine);
+    // Reported on its own (it may include waiting for another task's build of it).
+    eprintln!("engine ready in {:.1} s (not counted in any learner's time)", engine_started.elapsed().as_secs_f64());
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed} elapsed, {eta} left]")
