@@ -28,3 +28,23 @@ fn epsilon_sets_how_often_we_explore() {
         assert!((f - 0.1).abs() < 0.025, "ε = 0.4: action {a} should come up about 10% of the time, got {f:.3}");
     }
 }
+
+#[test]
+fn q_learning_on_a_short_corridor() {
+    // "....G": from state s the goal is 4 − s moves away. Entering it pays 1, so the best
+    // value of moving right is γ^(3 − s): the reward, discounted once per move after the first.
+    // Q-learning learns these values however much it explores (here ε = 0.5).
+    let world = GridEnv::new(&["....G"]);
+    let gamma = 0.9;
+    let q = learn_q(&world, 400, 0.5, gamma, 0.5, nma_harness::seed() + 2);
+    assert_eq!(q.len(), 5, "one row of Q per state");
+    for s in 0..4 {
+        let want = gamma.powi(3 - s as i32);
+        assert!(
+            (q[s][1] - want).abs() < 0.02,
+            "Q({s}, right) should approach γ^{} = {want:.3} (the target is r + γ·max Q(next, ·)), got {:.4}",
+            3 - s,
+            q[s][1]
+        );
+    }
+}
