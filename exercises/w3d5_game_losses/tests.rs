@@ -12,6 +12,8 @@ fn targets_follow_the_player_to_move() {
     // Player +1 moved first and won: good news for it, bad news for player −1.
     assert_eq!(value_targets(1, &[1, -1, 1, -1, 1]), vec![1.0, -1.0, 1.0, -1.0, 1.0]);
     assert_eq!(value_targets(0, &[1, -1, 1]), vec![0.0, 0.0, 0.0], "a draw is worth 0 to both players");
+    // Read the player from `players`, not from the position's index.
+    assert_eq!(value_targets(1, &[-1, 1, -1]), vec![-1.0, 1.0, -1.0], "player −1 moved first and lost");
 }
 
 #[test]
@@ -35,4 +37,11 @@ fn policy_loss_skips_masked_moves() {
     let got = loss_pi(&[log_p], &[pi]);
     assert!(got.is_finite(), "masked moves (target 0, log-probability −∞) must contribute 0, but the loss is {got}");
     assert!((got as f64 - want).abs() < 1e-5, "expected {want:.6}, got {got}");
+}
+
+#[test]
+fn policy_loss_is_a_mean_over_positions() {
+    // Two positions, each with one sure move: row losses 0.5 and 1.5, so the loss is 1.
+    let got = loss_pi(&[vec![-0.5, -1.2], vec![-2.0, -1.5]], &[vec![1.0, 0.0], vec![0.0, 1.0]]);
+    assert!((got - 1.0).abs() < 1e-6, "the row losses are 0.5 and 1.5; their mean over the N = 2 positions is 1, got {got}");
 }
