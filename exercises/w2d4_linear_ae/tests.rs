@@ -65,7 +65,12 @@ fn matches_pca_with_four_components() {
     let x = digits();
     let pca = pca_error(&x, 4);
     let mut run = Training::new("MSE / PCA's MSE", 1.1, Goal::AtMost);
-    let model = train_linear_ae(&x, 4, seed, |step, loss| run.step(step, loss));
+    let mut next = 0;
+    let model = train_linear_ae(&x, 4, seed, |step, loss| {
+        assert_eq!(step, next, "on_step should number the steps 0, 1, 2, … in order");
+        next += 1;
+        run.step(step, loss)
+    });
     let mse = nn::mse_loss(&model.forward(&x), &x).item() as f64;
     run.finish(mse / pca);
 }
