@@ -268,18 +268,18 @@ pub const SIZE: usize = 4;
 pub type Shape = [usize; 2];
 
 pub fn output_shape(input: [usize; 2], kernel: [usize; 2], stride: usize, padding: usize) -> [usize; 2] {
-    todo!()
+    panic!("starter")
 }
 
-pub fn train(data: &[f32], on_step: impl FnMut(usize, f32)) -> f32 { todo!() }
+pub fn train(data: &[f32], on_step: impl FnMut(usize, f32)) -> f32 { panic!("starter") }
 pub fn generic<T: Copy>(x: T) -> T { x }
 fn private(x: u8) -> u8 { x }
 
 pub struct Net { w: Tensor }
 
 impl Net {
-    pub fn new(seed: u64) -> Self { todo!() }
-    pub fn forward(&self, x: &Tensor) -> Tensor { todo!() }
+    pub fn new(seed: u64) -> Self { panic!("starter") }
+    pub fn forward(&self, x: &Tensor) -> Tensor { panic!("starter") }
     pub fn step(&mut self, lr: f32) {}
     fn helper(&self) {}
 }
