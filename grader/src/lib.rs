@@ -99,9 +99,10 @@ pub fn grade_with(
 ) -> Result<Verdict> {
     let start = Instant::now();
     let bytes = std::fs::read(learner_file).with_context(|| format!("cannot read your file {}", learner_file.display()))?;
-    let tests = build::test_functions(exercise)?;
+    let test_files = build::TestFiles::read(exercise)?;
+    let tests = &test_files.tests;
     let not_run = |why: &str, message: String| {
-        let mut verdict = Verdict::not_run(exercise.id(), planned(exercise, &tests), why, message);
+        let mut verdict = Verdict::not_run(exercise.id(), planned(exercise, tests), why, message);
         verdict.seconds = start.elapsed().as_secs_f64();
         verdict
     };
@@ -127,7 +128,7 @@ pub fn grade_with(
         let total = diagnostics.len();
         return Ok(compile_error_verdict(not_run, diagnostics, total, 0.0, None));
     }
-    let krate = build::assemble(course, exercise, &source, paths, slot)?;
+    let krate = build::assemble(course, exercise, &test_files, &source, paths, slot)?;
     let limits = &exercise.meta.limits;
     let (binary, build_seconds, peak_memory_mb) = match build::build(&krate, paths, limits, learner_file)? {
         build::BuildOutcome::Built { binary, seconds, peak_memory_mb } => (binary, seconds, peak_memory_mb),
@@ -165,7 +166,7 @@ pub fn grade_with(
         // An exercise that says `cpu` runs there whatever was asked: too small to gain.
         device: if exercise.meta.device == "cpu" { Some("cpu") } else { options.device.as_deref() },
     };
-    let results = run_all(&own_binary, &tests, &settings, on_event)?;
+    let results = run_all(&own_binary, tests, &settings, on_event)?;
     let mut verdict = Verdict::from_tests(exercise.id(), results, build_seconds, start.elapsed().as_secs_f64());
     verdict.build_memory_mb = Some(peak_memory_mb);
     Ok(verdict)
@@ -177,7 +178,7 @@ pub(crate) fn planned(exercise: &Exercise, tests: &[build::TestFn]) -> Vec<Plann
         .iter()
         .map(|t| PlannedTest {
             name: t.name.clone(),
-            visibility: if t.module == "hidden" { Visibility::Hidden } else { Visibility::Visible },
+            visibility: t.visibility(),
             max_score: exercise.meta.points.for_test(&t.name),
         })
         .collect()

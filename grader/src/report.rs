@@ -342,7 +342,7 @@ fn exercism(verdict: &Verdict, sources: &[TestFn], shrink: u32) -> Value {
             let hidden = t.visibility == Visibility::Hidden;
             let code = sources
                 .iter()
-                .find(|s| s.name == t.name && (s.module == "hidden") == hidden)
+                .find(|s| s.name == t.name && s.visibility() == t.visibility)
                 .map(|s| s.code.clone())
                 .unwrap_or_default();
             let mut entry = json!({

@@ -8,7 +8,7 @@ use crate::build::{TestFn, LEARNER_FILE};
 use crate::course::Limits;
 use crate::streams::read_capped;
 use crate::protocol::{parse_progress, parse_result, ResultLine, PROGRESS_FD, RESULT_FD};
-use crate::verdict::{FailureKind, Status, TestResult, Visibility};
+use crate::verdict::{FailureKind, Status, TestResult};
 use anyhow::{Context, Result};
 use nma_harness::Outcome;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -200,7 +200,7 @@ fn classify(test: &TestFn, ended: Ended, settings: &RunSettings) -> TestResult {
         kind: None,
         message: String::new(),
         output: ended.output,
-        visibility: if test.module == "hidden" { Visibility::Hidden } else { Visibility::Visible },
+        visibility: test.visibility(),
         score: 0.0,
         max_score,
         seconds: ended.seconds,

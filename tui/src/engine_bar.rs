@@ -39,7 +39,7 @@ impl EngineBar {
             self.bar.set_message(current.to_string());
             return;
         }
-        let tenth = if total > 0 { built * 10 / total } else { built / 10 };
+        let tenth = (built * 10).checked_div(total).unwrap_or(built / 10);
         if self.last_tenth != Some(tenth) {
             self.last_tenth = Some(tenth);
             let of = if total > 0 { format!("/{total}") } else { String::new() };
