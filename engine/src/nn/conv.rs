@@ -316,8 +316,10 @@ fn patches_by_stacking(
     }
     let refs: Vec<&Tensor> = parts.iter().collect();
     let stacked = Tensor::stack(&refs, 2); // [N, C, kh·kw, ho, wo]
-    if sh != 1 || sw != 1 {
+    if sh != 1 || sw != 1 || kh * kw == 1 {
         // Strided taps: the derived gradient (interleaving them needs copies).
+        // A 1×1 kernel has one tap: the stack is a view of the input, not an
+        // operator to attach a rule to, and its derived gradient is the rule.
         return stacked.reshape(&[n, c * kh * kw, ho * wo]);
     }
     // col2im: each tap's gradient placed at its offset in the padded grid,
