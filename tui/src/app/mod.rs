@@ -6,12 +6,14 @@
 //! [`state::Effect`]s for the loop to carry out), and drawn by [`ui::draw`].
 
 mod chart;
+mod effects;
+mod events;
 mod highlight;
 mod keys;
+mod lessons_read;
 mod map;
 mod markdown;
 mod reader;
-mod reading;
 mod state;
 mod ui;
 mod watch;
@@ -19,22 +21,24 @@ mod worker;
 
 use crate::context::Context;
 use anyhow::{Context as _, Result};
-use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
-use nma_grader::course::Lesson;
+use effects::{Effect, Outside};
+use events::Event;
 use nma_grader::workspace::OpenReport;
-use nma_grader::{Progress, Workspace};
+use nma_grader::{Exercise, Progress, Workspace};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
-use state::{AppState, Effect, Screen};
+use state::AppState;
+use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::io::Stdout;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 use watch::SaveWatcher;
-use worker::{Worker, WorkerEvent};
+use worker::Worker;
 
 /// How long to wait for a key before looking at the watcher and the grader again. The
 /// loop sleeps in the terminal's poll, so an idle tutor wakes ten times a second, does
@@ -45,15 +49,9 @@ const TICK: Duration = Duration::from_millis(100);
 /// nanoseconds), to measure start-up from outside (the tmux test does).
 const FIRST_FRAME_ENV: &str = "NMA_TUTOR_FIRST_FRAME_FILE";
 
-/// What the loop serves besides the state: the learner's tutor, or an author's preview.
-enum Mode {
-    Tutor { worker: Worker },
-    Preview { lesson: PathBuf, lesson_id: String },
-}
-
 pub fn run(ctx: Context, report: OpenReport) -> Result<()> {
     let (progress, progress_problem) = ctx.workspace.load_progress();
-    let (lessons_read, reading_problem) = reading::load(&ctx.workspace);
+    let (lessons_read, reading_problem) = lessons_read::load(&ctx.workspace);
     // Shown absolute so the learner can paste it into their editor from anywhere.
     let shown_workspace = ctx.workspace.root.canonicalize().unwrap_or_else(|_| ctx.workspace.root.clone());
     let mut state =
@@ -72,7 +70,7 @@ pub fn run(ctx: Context, report: OpenReport) -> Result<()> {
             None
         }
     };
-    run_loop(&ctx, state, watcher, Mode::Tutor { worker })
+    run_loop(state, watcher, Some(worker))
 }
 
 /// The author's live preview of one lesson: the lesson reader on `lesson_id`
@@ -104,12 +102,13 @@ pub fn run_preview(ctx: Context, lesson_id: &str) -> Result<()> {
         }
     };
     state.start_preview(index);
-    run_loop(&ctx, state, watcher, Mode::Preview { lesson, lesson_id: lesson_id.to_string() })
+    run_loop(state, watcher, None)
 }
 
-fn run_loop(ctx: &Context, mut state: AppState, mut watcher: Option<SaveWatcher>, mode: Mode) -> Result<()> {
-    let mut terminal = TerminalSession::enter()?;
-    if let Ok(size) = terminal.terminal.size() {
+fn run_loop(mut state: AppState, watcher: Option<SaveWatcher>, worker: Option<Worker>) -> Result<()> {
+    let terminal = TerminalSession::enter()?;
+    let mut outside = RealOutside { terminal, watcher, worker };
+    if let Ok(size) = outside.terminal.terminal.size() {
         state.resize(size.width, size.height);
     }
     let mut first_frame = true;
@@ -118,11 +117,12 @@ fn run_loop(ctx: &Context, mut state: AppState, mut watcher: Option<SaveWatcher>
     while !state.quit {
         state.now = SystemTime::now();
         // Redraw on change, and once a second while a relative time or timer is on screen.
-        let clock = shows_clock(&state)
+        let clock = state
+            .shows_clock()
             .then(|| state.now.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).ok())
             .flatten();
         if dirty || clock != last_clock {
-            terminal.terminal.draw(|frame| ui::draw(frame, &state))?;
+            outside.terminal.terminal.draw(|frame| ui::draw(frame, &state))?;
             last_clock = clock;
             dirty = false;
             if first_frame {
@@ -133,78 +133,76 @@ fn run_loop(ctx: &Context, mut state: AppState, mut watcher: Option<SaveWatcher>
             }
         }
 
-        let mut effects = Vec::new();
+        let mut events = Vec::new();
         if event::poll(TICK)? {
             match event::read()? {
-                Event::Key(key) => {
-                    effects.extend(state.handle_key(key));
-                    dirty = true;
-                }
-                Event::Mouse(mouse) => {
-                    let before = (state.screen.clone(), state.selected, state.overlay.clone());
-                    effects.extend(state.handle_mouse(mouse));
-                    // Mouse motion arrives constantly; only a change is worth a frame.
-                    dirty |= before != (state.screen.clone(), state.selected, state.overlay.clone());
-                }
-                Event::Resize(width, height) => {
-                    state.resize(width, height);
-                    dirty = true;
-                }
+                event::Event::Key(key) => events.push(Event::Key(key)),
+                event::Event::Mouse(mouse) => events.push(Event::Mouse(mouse)),
+                event::Event::Resize(width, height) => events.push(Event::Resize(width, height)),
                 _ => {}
             }
         }
-        if let Some(w) = &mut watcher {
+        if let Some(w) = &mut outside.watcher {
             match w.saved_files() {
-                Ok(saved) => {
-                    for name in saved {
-                        dirty = true;
-                        match &mode {
-                            Mode::Tutor { .. } => effects.extend(state.file_saved(&name)),
-                            Mode::Preview { lesson, lesson_id } => {
-                                if lesson.file_name() == Some(name.as_os_str()) {
-                                    state
-                                        .lesson_reloaded(Lesson::load(lesson, lesson_id).map_err(|e| format!("{e:#}")));
-                                }
-                            }
-                        }
-                    }
-                }
-                Err(problem) => {
-                    state.report_problem(format!("File watcher: {problem}"));
-                    dirty = true;
-                }
+                Ok(saved) if saved.is_empty() => {}
+                Ok(saved) => events.push(Event::Saved(saved)),
+                Err(problem) => events.push(Event::WatchProblem(problem)),
             }
         }
-        if let Mode::Tutor { worker } = &mode {
-            while let Ok(event) = worker.events.try_recv() {
+        if let Some(worker) = &outside.worker {
+            events.extend(worker.events.try_iter().map(Event::Worker));
+        }
+        for event in events {
+            state.now = SystemTime::now();
+            if let Some(effects) = state.update(event) {
                 dirty = true;
-                match event {
-                    WorkerEvent::Engine(build) => state.engine = build,
-                    WorkerEvent::Progress(stage) => state.grade_progress(stage),
-                    WorkerEvent::Finished { exercise, result } => {
-                        state.now = SystemTime::now();
-                        effects.extend(state.grade_finished(&exercise, result));
-                    }
-                }
+                run_effects(&mut state, effects, &mut outside);
             }
-        }
-        for effect in effects {
-            dirty = true;
-            apply(ctx, &mut state, &mode, &mut watcher, &mut terminal, effect);
         }
     }
-    drop(terminal);
+    drop(outside);
     Ok(())
 }
 
-/// Whether the screen shows something that changes with the clock alone.
-fn shows_clock(state: &AppState) -> bool {
-    match &state.screen {
-        Screen::Exercise(view) => {
-            state.running.is_some()
-                || state.course.exercises.get(view.index).is_some_and(|e| state.outcome(e.id()).is_some())
+/// Carries out `effects` and everything they lead to: what an effect answers goes back to
+/// the state, whose new effects are carried out in turn, until nothing is left to do.
+fn run_effects(state: &mut AppState, effects: Vec<Effect>, outside: &mut impl Outside) {
+    let mut pending = VecDeque::from(effects);
+    while let Some(effect) = pending.pop_front() {
+        for event in effects::execute(effect, &state.course, &state.workspace, outside) {
+            pending.extend(state.update(event).unwrap_or_default());
         }
-        _ => false,
+    }
+}
+
+/// The world the run loop's effects reach: the terminal, the watcher, the worker.
+struct RealOutside {
+    terminal: TerminalSession,
+    watcher: Option<SaveWatcher>,
+    /// None in the author's preview, which grades nothing.
+    worker: Option<Worker>,
+}
+
+impl Outside for RealOutside {
+    fn grade(&mut self, exercise: Exercise, file: PathBuf) -> Result<(), String> {
+        match &self.worker {
+            Some(worker) => worker.grade(exercise, file),
+            None => Err("the author's preview grades nothing".into()),
+        }
+    }
+
+    fn edit(&mut self, file: &Path) -> Result<(), String> {
+        self.terminal.run_editor(file)
+    }
+
+    fn size(&self) -> Option<(u16, u16)> {
+        self.terminal.terminal.size().ok().map(|size| (size.width, size.height))
+    }
+
+    fn wrote(&mut self, file: &Path) {
+        if let (Some(watcher), Some(name)) = (self.watcher.as_mut(), file.file_name()) {
+            watcher.acknowledge(name);
+        }
     }
 }
 
@@ -212,72 +210,6 @@ fn record_first_frame() {
     if let Some(path) = std::env::var_os(FIRST_FRAME_ENV) {
         let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
         let _ = std::fs::write(path, nanos.to_string());
-    }
-}
-
-/// Carries out what the state asked for. Failures become notices, never a crash.
-fn apply(
-    ctx: &Context,
-    state: &mut AppState,
-    mode: &Mode,
-    watcher: &mut Option<SaveWatcher>,
-    terminal: &mut TerminalSession,
-    effect: Effect,
-) {
-    match effect {
-        // Saving merges with what another process (`nma-tutor grade`) saved meanwhile;
-        // the merged progress, shown from now on, is what is on disk.
-        Effect::SaveProgress => match ctx.workspace.save_progress_merged(&state.progress) {
-            Ok(saved) => {
-                state.progress = saved.progress;
-                if let Some(problem) = saved.problem {
-                    state.report_problem(problem);
-                }
-            }
-            Err(e) => state.report_problem(format!("Your progress could not be saved: {e:#}")),
-        },
-        Effect::SaveLessonsRead => {
-            if let Err(e) = reading::save(&ctx.workspace, &state.lessons_read) {
-                state.report_problem(format!("The lessons you read could not be saved: {e:#}"));
-            }
-        }
-        Effect::StartGrade(index) => {
-            let Mode::Tutor { worker } = mode else { return };
-            let exercise = state.course.exercises[index].clone();
-            let file = ctx.workspace.exercise_file(exercise.id());
-            // The learner's absolute path, so compile errors name the file they edit.
-            let file = file.canonicalize().unwrap_or(file);
-            let id = exercise.id().to_string();
-            if let Err(problem) = worker.grade(exercise, file) {
-                state.grade_finished(&id, Err(problem));
-            }
-        }
-        Effect::OpenEditor(index) => {
-            let file = ctx.workspace.exercise_file(state.course.exercises[index].id());
-            match terminal.run_editor(&file) {
-                // The watcher sees the save and grades it, as for any other editor.
-                Ok(()) => state.flash = None,
-                Err(problem) => state.report_problem(problem),
-            }
-            if let Ok(size) = terminal.terminal.size() {
-                state.resize(size.width, size.height);
-            }
-        }
-        Effect::LoadSolution(index) => {
-            let path = state.course.exercises[index].solution();
-            let source = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()));
-            state.show_solution(index, source);
-        }
-        Effect::Reset(index) => {
-            let exercise = state.course.exercises[index].clone();
-            let result = ctx.workspace.reset(&exercise).map_err(|e| format!("{e:#}"));
-            // The tutor's own write is not the learner's save: grading the starter
-            // would only show the failures they just asked to start over from.
-            if let (Some(w), Some(name)) = (watcher.as_mut(), ctx.workspace.exercise_file(exercise.id()).file_name()) {
-                w.acknowledge(name);
-            }
-            state.reset_done(index, result);
-        }
     }
 }
 
@@ -385,4 +317,56 @@ fn install_panic_hook() {
         restore_terminal();
         previous(info);
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use effects::tests::FakeOutside;
+    use state::tests::{fixture_state, index_of, key};
+    use crossterm::event::KeyCode;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn a_grade_the_worker_refuses_ends_and_the_one_queued_behind_it_starts() {
+        let (_dir, mut state) = fixture_state();
+        let index = index_of(&state, "w2d2_output_shape");
+        state.open_exercise_at(index);
+        let file = OsStr::new("w2d2_output_shape.rs");
+        // Two saves before the loop gets to the first grade: one grade, one queued.
+        let mut effects = state.file_saved(file);
+        effects.extend(state.file_saved(file));
+        assert_eq!(state.queued, Some(index));
+        let mut outside = FakeOutside { refuse: 1, ..FakeOutside::default() };
+        run_effects(&mut state, effects, &mut outside);
+        assert_eq!(outside.graded, vec!["w2d2_output_shape"], "the queued grade started");
+        assert_eq!(state.running.as_ref().map(|r| r.index), Some(index));
+        assert_eq!(state.queued, None);
+        let refused = &state.outcome("w2d2_output_shape").unwrap().result;
+        assert_eq!(refused, &Err("the grading thread has stopped".to_string()), "the refusal is shown");
+    }
+
+    #[test]
+    fn a_worker_that_refuses_everything_leaves_no_grade_running() {
+        let (_dir, mut state) = fixture_state();
+        let index = index_of(&state, "w2d2_output_shape");
+        state.open_exercise_at(index);
+        let effects = state.handle_key(key(KeyCode::Char('g')));
+        let mut outside = FakeOutside { refuse: usize::MAX, ..FakeOutside::default() };
+        run_effects(&mut state, effects, &mut outside);
+        assert!(state.running.is_none(), "not \"building…\" forever");
+        assert!(state.outcome("w2d2_output_shape").unwrap().result.is_err());
+    }
+
+    #[test]
+    fn a_reset_is_the_tutors_own_write_and_its_answer_reaches_the_state() {
+        let (_dir, mut state) = fixture_state();
+        let index = index_of(&state, "w1d1_simple_ops");
+        state.open_exercise_at(index);
+        std::fs::create_dir_all(state.workspace.exercises_dir()).unwrap();
+        let mut outside = FakeOutside::default();
+        run_effects(&mut state, vec![Effect::Reset(index)], &mut outside);
+        assert_eq!(outside.written, vec![state.workspace.exercise_file("w1d1_simple_ops")]);
+        assert!(state.flash.as_deref().unwrap_or_default().contains("back to the starter"), "{:?}", state.flash);
+    }
 }

@@ -4,17 +4,21 @@
 //! are returned as [`Effect`]s for the run loop to carry out, so every transition can
 //! be unit-tested.
 
+use super::effects::Effect;
+use super::events::Event;
 use super::highlight;
 use super::keys::{self, Action, Context};
 use super::map::{self, CourseMap, Item, ItemState};
 use super::markdown;
 use super::reader::Reader;
+use super::worker::{EngineBuild, WorkerEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 use nma_grader::course::Lesson;
 use nma_grader::{Course, Exercise, ExerciseState, GradeEvent, Progress, Verdict, Workspace};
 use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use ratatui::layout::{Constraint, Layout, Rect};
 use std::time::SystemTime;
 
 /// Lines one PageUp/PageDown moves the exercise view and the map.
@@ -25,23 +29,6 @@ const WHEEL: isize = 3;
 const LIVE_POINTS: usize = 2000;
 /// The smallest terminal the screens are laid out for.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
-
-/// What the run loop must do after a state change.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Grade the exercise at this index of `course.exercises` on the worker.
-    StartGrade(usize),
-    /// Write `progress` to the workspace.
-    SaveProgress,
-    /// Write `lessons_read` to the workspace.
-    SaveLessonsRead,
-    /// Suspend the UI and open the learner's copy of this exercise in their editor.
-    OpenEditor(usize),
-    /// Read this exercise's reference solution and call [`AppState::show_solution`].
-    LoadSolution(usize),
-    /// Put the starter back (the learner confirmed) and call [`AppState::reset_done`].
-    Reset(usize),
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
@@ -92,20 +79,6 @@ pub struct Outcome {
 
 /// (step, loss) points of one training run; a loss that is not a number is `None`.
 pub type LossCurve = Vec<(usize, Option<f64>)>;
-
-/// The engine's build in the shared grading folder: the first grade on a machine waits
-/// for it (a minute or two), later ones find it done.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum EngineBuild {
-    /// Not heard of yet (the worker checks it as the tutor opens).
-    #[default]
-    Unknown,
-    /// `built` of about `total` units done; `current` the last one cargo finished.
-    Building { built: usize, total: usize, current: String },
-    Ready,
-    /// Why it could not be built, in words.
-    Failed(String),
-}
 
 /// The grade running on the worker.
 #[derive(Debug, Clone, PartialEq)]
@@ -266,16 +239,20 @@ impl AppState {
         text
     }
 
-    // ---- layout facts the keys need (kept in step with ui.rs) ----
+    // ---- layout facts the keys need (from the layout the screens are drawn with) ----
 
-    /// Columns lesson text is wrapped to: the screen less the border and a margin each side.
-    pub fn reader_width(&self) -> u16 {
-        self.viewport.0.saturating_sub(4).max(20)
+    fn reader_layout(&self) -> ReaderLayout {
+        ReaderLayout::new(Rect::new(0, 0, self.viewport.0, self.viewport.1))
     }
 
-    /// Rows of text a reader shows at once: less the borders and the footer.
+    /// Columns lesson text is wrapped to.
+    pub fn reader_width(&self) -> u16 {
+        self.reader_layout().text.width.max(20)
+    }
+
+    /// Rows of text a reader shows at once.
     pub fn reader_page(&self) -> usize {
-        usize::from(self.viewport.1.saturating_sub(3)).max(1)
+        self.reader_layout().page()
     }
 
     /// The terminal changed size: rewraps the lesson and keeps scroll positions in range.
@@ -430,12 +407,15 @@ impl AppState {
         Vec::new()
     }
 
-    pub fn handle_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+    /// The wheel scrolls what is on screen. `None` when nothing moved (motion, a wheel
+    /// at the end already): mouse reports arrive constantly, and only a change is worth a frame.
+    pub fn handle_mouse(&mut self, mouse: MouseEvent) -> Option<Vec<Effect>> {
         let delta = match mouse.kind {
             MouseEventKind::ScrollUp => -WHEEL,
             MouseEventKind::ScrollDown => WHEEL,
-            _ => return Vec::new(),
+            _ => return None,
         };
+        let before = self.position();
         let page = self.reader_page();
         match (&mut self.overlay, &mut self.screen) {
             (Some(Overlay::Help { scroll }), _) => *scroll = scroll.saturating_add_signed(delta as i16),
@@ -447,7 +427,22 @@ impl AppState {
             (None, Screen::Exercise(view)) => view.scroll = view.scroll.saturating_add_signed(delta as i16),
         }
         self.clamp_scroll();
-        self.after_reader_move()
+        (self.position() != before).then(|| self.after_reader_move())
+    }
+
+    /// Where the wheel can move things: the map's selection, the scroll of the screen and the help.
+    fn position(&self) -> (Option<Item>, usize, Option<u16>) {
+        let scroll = match &self.screen {
+            Screen::Map => 0,
+            Screen::Lesson(view) => view.reader.scroll,
+            Screen::Solution(view) => view.reader.scroll,
+            Screen::Exercise(view) => usize::from(view.scroll),
+        };
+        let help = match self.overlay {
+            Some(Overlay::Help { scroll }) => Some(scroll),
+            _ => None,
+        };
+        (self.selected, scroll, help)
     }
 
     fn move_selection(&mut self, delta: isize) {
@@ -599,7 +594,7 @@ impl AppState {
         let Screen::Lesson(view) = &self.screen else { return Vec::new() };
         let Some(lesson) = self.course.lessons.get(view.index) else { return Vec::new() };
         if view.reader.at_end(page) && self.lessons_read.insert(lesson.id.clone()) {
-            return vec![Effect::SaveLessonsRead];
+            return vec![Effect::SaveLessonsRead(self.lessons_read.clone())];
         }
         Vec::new()
     }
@@ -618,7 +613,7 @@ impl AppState {
             Action::Hint => return self.reveal_hint(index),
             Action::Grade => {
                 self.flash = Some("Grading…".into());
-                return self.request_grade(index).into_iter().collect();
+                return self.request_grade(index);
             }
             Action::Edit => return vec![Effect::OpenEditor(index)],
             Action::Solution => return self.ask_for_solution(index),
@@ -716,31 +711,115 @@ impl AppState {
         }
         self.flash = None;
         self.progress.reveal_hint(exercise.id(), available);
-        vec![Effect::SaveProgress]
+        vec![Effect::SaveProgress(self.progress.clone())]
+    }
+
+    // ---- events ----
+
+    /// Takes one event. `None` when nothing changed that is worth a frame.
+    pub fn update(&mut self, event: Event) -> Option<Vec<Effect>> {
+        let effects = match event {
+            Event::Key(key) => self.handle_key(key),
+            Event::Mouse(mouse) => return self.handle_mouse(mouse),
+            Event::Resize(width, height) => {
+                self.resize(width, height);
+                Vec::new()
+            }
+            Event::Saved(names) => names.iter().flat_map(|name| self.file_saved(name)).collect(),
+            Event::WatchProblem(problem) => {
+                self.report_problem(format!("File watcher: {problem}"));
+                Vec::new()
+            }
+            Event::Worker(WorkerEvent::Engine(build)) => {
+                self.engine = build;
+                Vec::new()
+            }
+            Event::Worker(WorkerEvent::Progress(stage)) => {
+                self.grade_progress(stage);
+                Vec::new()
+            }
+            Event::Worker(WorkerEvent::Finished { exercise, result }) => self.grade_finished(&exercise, result),
+            Event::Tick => Vec::new(),
+            Event::ProgressSaved { progress, problem } => {
+                self.progress = progress;
+                if let Some(problem) = problem {
+                    self.report_problem(problem);
+                }
+                Vec::new()
+            }
+            Event::Problem(problem) => {
+                self.report_problem(problem);
+                Vec::new()
+            }
+            Event::EditorClosed(result) => {
+                match result {
+                    Ok(()) => self.flash = None,
+                    Err(problem) => self.report_problem(problem),
+                }
+                Vec::new()
+            }
+            Event::SolutionLoaded { index, source } => {
+                self.show_solution(index, source);
+                Vec::new()
+            }
+            Event::ResetDone { index, result } => {
+                self.reset_done(index, result);
+                Vec::new()
+            }
+            Event::LessonReloaded(result) => {
+                self.lesson_reloaded(result);
+                Vec::new()
+            }
+        };
+        Some(effects)
+    }
+
+    /// Whether the screen shows something that changes with the clock alone (a running
+    /// grade's timer, "graded 12 s ago"): the loop then ticks once a second.
+    pub fn shows_clock(&self) -> bool {
+        match &self.screen {
+            Screen::Exercise(view) => {
+                self.running.is_some()
+                    || self.course.exercises.get(view.index).is_some_and(|e| self.outcome(e.id()).is_some())
+            }
+            _ => false,
+        }
     }
 
     // ---- saves and grading ----
 
     /// Asks for a grade of exercise `index`: now if the worker is free, else once after
     /// the running grade (any number of requests in the meantime make one grade).
-    pub fn request_grade(&mut self, index: usize) -> Option<Effect> {
+    pub fn request_grade(&mut self, index: usize) -> Vec<Effect> {
         if self.running.is_some() {
             self.queued = Some(index);
-            return None;
+            return Vec::new();
         }
         self.running = Some(RunningGrade { index, stage: None, started: self.now, losses: Vec::new() });
-        Some(Effect::StartGrade(index))
+        vec![Effect::StartGrade(index)]
     }
 
-    /// A file in the workspace's `exercises/` folder was saved; grades it if it is the open exercise's.
-    pub fn file_saved(&mut self, file_name: &OsStr) -> Option<Effect> {
-        let exercise = self.open_exercise()?;
-        let mine = self.workspace.exercise_file(exercise.id());
-        if mine.file_name() != Some(file_name) {
-            return None;
+    /// A file in the watched folder was saved: the open exercise's is graded; in the
+    /// author's preview, the lesson's is shown again.
+    pub fn file_saved(&mut self, file_name: &OsStr) -> Vec<Effect> {
+        match &self.screen {
+            Screen::Exercise(view) => {
+                let index = view.index;
+                let mine = self.workspace.exercise_file(self.course.exercises[index].id());
+                if mine.file_name() != Some(file_name) {
+                    return Vec::new();
+                }
+                self.request_grade(index)
+            }
+            Screen::Lesson(view) if self.preview => {
+                let lesson = &self.course.lessons[view.index];
+                if lesson.path.file_name() != Some(file_name) {
+                    return Vec::new();
+                }
+                vec![Effect::ReloadLesson { path: lesson.path.clone(), id: lesson.id.clone() }]
+            }
+            _ => Vec::new(),
         }
-        let Screen::Exercise(view) = &self.screen else { return None };
-        self.request_grade(view.index)
     }
 
     pub fn grade_progress(&mut self, event: GradeEvent) {
@@ -786,7 +865,7 @@ impl AppState {
         }
         if let Ok(verdict) = &result {
             self.progress.record(verdict);
-            effects.push(Effect::SaveProgress);
+            effects.push(Effect::SaveProgress(self.progress.clone()));
         }
         self.outcomes.insert(exercise.to_string(), Outcome { result, at: self.now });
         if let Some(next) = self.queued.take() {
@@ -821,6 +900,31 @@ impl AppState {
             }
             Err(problem) => self.lesson_problem = Some(problem),
         }
+    }
+}
+
+/// Where a reader (a lesson, the solution) draws: a bordered body over a one-line
+/// footer, its text inside the border with a margin each side. The keys scroll by the
+/// same page the screen draws, because both take it from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReaderLayout {
+    pub body: Rect,
+    pub footer: Rect,
+    /// The text inside the border and the margins.
+    pub text: Rect,
+}
+
+impl ReaderLayout {
+    pub fn new(area: Rect) -> ReaderLayout {
+        let [body, footer] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+        let inner = ratatui::widgets::Block::bordered().inner(body);
+        let text = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };
+        ReaderLayout { body, footer, text }
+    }
+
+    /// Lines of text on screen at once.
+    pub fn page(&self) -> usize {
+        usize::from(self.text.height).max(1)
     }
 }
 
@@ -1130,7 +1234,7 @@ cargo test --release  # all of them
         let (_dir, mut state) = fixture_state();
         state.open_lesson(lesson_index(&state, "w1d3/losses"));
         assert!(state.lessons_read.is_empty(), "a long lesson is not read on opening");
-        assert_eq!(state.handle_key(key(KeyCode::End)), vec![Effect::SaveLessonsRead]);
+        assert_eq!(state.handle_key(key(KeyCode::End)), vec![Effect::SaveLessonsRead(state.lessons_read.clone())]);
         assert!(state.lessons_read.contains("w1d3/losses"));
         assert_eq!(state.handle_key(key(KeyCode::Up)), vec![], "recorded once");
     }
@@ -1242,7 +1346,7 @@ cargo test --release  # all of them
         let (_dir, mut state) = fixture_state();
         open(&mut state, "w2d2_output_shape");
         for shown in 1..=3 {
-            assert_eq!(state.handle_key(key(KeyCode::Char('h'))), vec![Effect::SaveProgress]);
+            assert!(matches!(state.handle_key(key(KeyCode::Char('h')))[..], [Effect::SaveProgress(_)]));
             assert_eq!(state.progress.hints_shown("w2d2_output_shape"), shown);
         }
         assert_eq!(state.handle_key(key(KeyCode::Char('h'))), vec![], "nothing more to reveal or save");
@@ -1253,11 +1357,11 @@ cargo test --release  # all of them
     #[test]
     fn saves_of_the_open_file_grade_and_others_are_ignored() {
         let (_dir, mut state) = fixture_state();
-        assert_eq!(state.file_saved(OsStr::new("w2d2_output_shape.rs")), None, "nothing open");
+        assert_eq!(state.file_saved(OsStr::new("w2d2_output_shape.rs")), vec![], "nothing open");
         open(&mut state, "w2d2_output_shape");
         let index = index_of(&state, "w2d2_output_shape");
-        assert_eq!(state.file_saved(OsStr::new("w1d1_simple_ops.rs")), None);
-        assert_eq!(state.file_saved(OsStr::new("w2d2_output_shape.rs")), Some(Effect::StartGrade(index)));
+        assert_eq!(state.file_saved(OsStr::new("w1d1_simple_ops.rs")), vec![]);
+        assert_eq!(state.file_saved(OsStr::new("w2d2_output_shape.rs")), vec![Effect::StartGrade(index)]);
     }
 
     #[test]
@@ -1266,17 +1370,18 @@ cargo test --release  # all of them
         open(&mut state, "w2d2_output_shape");
         let index = index_of(&state, "w2d2_output_shape");
         let file = OsStr::new("w2d2_output_shape.rs");
-        assert_eq!(state.file_saved(file), Some(Effect::StartGrade(index)));
+        assert_eq!(state.file_saved(file), vec![Effect::StartGrade(index)]);
         state.grade_progress(GradeEvent::Running { done: 1, of: 2 });
-        assert_eq!(state.file_saved(file), None);
+        assert_eq!(state.file_saved(file), vec![]);
         assert_eq!(state.handle_key(key(KeyCode::Char('g'))), vec![]);
-        assert_eq!(state.file_saved(file), None);
+        assert_eq!(state.file_saved(file), vec![]);
 
         let verdict = Verdict::from_tests("w2d2_output_shape", vec![test_result("a", Status::Fail, "no")], 0.1, 0.2);
         let effects = state.grade_finished("w2d2_output_shape", Ok(verdict.clone()));
-        assert_eq!(effects, vec![Effect::SaveProgress, Effect::StartGrade(index)], "one more grade");
+        assert!(matches!(effects[..], [Effect::SaveProgress(_), Effect::StartGrade(i)] if i == index), "one more grade");
         assert_eq!(state.running.as_ref().map(|r| r.index), Some(index));
-        assert_eq!(state.grade_finished("w2d2_output_shape", Ok(verdict)), vec![Effect::SaveProgress], "and no more");
+        let effects = state.grade_finished("w2d2_output_shape", Ok(verdict));
+        assert!(matches!(effects[..], [Effect::SaveProgress(_)]), "and no more");
         assert!(state.running.is_none());
     }
 
@@ -1492,5 +1597,51 @@ cargo test --release  # all of them
         state.handle_mouse(wheel(MouseEventKind::ScrollUp));
         let Screen::Lesson(view) = &state.screen else { panic!("reading") };
         assert_eq!(view.reader.scroll, 3);
+    }
+
+    #[test]
+    fn a_save_of_the_previewed_lesson_reloads_it_and_other_saves_do_nothing() {
+        let (_dir, mut state) = fixture_state();
+        let index = lesson_index(&state, "w1d3/losses");
+        state.start_preview(index);
+        let path = state.course.lessons[index].path.clone();
+        assert_eq!(
+            state.file_saved(OsStr::new("losses.md")),
+            vec![Effect::ReloadLesson { path, id: "w1d3/losses".into() }]
+        );
+        assert_eq!(state.file_saved(OsStr::new("tensors.md")), vec![]);
+        assert_eq!(state.file_saved(OsStr::new("w1d3_cross_entropy.rs")), vec![], "no grading in the preview");
+    }
+
+    #[test]
+    fn mouse_motion_and_a_wheel_that_moves_nothing_ask_for_no_frame() {
+        let (_dir, mut state) = fixture_state();
+        state.open_lesson(lesson_index(&state, "w1d3/losses"));
+        let mouse = |kind| MouseEvent { kind, column: 3, row: 4, modifiers: KeyModifiers::NONE };
+        assert_eq!(state.handle_mouse(mouse(MouseEventKind::Moved)), None, "motion");
+        assert_eq!(state.handle_mouse(mouse(MouseEventKind::ScrollUp)), None, "already at the top");
+        assert_eq!(state.handle_mouse(mouse(MouseEventKind::ScrollDown)), Some(vec![]), "it scrolled");
+        state.handle_key(key(KeyCode::End));
+        assert_eq!(state.handle_mouse(mouse(MouseEventKind::ScrollDown)), None, "already at the end");
+    }
+
+    #[test]
+    fn the_keys_page_by_the_page_the_reader_draws() {
+        for (width, height) in [(80, 24), (100, 30), (133, 41)] {
+            let (_dir, mut state) = fixture_state();
+            state.resize(width, height);
+            state.open_lesson(lesson_index(&state, "w1d3/losses"));
+            // What the screen draws its text into, measured on the frame.
+            let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+            terminal.draw(|frame| crate::app::ui::draw(frame, &state)).unwrap();
+            let drawn = ReaderLayout::new(terminal.get_frame().area());
+            assert_eq!(state.reader_page(), drawn.page(), "{width}×{height}");
+            assert_eq!(state.reader_width(), drawn.text.width, "{width}×{height}");
+            // And the last page shows the last line.
+            state.handle_key(key(KeyCode::End));
+            terminal.draw(|frame| crate::app::ui::draw(frame, &state)).unwrap();
+            let screen = terminal.backend().to_string();
+            assert!(screen.contains("The end.") && screen.contains("100%"), "{width}×{height}:\n{screen}");
+        }
     }
 }

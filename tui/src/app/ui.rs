@@ -9,7 +9,8 @@ use super::highlight;
 use super::keys::{self, Action, Context, FooterItem, HELP_SECTIONS, SEARCH_RESULTS_FOOTER};
 use super::map::{Counts, Item, ItemState, Row};
 use super::reader::Reader;
-use super::state::{AppState, EngineBuild, Outcome, Overlay, Screen, MIN_SIZE};
+use super::state::{AppState, Outcome, Overlay, ReaderLayout, Screen, MIN_SIZE};
+use super::worker::EngineBuild;
 use nma_grader::{
     Diagnostic, ExerciseKind, ExerciseState, FailureKind, GradeEvent, Status, TestResult, Verdict, Visibility,
 };
@@ -437,8 +438,8 @@ fn percent_through(reader: &Reader, page: usize) -> String {
 fn draw_lesson(frame: &mut Frame, state: &AppState, index: usize, reader: &Reader) {
     let area = frame.area();
     let Some(lesson) = state.course.lessons.get(index) else { return };
-    let [body_area, footer_area] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
-    let page = usize::from(body_area.height.saturating_sub(2));
+    let layout = ReaderLayout::new(area);
+    let (body_area, footer_area, page) = (layout.body, layout.footer, layout.page());
     let day_lessons: Vec<_> = state.course.lessons.iter().filter(|l| l.meta.day == lesson.meta.day).collect();
     let position = day_lessons.iter().position(|l| l.id == lesson.id).map(|p| p + 1).unwrap_or(1);
     let where_in_course = format!(
@@ -454,10 +455,8 @@ fn draw_lesson(frame: &mut Frame, state: &AppState, index: usize, reader: &Reade
         title.insert(0, Span::styled(" preview ", key_style()));
     }
     let block = Block::bordered().title(Line::from(title)).title(Line::from(where_in_course).right_aligned());
-    let inner = block.inner(body_area);
     frame.render_widget(block, body_area);
-    let text_area = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };
-    frame.render_widget(Paragraph::new(reader_lines(reader, page, |_| None)), text_area);
+    frame.render_widget(Paragraph::new(reader_lines(reader, page, |_| None)), layout.text);
 
     let footer_line = if let Some(problem) = &state.lesson_problem {
         Line::from(vec![
@@ -485,8 +484,8 @@ fn draw_lesson(frame: &mut Frame, state: &AppState, index: usize, reader: &Reade
 fn draw_solution(frame: &mut Frame, state: &AppState, index: usize, reader: &Reader) {
     let area = frame.area();
     let exercise = &state.course.exercises[index];
-    let [body_area, footer_area] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
-    let page = usize::from(body_area.height.saturating_sub(2));
+    let layout = ReaderLayout::new(area);
+    let (body_area, footer_area, page) = (layout.body, layout.footer, layout.page());
     let block = Block::bordered()
         .title(Line::from(format!(" Reference solution · {} ", exercise.meta.title)).bold())
         .title(Line::from(" compare it with yours; yours passed too ").right_aligned());

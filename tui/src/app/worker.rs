@@ -3,13 +3,26 @@
 //! It grades jobs in the order they come; deciding *when* to grade (and coalescing
 //! saves) is the state's job, which sends a new job only when the last one finished.
 
-use super::state::EngineBuild;
 use nma_grader::{BuildPaths, Course, Exercise, GradeEvent, Verdict};
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, Sender};
 
 /// Slot name for `nma_grader::grade`: the tutor's builds never disturb the CLI's.
 const SLOT: &str = "tutor";
+
+/// The engine's build in the shared grading folder: the first grade on a machine waits
+/// for it (a minute or two), later ones find it done.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum EngineBuild {
+    /// Not heard of yet (the worker checks it as the tutor opens).
+    #[default]
+    Unknown,
+    /// `built` of about `total` units done; `current` the last one cargo finished.
+    Building { built: usize, total: usize, current: String },
+    Ready,
+    /// Why it could not be built, in words.
+    Failed(String),
+}
 
 pub struct Job {
     pub exercise: Exercise,
