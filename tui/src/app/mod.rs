@@ -1,9 +1,10 @@
 //! The interactive tutor: a course map, a lesson reader, and the exercise view where
 //! each save of the learner's file is graded within a second or so.
 //!
-//! The run loop owns the terminal, the file watcher and the grading thread; everything
-//! shown lives in [`state::AppState`], changed only through its methods (which return
-//! [`state::Effect`]s for the loop to carry out), and drawn by [`ui::draw`].
+//! `run` wires the parts and runs the loop: it waits on one channel of events
+//! (`events.rs`: keys, saves, the worker, the clock), hands each to the state
+//! (`state.rs`), carries out the effects the state asks for (`effects.rs`), and draws
+//! (`ui.rs`) when something changed. The terminal is `terminal.rs`'s.
 
 mod chart;
 mod effects;
@@ -15,35 +16,24 @@ mod map;
 mod markdown;
 mod reader;
 mod state;
+mod terminal;
 mod ui;
 mod watch;
 mod worker;
 
 use crate::context::Context;
 use anyhow::{Context as _, Result};
-use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
-use crossterm::execute;
-use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
 use effects::{Effect, Outside};
-use events::Event;
+use events::{Event, Events, Input};
 use nma_grader::workspace::OpenReport;
 use nma_grader::{Exercise, Progress, Workspace};
-use ratatui::backend::CrosstermBackend;
-use ratatui::Terminal;
 use state::AppState;
 use std::collections::VecDeque;
-use std::ffi::OsString;
-use std::io::Stdout;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
+use terminal::TerminalSession;
 use watch::SaveWatcher;
 use worker::Worker;
-
-/// How long to wait for a key before looking at the watcher and the grader again. The
-/// loop sleeps in the terminal's poll, so an idle tutor wakes ten times a second, does
-/// nothing, and draws nothing.
-const TICK: Duration = Duration::from_millis(100);
 
 /// Set to a file path to have the time of the first frame written there (Unix time in
 /// nanoseconds), to measure start-up from outside (the tmux test does).
@@ -62,15 +52,18 @@ pub fn run(ctx: Context, report: OpenReport) -> Result<()> {
     state.notices.extend(reading_problem);
     state.notices.extend(seeded_notice(&report.seeded));
 
-    let worker = Worker::spawn(ctx.course.clone(), ctx.build.clone()).context("cannot start the grading thread")?;
-    let watcher = match SaveWatcher::start(&ctx.workspace.exercises_dir()) {
+    let events = Events::new();
+    let to_loop = events.sender();
+    let worker = Worker::spawn(ctx.course.clone(), ctx.build.clone(), move |event| to_loop.send(Event::Worker(event)).is_ok())
+        .context("cannot start the grading thread")?;
+    let watcher = match watch_folder(&ctx.workspace.exercises_dir(), &events) {
         Ok(watcher) => Some(watcher),
         Err(e) => {
             state.watch_problem = Some(e.to_string());
             None
         }
     };
-    run_loop(state, watcher, Some(worker))
+    run_loop(state, events, watcher, Some(worker))
 }
 
 /// The author's live preview of one lesson: the lesson reader on `lesson_id`
@@ -93,8 +86,9 @@ pub fn run_preview(ctx: Context, lesson_id: &str) -> Result<()> {
         Progress::default(),
         SystemTime::now(),
     );
+    let events = Events::new();
     let folder = lesson.parent().map(Path::to_path_buf).unwrap_or_default();
-    let watcher = match SaveWatcher::start(&folder) {
+    let watcher = match watch_folder(&folder, &events) {
         Ok(watcher) => Some(watcher),
         Err(e) => {
             state.lesson_problem = Some(format!("not watching {} ({e}); restart to see changes", lesson.display()));
@@ -102,28 +96,30 @@ pub fn run_preview(ctx: Context, lesson_id: &str) -> Result<()> {
         }
     };
     state.start_preview(index);
-    run_loop(state, watcher, None)
+    run_loop(state, events, watcher, None)
 }
 
-fn run_loop(mut state: AppState, watcher: Option<SaveWatcher>, worker: Option<Worker>) -> Result<()> {
+/// Watches `folder` for saves, onto the loop's channel.
+fn watch_folder(folder: &Path, events: &Events) -> notify_debouncer_mini::notify::Result<SaveWatcher> {
+    let to_loop = events.sender();
+    SaveWatcher::start(folder, move |changed| {
+        let _ = to_loop.send(Event::FolderChanged(changed));
+    })
+}
+
+fn run_loop(mut state: AppState, events: Events, watcher: Option<SaveWatcher>, worker: Option<Worker>) -> Result<()> {
     let terminal = TerminalSession::enter()?;
-    let mut outside = RealOutside { terminal, watcher, worker };
-    if let Ok(size) = outside.terminal.terminal.size() {
-        state.resize(size.width, size.height);
+    let input = Input::start(events.sender()).context("cannot start reading the keyboard")?;
+    let mut outside = RealOutside { terminal, input, watcher, worker };
+    if let Some((width, height)) = outside.terminal.size() {
+        state.resize(width, height);
     }
     let mut first_frame = true;
-    let mut last_clock = None;
     let mut dirty = true;
-    while !state.quit {
-        state.now = SystemTime::now();
-        // Redraw on change, and once a second while a relative time or timer is on screen.
-        let clock = state
-            .shows_clock()
-            .then(|| state.now.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).ok())
-            .flatten();
-        if dirty || clock != last_clock {
+    loop {
+        if dirty {
+            state.now = SystemTime::now();
             outside.terminal.terminal.draw(|frame| ui::draw(frame, &state))?;
-            last_clock = clock;
             dirty = false;
             if first_frame {
                 first_frame = false;
@@ -132,27 +128,14 @@ fn run_loop(mut state: AppState, watcher: Option<SaveWatcher>, worker: Option<Wo
                 highlight::warm_up();
             }
         }
-
-        let mut events = Vec::new();
-        if event::poll(TICK)? {
-            match event::read()? {
-                event::Event::Key(key) => events.push(Event::Key(key)),
-                event::Event::Mouse(mouse) => events.push(Event::Mouse(mouse)),
-                event::Event::Resize(width, height) => events.push(Event::Resize(width, height)),
-                _ => {}
-            }
+        if state.quit {
+            break;
         }
-        if let Some(w) = &mut outside.watcher {
-            match w.saved_files() {
-                Ok(saved) if saved.is_empty() => {}
-                Ok(saved) => events.push(Event::Saved(saved)),
-                Err(problem) => events.push(Event::WatchProblem(problem)),
-            }
-        }
-        if let Some(worker) = &outside.worker {
-            events.extend(worker.events.try_iter().map(Event::Worker));
-        }
-        for event in events {
+        // Asleep until something happens; once a second too while the screen counts time.
+        let tick = state.shows_clock().then(|| until_next_second(SystemTime::now()));
+        let first = events.next(tick);
+        for event in std::iter::once(first).chain(events.ready()) {
+            let Some(event) = outside.keep_saves(event) else { continue };
             state.now = SystemTime::now();
             if let Some(effects) = state.update(event) {
                 dirty = true;
@@ -162,6 +145,12 @@ fn run_loop(mut state: AppState, watcher: Option<SaveWatcher>, worker: Option<Wo
     }
     drop(outside);
     Ok(())
+}
+
+/// How long until the clock's next whole second, when "12 s ago" turns "13 s ago".
+fn until_next_second(now: SystemTime) -> Duration {
+    let into = now.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    Duration::from_nanos(1_000_000_000 - u64::from(into)).max(Duration::from_millis(10))
 }
 
 /// Carries out `effects` and everything they lead to: what an effect answers goes back to
@@ -178,9 +167,24 @@ fn run_effects(state: &mut AppState, effects: Vec<Effect>, outside: &mut impl Ou
 /// The world the run loop's effects reach: the terminal, the watcher, the worker.
 struct RealOutside {
     terminal: TerminalSession,
+    input: Input,
     watcher: Option<SaveWatcher>,
     /// None in the author's preview, which grades nothing.
     worker: Option<Worker>,
+}
+
+impl RealOutside {
+    /// The watcher's changes, kept to the real saves (`None` when there are none).
+    fn keep_saves(&mut self, event: Event) -> Option<Event> {
+        match event {
+            Event::FolderChanged(Ok(paths)) => {
+                let saved = self.watcher.as_mut()?.saves(&paths);
+                (!saved.is_empty()).then_some(Event::Saved(saved))
+            }
+            Event::FolderChanged(Err(problem)) => Some(Event::WatchProblem(problem)),
+            other => Some(other),
+        }
+    }
 }
 
 impl Outside for RealOutside {
@@ -192,11 +196,15 @@ impl Outside for RealOutside {
     }
 
     fn edit(&mut self, file: &Path) -> Result<(), String> {
-        self.terminal.run_editor(file)
+        // The editor reads the keyboard now, not us.
+        self.input.pause();
+        let result = self.terminal.run_editor(file);
+        self.input.resume();
+        result
     }
 
     fn size(&self) -> Option<(u16, u16)> {
-        self.terminal.terminal.size().ok().map(|size| (size.width, size.height))
+        self.terminal.size()
     }
 
     fn wrote(&mut self, file: &Path) {
@@ -220,103 +228,6 @@ fn seeded_notice(seeded: &[String]) -> Option<String> {
         many if many.len() <= 3 => Some(format!("Copied the starters of {} into your workspace.", many.join(", "))),
         many => Some(format!("Copied {} starter files into your workspace.", many.len())),
     }
-}
-
-/// `$EDITOR`, else `$VISUAL`, else `vi`: the command that opens a file for the learner.
-fn editor_command() -> OsString {
-    ["EDITOR", "VISUAL"]
-        .iter()
-        .filter_map(std::env::var_os)
-        .find(|e| !e.is_empty())
-        .unwrap_or_else(|| OsString::from("vi"))
-}
-
-/// Raw mode and the alternate screen, undone on drop (errors, early returns, unwinding)
-/// and by the panic hook, which runs before the panic message is printed.
-struct TerminalSession {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
-}
-
-impl TerminalSession {
-    fn enter() -> Result<TerminalSession> {
-        install_panic_hook();
-        take_terminal()?;
-        match Terminal::new(CrosstermBackend::new(std::io::stdout())) {
-            Ok(mut terminal) => {
-                let _ = terminal.hide_cursor();
-                let _ = terminal.clear();
-                Ok(TerminalSession { terminal })
-            }
-            Err(e) => {
-                restore_terminal();
-                Err(e).context("cannot start drawing on the terminal")
-            }
-        }
-    }
-
-    /// Hands the terminal to the learner's editor and takes it back when it exits.
-    fn run_editor(&mut self, file: &Path) -> Result<(), String> {
-        let editor = editor_command();
-        restore_terminal();
-        // Through the shell, so that `EDITOR="code --wait"` works as it does for git.
-        let status = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!("{} \"$1\"", editor.to_string_lossy()))
-            .arg("nma-tutor-editor")
-            .arg(file)
-            .status();
-        let taken = take_terminal();
-        let _ = self.terminal.clear();
-        let _ = self.terminal.hide_cursor();
-        taken.map_err(|e| format!("{e:#}"))?;
-        match status {
-            Ok(s) if s.success() => Ok(()),
-            Ok(s) => Err(format!("Your editor ({}) exited with {s}.", editor.to_string_lossy())),
-            Err(e) => Err(format!("Cannot start your editor ({}): {e}. Set $EDITOR.", editor.to_string_lossy())),
-        }
-    }
-}
-
-impl Drop for TerminalSession {
-    fn drop(&mut self) {
-        restore_terminal();
-    }
-}
-
-/// Whether the terminal is in raw mode on the alternate screen (ours to undo).
-static TERMINAL_TAKEN: AtomicBool = AtomicBool::new(false);
-
-/// Raw mode, the alternate screen and mouse reports (for the wheel).
-fn take_terminal() -> Result<()> {
-    enable_raw_mode().context("cannot put the terminal in raw mode")?;
-    TERMINAL_TAKEN.store(true, Ordering::SeqCst);
-    if let Err(e) = execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture) {
-        restore_terminal();
-        return Err(e).context("cannot switch to the alternate screen");
-    }
-    Ok(())
-}
-
-/// Undoes `take_terminal`, once: leaving the alternate screen a second time would move
-/// the cursor back over whatever was printed since (a panic message).
-fn restore_terminal() {
-    if TERMINAL_TAKEN.swap(false, Ordering::SeqCst) {
-        let _ = disable_raw_mode();
-        let _ = execute!(std::io::stdout(), DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
-    }
-}
-
-fn install_panic_hook() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        // The grading thread's panics are caught and shown in the view; printing them
-        // over the screen (or restoring the terminal under a running UI) would garble it.
-        if std::thread::current().name() == Some(worker::THREAD_NAME) {
-            return;
-        }
-        restore_terminal();
-        previous(info);
-    }));
 }
 
 #[cfg(test)]

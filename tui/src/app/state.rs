@@ -202,6 +202,7 @@ impl AppState {
         self.map.rows(|item| map::item_matches(item, &self.course, &self.filter), |item| self.item_state(item))
     }
 
+    #[cfg(test)]
     pub fn open_exercise(&self) -> Option<&Exercise> {
         match &self.screen {
             Screen::Exercise(view) => self.course.exercises.get(view.index),
@@ -725,6 +726,8 @@ impl AppState {
                 self.resize(width, height);
                 Vec::new()
             }
+            // The run loop keeps only real saves (see `events.rs`).
+            Event::FolderChanged(_) => return None,
             Event::Saved(names) => names.iter().flat_map(|name| self.file_saved(name)).collect(),
             Event::WatchProblem(problem) => {
                 self.report_problem(format!("File watcher: {problem}"));

@@ -5,7 +5,7 @@
 
 use nma_grader::{BuildPaths, Course, Exercise, GradeEvent, Verdict};
 use std::path::PathBuf;
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::mpsc::{channel, Sender};
 
 /// Slot name for `nma_grader::grade`: the tutor's builds never disturb the CLI's.
 const SLOT: &str = "tutor";
@@ -43,30 +43,33 @@ pub enum WorkerEvent {
 
 pub struct Worker {
     jobs: Sender<Job>,
-    pub events: Receiver<WorkerEvent>,
 }
 
 impl Worker {
-    pub fn spawn(course: Course, build: BuildPaths) -> std::io::Result<Worker> {
+    /// Starts the thread; what it has to say goes to `report`, which answers `false` once
+    /// nobody listens any more (the tutor has quit).
+    pub fn spawn(
+        course: Course,
+        build: BuildPaths,
+        report: impl Fn(WorkerEvent) -> bool + Send + 'static,
+    ) -> std::io::Result<Worker> {
         let (jobs, job_rx) = channel::<Job>();
-        let (event_tx, events) = channel();
         std::thread::Builder::new().name(THREAD_NAME.into()).spawn(move || {
             // Build the engine before the first save needs it, showing how far it is; a
             // failure is shown too, and the first real grade tries again.
             let warmed = nma_grader::warm_up(&course, &build, &mut |event| {
                 if let GradeEvent::Engine { built, total, current } = event {
-                    let _ = event_tx.send(WorkerEvent::Engine(EngineBuild::Building { built, total, current }));
+                    report(WorkerEvent::Engine(EngineBuild::Building { built, total, current }));
                 }
             });
-            let _ = event_tx.send(WorkerEvent::Engine(match warmed {
+            report(WorkerEvent::Engine(match warmed {
                 Ok(_) => EngineBuild::Ready,
                 Err(e) => EngineBuild::Failed(format!("{e:#}")),
             }));
             for job in job_rx {
-                let progress = event_tx.clone();
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     nma_grader::grade(&course, &job.exercise, &job.file, &build, SLOT, &mut |event| {
-                        let _ = progress.send(WorkerEvent::Progress(event));
+                        report(WorkerEvent::Progress(event));
                     })
                 }));
                 let result = match result {
@@ -75,12 +78,12 @@ impl Worker {
                     Err(panic) => Err(format!("the grader crashed: {}", panic_message(&panic))),
                 };
                 let finished = WorkerEvent::Finished { exercise: job.exercise.id().to_string(), result };
-                if event_tx.send(finished).is_err() {
+                if !report(finished) {
                     break; // the UI has gone
                 }
             }
         })?;
-        Ok(Worker { jobs, events })
+        Ok(Worker { jobs })
     }
 
     /// Queues a grade; an error means the thread has died, which the caller reports.
