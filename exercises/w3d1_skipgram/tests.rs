@@ -193,6 +193,7 @@ pub fn train_on_the_world(seed: u64, steps: usize, on_step: &mut dyn FnMut(usize
     let (dim, window, k, batch, lr) = (20, 2, 5, 256, 0.05);
     let sentences = world_sentences(2000, seed.wrapping_add(100));
     let pairs: Vec<(usize, usize)> = sentences.iter().flat_map(|s| skipgram_pairs(s, window)).collect();
+    assert!(!pairs.is_empty(), "skipgram_pairs gave no pairs for any of the world's sentences: nothing to train on");
     let mut counts = vec![0usize; v];
     for s in &sentences {
         for &w in s {
@@ -211,7 +212,16 @@ pub fn train_on_the_world(seed: u64, steps: usize, on_step: &mut dyn FnMut(usize
     let context = Embedding::from_tensor(Tensor::zeros(&[v, dim]));
     let mut opt = Adam::new(vec![centre.weight.clone(), context.weight.clone()], lr);
     let mut rng = Rng::new(seed.wrapping_add(2));
+    let started = std::time::Instant::now();
     for step in 0..steps {
+        if step == 5 {
+            let projected = started.elapsed().as_secs_f64() / 5.0 * steps as f64;
+            assert!(
+                projected < 12.0,
+                "the first 5 steps took {:.1} s, so {steps} steps would take about {projected:.0} s. Build the loss of the whole batch with a few tensor operations (one lookup for all the centre words, one for all the context words, one for all the negatives), not a loop over the pairs",
+                started.elapsed().as_secs_f64()
+            );
+        }
         let batch_pairs: Vec<(usize, usize)> = (0..batch).map(|_| pairs[rng.below(pairs.len())]).collect();
         let negatives: Vec<Vec<usize>> = (0..batch)
             .map(|_| {
