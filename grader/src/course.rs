@@ -319,7 +319,7 @@ fn load_lessons(dir: &Path) -> Result<Vec<Lesson>> {
 }
 
 /// `W2D3` sorts after `W1D5`; anything unparsable goes last.
-pub(crate) fn day_order(day: &str) -> (u32, u32) {
+pub fn day_order(day: &str) -> (u32, u32) {
     let upper = day.to_ascii_uppercase();
     let parse = || -> Option<(u32, u32)> {
         let rest = upper.strip_prefix('W')?;

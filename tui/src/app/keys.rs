@@ -1,11 +1,11 @@
-//! Every key the tutor takes, per screen, in one table. `state.rs` looks keys up here to
-//! decide what they do, and the help overlay and the footers are drawn from here, so
-//! what the help says and what the keys do cannot drift apart.
+//! Every key the tutor takes, per screen, in one table. The state looks keys up here and
+//! hands the screen the action (`screens/`), and the help overlay and the footers are
+//! drawn from here, so what the help says and what the keys do cannot drift apart.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a key asks for. Its effect depends on the screen (`Down` moves the map's
-/// selection, scrolls a reader); `state.rs` carries it out.
+/// selection, scrolls a reader); the screen's module carries it out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,

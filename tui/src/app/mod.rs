@@ -3,22 +3,22 @@
 //!
 //! `run` wires the parts and runs the loop: it waits on one channel of events
 //! (`events.rs`: keys, saves, the worker, the clock), hands each to the state
-//! (`state.rs`), carries out the effects the state asks for (`effects.rs`), and draws
-//! (`ui.rs`) when something changed. The terminal is `terminal.rs`'s.
+//! (`state.rs`), which passes it to the screen it is for (`screens/`), carries out the
+//! effects they ask for (`effects.rs`), and draws (`ui.rs`) when something changed. The
+//! terminal is `terminal.rs`'s; keys are looked up in `keys.rs`.
 
-mod chart;
+mod course_map;
 mod effects;
 mod events;
-mod highlight;
 mod keys;
 mod lessons_read;
-mod map;
-mod markdown;
-mod reader;
+mod screens;
 mod state;
 mod terminal;
+mod tutor;
 mod ui;
 mod watch;
+mod widgets;
 mod worker;
 
 use crate::context::Context;
@@ -46,11 +46,11 @@ pub fn run(ctx: Context, report: OpenReport) -> Result<()> {
     let shown_workspace = ctx.workspace.root.canonicalize().unwrap_or_else(|_| ctx.workspace.root.clone());
     let mut state =
         AppState::new(ctx.course.clone(), ctx.workspace.clone(), shown_workspace, progress, SystemTime::now());
-    state.lessons_read = lessons_read;
-    state.selected = state.next_step().or(state.selected);
-    state.notices.extend(progress_problem.or(report.progress_problem));
-    state.notices.extend(reading_problem);
-    state.notices.extend(seeded_notice(&report.seeded));
+    state.tutor.lessons_read = lessons_read;
+    state.map.selected = state.next_step().or(state.map.selected);
+    state.tutor.notices.extend(progress_problem.or(report.progress_problem));
+    state.tutor.notices.extend(reading_problem);
+    state.tutor.notices.extend(seeded_notice(&report.seeded));
 
     let events = Events::new();
     let to_loop = events.sender();
@@ -59,7 +59,7 @@ pub fn run(ctx: Context, report: OpenReport) -> Result<()> {
     let watcher = match watch_folder(&ctx.workspace.exercises_dir(), &events) {
         Ok(watcher) => Some(watcher),
         Err(e) => {
-            state.watch_problem = Some(e.to_string());
+            state.tutor.watch_problem = Some(e.to_string());
             None
         }
     };
@@ -91,7 +91,7 @@ pub fn run_preview(ctx: Context, lesson_id: &str) -> Result<()> {
     let watcher = match watch_folder(&folder, &events) {
         Ok(watcher) => Some(watcher),
         Err(e) => {
-            state.lesson_problem = Some(format!("not watching {} ({e}); restart to see changes", lesson.display()));
+            state.tutor.lesson_problem = Some(format!("not watching {} ({e}); restart to see changes", lesson.display()));
             None
         }
     };
@@ -118,14 +118,14 @@ fn run_loop(mut state: AppState, events: Events, watcher: Option<SaveWatcher>, w
     let mut dirty = true;
     loop {
         if dirty {
-            state.now = SystemTime::now();
+            state.tutor.now = SystemTime::now();
             outside.terminal.terminal.draw(|frame| ui::draw(frame, &state))?;
             dirty = false;
             if first_frame {
                 first_frame = false;
                 record_first_frame();
                 // Off the first frame's path: code highlighting is needed only later.
-                highlight::warm_up();
+                widgets::highlight::warm_up();
             }
         }
         if state.quit {
@@ -136,7 +136,7 @@ fn run_loop(mut state: AppState, events: Events, watcher: Option<SaveWatcher>, w
         let first = events.next(tick);
         for event in std::iter::once(first).chain(events.ready()) {
             let Some(event) = outside.keep_saves(event) else { continue };
-            state.now = SystemTime::now();
+            state.tutor.now = SystemTime::now();
             if let Some(effects) = state.update(event) {
                 dirty = true;
                 run_effects(&mut state, effects, &mut outside);
@@ -158,7 +158,7 @@ fn until_next_second(now: SystemTime) -> Duration {
 fn run_effects(state: &mut AppState, effects: Vec<Effect>, outside: &mut impl Outside) {
     let mut pending = VecDeque::from(effects);
     while let Some(effect) = pending.pop_front() {
-        for event in effects::execute(effect, &state.course, &state.workspace, outside) {
+        for event in effects::execute(effect, &state.tutor.course, &state.tutor.workspace, outside) {
             pending.extend(state.update(event).unwrap_or_default());
         }
     }
@@ -247,13 +247,13 @@ mod tests {
         // Two saves before the loop gets to the first grade: one grade, one queued.
         let mut effects = state.file_saved(file);
         effects.extend(state.file_saved(file));
-        assert_eq!(state.queued, Some(index));
+        assert_eq!(state.tutor.queued, Some(index));
         let mut outside = FakeOutside { refuse: 1, ..FakeOutside::default() };
         run_effects(&mut state, effects, &mut outside);
         assert_eq!(outside.graded, vec!["w2d2_output_shape"], "the queued grade started");
-        assert_eq!(state.running.as_ref().map(|r| r.index), Some(index));
-        assert_eq!(state.queued, None);
-        let refused = &state.outcome("w2d2_output_shape").unwrap().result;
+        assert_eq!(state.tutor.running.as_ref().map(|r| r.index), Some(index));
+        assert_eq!(state.tutor.queued, None);
+        let refused = &state.tutor.outcome("w2d2_output_shape").unwrap().result;
         assert_eq!(refused, &Err("the grading thread has stopped".to_string()), "the refusal is shown");
     }
 
@@ -265,8 +265,8 @@ mod tests {
         let effects = state.handle_key(key(KeyCode::Char('g')));
         let mut outside = FakeOutside { refuse: usize::MAX, ..FakeOutside::default() };
         run_effects(&mut state, effects, &mut outside);
-        assert!(state.running.is_none(), "not \"building…\" forever");
-        assert!(state.outcome("w2d2_output_shape").unwrap().result.is_err());
+        assert!(state.tutor.running.is_none(), "not \"building…\" forever");
+        assert!(state.tutor.outcome("w2d2_output_shape").unwrap().result.is_err());
     }
 
     #[test]
@@ -274,10 +274,10 @@ mod tests {
         let (_dir, mut state) = fixture_state();
         let index = index_of(&state, "w1d1_simple_ops");
         state.open_exercise_at(index);
-        std::fs::create_dir_all(state.workspace.exercises_dir()).unwrap();
+        std::fs::create_dir_all(state.tutor.workspace.exercises_dir()).unwrap();
         let mut outside = FakeOutside::default();
         run_effects(&mut state, vec![Effect::Reset(index)], &mut outside);
-        assert_eq!(outside.written, vec![state.workspace.exercise_file("w1d1_simple_ops")]);
-        assert!(state.flash.as_deref().unwrap_or_default().contains("back to the starter"), "{:?}", state.flash);
+        assert_eq!(outside.written, vec![state.tutor.workspace.exercise_file("w1d1_simple_ops")]);
+        assert!(state.tutor.flash.as_deref().unwrap_or_default().contains("back to the starter"), "{:?}", state.tutor.flash);
     }
 }

@@ -1,9 +1,10 @@
 //! The course map: weeks → days → lessons and their exercises, in course order.
 //!
-//! Lessons come in `(day, order)` order, each followed by the exercises its front
+//! Days sort as the grader sorts them (`day_order`). Lessons come in `(day, order)` order, each followed by the exercises its front
 //! matter lists; exercises no lesson lists close their day. The map is rebuilt from the
 //! course whenever it is drawn or navigated: it is a few dozen rows.
 
+use nma_grader::course::day_order;
 use nma_grader::{Course, ExerciseState, Progress};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -63,43 +64,47 @@ pub enum Row {
     },
 }
 
-/// A day's items in order, each with whether it is nested under the lesson before it.
-pub type DayItems = Vec<(Item, bool)>;
+/// One item of a day, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    pub item: Item,
+    /// An exercise listed by the lesson before it, drawn indented under it.
+    pub nested: bool,
+}
+
+/// One day of the course and its items in order.
+#[derive(Debug, Clone)]
+pub struct Day {
+    /// `None` for days that do not name a week (`W<n>D<m>`).
+    pub week: Option<u32>,
+    /// `W1D3`.
+    pub name: String,
+    pub entries: Vec<Entry>,
+}
 
 /// Everything that orders the course once: days in order, each with its items.
 #[derive(Debug, Clone)]
 pub struct CourseMap {
-    /// (week, day, items in order)
-    pub days: Vec<(Option<u32>, String, DayItems)>,
-}
-
-/// `W2D3` → (2, 3); anything else sorts last.
-pub fn day_key(day: &str) -> (u32, u32) {
-    let upper = day.to_ascii_uppercase();
-    let parse = || -> Option<(u32, u32)> {
-        let (w, d) = upper.strip_prefix('W')?.split_once('D')?;
-        Some((w.parse().ok()?, d.parse().ok()?))
-    };
-    parse().unwrap_or((u32::MAX, u32::MAX))
+    pub days: Vec<Day>,
 }
 
 fn week_of(day: &str) -> Option<u32> {
-    let (week, _) = day_key(day);
+    let (week, _) = day_order(day);
     (week != u32::MAX).then_some(week)
 }
 
 impl CourseMap {
     pub fn new(course: &Course) -> CourseMap {
-        let mut by_day: BTreeMap<((u32, u32), String), DayItems> = BTreeMap::new();
+        let mut by_day: BTreeMap<((u32, u32), String), Vec<Entry>> = BTreeMap::new();
         let mut placed = BTreeSet::new();
         for (l, lesson) in course.lessons.iter().enumerate() {
             let day = lesson.meta.day.to_ascii_uppercase();
-            let items = by_day.entry((day_key(&day), day)).or_default();
-            items.push((Item::Lesson(l), false));
+            let items = by_day.entry((day_order(&day), day)).or_default();
+            items.push(Entry { item: Item::Lesson(l), nested: false });
             for id in &lesson.meta.exercises {
                 if let Some(e) = course.exercises.iter().position(|e| e.id() == id) {
                     if placed.insert(e) {
-                        items.push((Item::Exercise(e), true));
+                        items.push(Entry { item: Item::Exercise(e), nested: true });
                     }
                 }
             }
@@ -107,15 +112,16 @@ impl CourseMap {
         for (e, exercise) in course.exercises.iter().enumerate() {
             if !placed.contains(&e) {
                 let day = exercise.meta.day.to_ascii_uppercase();
-                by_day.entry((day_key(&day), day)).or_default().push((Item::Exercise(e), false));
+                by_day.entry((day_order(&day), day)).or_default().push(Entry { item: Item::Exercise(e), nested: false });
             }
         }
-        CourseMap { days: by_day.into_iter().map(|((_, day), items)| (week_of(&day), day, items)).collect() }
+        let days = by_day.into_iter().map(|((_, name), entries)| Day { week: week_of(&name), name, entries });
+        CourseMap { days: days.collect() }
     }
 
     /// Every item in course order.
     pub fn items(&self) -> impl Iterator<Item = Item> + '_ {
-        self.days.iter().flat_map(|(_, _, items)| items.iter().map(|(item, _)| *item))
+        self.days.iter().flat_map(|day| day.entries.iter().map(|entry| entry.item))
     }
 
     /// The rows to draw: headers stay for any day with a matching item.
@@ -123,27 +129,27 @@ impl CourseMap {
         let mut rows = Vec::new();
         let mut week_row: Option<usize> = None;
         let mut current_week = None;
-        for (week, day, items) in &self.days {
-            let shown: Vec<&(Item, bool)> = items.iter().filter(|(item, _)| matches(*item)).collect();
+        for day in &self.days {
+            let shown: Vec<&Entry> = day.entries.iter().filter(|entry| matches(entry.item)).collect();
             if shown.is_empty() {
                 continue;
             }
-            if week_row.is_none() || current_week != Some(*week) {
-                current_week = Some(*week);
+            if week_row.is_none() || current_week != Some(day.week) {
+                current_week = Some(day.week);
                 week_row = Some(rows.len());
-                rows.push(Row::Week { week: *week, counts: Counts::default() });
+                rows.push(Row::Week { week: day.week, counts: Counts::default() });
             }
             let mut counts = Counts::default();
-            for (item, _) in items {
-                counts.add(state(*item));
+            for entry in &day.entries {
+                counts.add(state(entry.item));
             }
             if let Some(Row::Week { counts: week_counts, .. }) = week_row.and_then(|i| rows.get_mut(i)) {
                 week_counts.done += counts.done;
                 week_counts.attempted += counts.attempted;
                 week_counts.new += counts.new;
             }
-            rows.push(Row::Day { day: day.clone(), counts });
-            rows.extend(shown.into_iter().map(|(item, nested)| Row::Item { item: *item, nested: *nested }));
+            rows.push(Row::Day { day: day.name.clone(), counts });
+            rows.extend(shown.into_iter().map(|entry| Row::Item { item: entry.item, nested: entry.nested }));
         }
         rows
     }
