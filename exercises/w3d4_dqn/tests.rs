@@ -72,3 +72,17 @@ fn sync_copies_the_weights() {
     sync_target(&online, &target);
     assert_eq!(target.forward(&x).to_vec(), online.forward(&x).to_vec(), "after sync_target the target network should compute exactly what the online one does");
 }
+
+#[test]
+fn training_reports_each_episode() {
+    let mut lengths = Vec::new();
+    let q = train_dqn(nma_harness::seed(), 300, |episode, length| lengths.push((episode, length)));
+    assert!(!lengths.is_empty(), "300 steps hold several episodes: on_step should be called when each one ends");
+    for (i, (episode, length)) in lengths.iter().enumerate() {
+        assert_eq!(*episode, i, "episodes are numbered 0, 1, 2, … in the order they end");
+        assert!(*length >= 1.0 && *length <= MAX_STEPS as f32, "episode {i}: its length should be between 1 and MAX_STEPS, got {length}");
+    }
+    let total: f32 = lengths.iter().map(|l| l.1).sum();
+    assert!(total <= 300.0, "the episodes that ended within 300 steps cannot add up to more than 300 steps, got {total}");
+    assert_eq!(q.forward(&Tensor::zeros(&[3, 4])).shape(), vec![3, 2], "the returned network maps [n, 4] states to [n, 2] Q-values");
+}
