@@ -1,10 +1,8 @@
 //! Everything that happens to the tutor, on one channel: the learner's keys and mouse,
 //! the terminal's size, changes the watcher saw, the worker's progress and verdicts, and
 //! the clock. The loop blocks on the channel, so an idle tutor sleeps; it ticks only while
-//! the screen counts time. The state takes events one at a time ([`AppState::update`]),
+//! the screen counts time. The state takes events one at a time (`AppState::update`),
 //! also those that answer an effect (see `effects.rs`), which never travel on the channel.
-//!
-//! [`AppState::update`]: super::state::AppState::update
 
 use super::worker::WorkerEvent;
 use crossterm::event::{KeyEvent, MouseEvent};

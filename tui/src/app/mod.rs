@@ -10,6 +10,8 @@
 mod course_map;
 mod effects;
 mod events;
+#[cfg(test)]
+mod fixture;
 mod keys;
 mod lessons_read;
 mod screens;
@@ -234,7 +236,7 @@ fn seeded_notice(seeded: &[String]) -> Option<String> {
 mod tests {
     use super::*;
     use effects::tests::FakeOutside;
-    use state::tests::{fixture_state, index_of, key};
+    use fixture::{fixture_state, index_of, key};
     use crossterm::event::KeyCode;
     use std::ffi::OsStr;
 

@@ -398,4 +398,6 @@ impl AppState {
 }
 
 #[cfg(test)]
-pub(crate) mod tests;
+mod key_table;
+#[cfg(test)]
+mod tests;

@@ -296,9 +296,12 @@ fn watch_status(tutor: &Tutor, index: usize) -> Line<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::state::tests::{fixture_state, index_of, key, test_result};
+    use crate::app::fixture::{fixture_state, index_of, key, test_result};
+    use crate::app::tutor::RunningGrade;
     use crossterm::event::KeyCode;
     use nma_grader::{Status, Verdict};
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
     use std::time::Duration;
 
     #[test]
@@ -319,6 +322,25 @@ mod tests {
         assert_eq!(usize::from(screen.scroll), screen.line_count() - 1, "End stops at the last line");
         state.handle_key(key(KeyCode::Char('h')));
         assert_eq!(verdict::BUILT.with(|b| b.get()), built + 1, "a hint changes it");
+    }
+
+    #[test]
+    fn the_view_when_the_grader_fails_and_while_running() {
+        let (_dir, mut state) = fixture_state();
+        let index = index_of(&state, "w1d1_simple_ops");
+        let tutor = &mut state.tutor;
+        let problem = "cannot start `cargo`: is the Rust toolchain installed and on PATH?";
+        tutor.outcomes.insert("w1d1_simple_ops".into(), Outcome { result: Err(problem.into()), at: tutor.now });
+        let stage = Some(GradeEvent::Running { done: 2, of: 5 });
+        tutor.running = Some(RunningGrade { index, stage, started: tutor.now, losses: vec![] });
+        // The screen alone, drawn on a test backend.
+        let screen = ExerciseScreen::open(index, tutor);
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        terminal.draw(|frame| screen.draw(frame, tutor)).unwrap();
+        let text = terminal.backend().to_string();
+        assert!(text.contains("testing… 2 of 5 done"), "{text}");
+        assert!(text.contains("The grader could not run"), "{text}");
+        assert!(text.contains("cannot start `cargo`"), "{text}");
     }
 
     #[test]

@@ -139,3 +139,31 @@ fn draw_confirm_reset(frame: &mut Frame, tutor: &Tutor, index: usize) {
         popup,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::fixture::fixture_state;
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+
+    #[test]
+    fn the_help_shows_every_key_of_every_screen_with_what_it_does() {
+        let (_dir, state) = fixture_state();
+        let mut terminal = Terminal::new(TestBackend::new(160, 120)).unwrap();
+        terminal.draw(|frame| Overlay::Help { scroll: 0 }.draw(frame, &state.tutor)).unwrap();
+        let screen = terminal.backend().to_string();
+        for context in Context::ALL {
+            for binding in context.bindings() {
+                for k in binding.keys {
+                    let label = format!(" {} ", k.label());
+                    // The key sits in the column before what it does, on one line.
+                    let listed = screen
+                        .lines()
+                        .any(|line| line.find(binding.help).is_some_and(|at| line[..at].contains(&label)));
+                    assert!(listed, "{context:?}: {label} for {:?} is not in the help:\n{screen}", binding.help);
+                }
+            }
+        }
+    }
+}
