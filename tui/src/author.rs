@@ -35,7 +35,7 @@ pub enum AuthorCommand {
         #[arg(long)]
         lesson: Option<String>,
     },
-    /// Check every exercise and lesson (or those named): metadata, hints, lessons and links;
+    /// Check every exercise and lesson (or those named): metadata, hints, lessons, links and LaTeX;
     /// the starter compiles and fails, the reference passes; training references clear their
     /// thresholds with margin over several seeds. Exits non-zero on any problem.
     Check {
@@ -52,7 +52,7 @@ pub enum AuthorCommand {
         /// binary was built from.
         #[arg(long, env = "NMA_ENGINE_ROOT")]
         engine_root: Option<PathBuf>,
-        /// Only the checks that need no build: metadata, files, hints, lessons, links.
+        /// Only the checks that need no build: metadata, files, hints, lessons, links, LaTeX.
         #[arg(long)]
         static_only: bool,
         /// Also grade up to N mutants of each reference (operators swapped, constants off

@@ -1,6 +1,6 @@
 //! Loading a course without stopping at the first broken file, and every check that
-//! needs no build: exercise metadata, files, hints, lessons, front matter, links and
-//! scaffold placeholders.
+//! needs no build: exercise metadata, files, hints, lessons, front matter, links, LaTeX
+//! in lessons and scaffold placeholders.
 
 use super::{line_column, links, Location, Row, PLACEHOLDER};
 use crate::build::extract_tests;
@@ -657,6 +657,15 @@ fn check_lesson(loaded: &Loaded, l: &LoadedLesson, orders: &mut BTreeMap<(String
     for (location, detail) in problems {
         rows.push(Row::fail(&subject, "links", detail, Some(location)));
     }
+
+    // The reader prints LaTeX as source: formulas are written in Unicode.
+    let latex = super::latex::check(lesson);
+    if latex.is_empty() {
+        rows.push(Row::pass(&subject, "latex", "no LaTeX in the text: formulas are in Unicode"));
+    }
+    for (location, detail) in latex {
+        rows.push(Row::fail(&subject, "latex", detail, Some(location)));
+    }
     rows
 }
 
@@ -683,6 +692,28 @@ mod tests {
         assert_eq!(day_folder("WxD1"), None);
         assert!(is_slug("narrow_net2"));
         assert!(!is_slug("Narrow") && !is_slug("2net") && !is_slug("a-b") && !is_slug(""));
+    }
+
+    #[test]
+    fn the_check_fails_a_lesson_with_latex_and_passes_one_in_unicode() {
+        let course = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(course.path().join("exercises")).unwrap();
+        let day = course.path().join("lessons/w1d1");
+        std::fs::create_dir_all(&day).unwrap();
+        let front = |order: u32| format!("+++\ntitle = \"t\"\nday = \"W1D1\"\norder = {order}\n+++\n");
+        let code = "```rust\nlet s = \"a\\tb\\n\"; // \\frac in a string\n```\n";
+        std::fs::write(day.join("latex.md"), format!("{}# Gates\n\nh = o \\odot \\tanh(c)\n\n{code}", front(1))).unwrap();
+        std::fs::write(day.join("unicode.md"), format!("{}# Gates\n\nh = o ⊙ tanh(c)\n\n{code}", front(2))).unwrap();
+        let options = super::super::CheckOptions { static_only: true, ..Default::default() };
+        let report = super::super::check(course.path(), None, None, &options, &|_| {}).unwrap();
+        let latex: Vec<&Row> = report.rows.iter().filter(|r| r.check == "latex").collect();
+        assert_eq!(latex.len(), 2, "one latex row per lesson: {latex:#?}");
+        let failed = latex.iter().find(|r| r.subject == "lesson w1d1/latex").expect("a row for the LaTeX lesson");
+        assert_eq!(failed.outcome, super::super::Outcome::Fail, "{failed:#?}");
+        assert_eq!(failed.location.as_ref().and_then(|l| l.line), Some(8), "the file's line with \\odot: {failed:#?}");
+        assert!(failed.detail.contains("`\\odot`") && failed.detail.contains("`\\tanh`"), "{}", failed.detail);
+        let passed = latex.iter().find(|r| r.subject == "lesson w1d1/unicode").expect("a row for the Unicode lesson");
+        assert_eq!(passed.outcome, super::super::Outcome::Pass, "the code block's backslashes are not LaTeX: {passed:#?}");
     }
 
     #[test]

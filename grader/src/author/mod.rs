@@ -3,13 +3,14 @@
 //!
 //! The check loads the course tolerantly — one broken file becomes a problem in the
 //! report, never the end of the check — then runs the static checks (metadata, files,
-//! hints, lessons, front matter, links, scaffold placeholders) and, on a few worker
-//! threads, grades every exercise's starter and reference, and calibrates training
-//! exercises over several seeds. Each finding is a [`Row`]: subject, check, outcome,
+//! hints, lessons, front matter, links, LaTeX in lessons, scaffold placeholders) and, on
+//! a few worker threads, grades every exercise's starter and reference, and calibrates
+//! training exercises over several seeds. Each finding is a [`Row`]: subject, check, outcome,
 //! detail and, where known, the file, line and column to fix.
 
 mod content;
 mod grading;
+mod latex;
 pub mod mutants;
 mod links;
 pub mod scaffold;
@@ -93,7 +94,7 @@ pub struct Row {
     pub subject: String,
     /// Which check: `metadata`, `files`, `hints`, `lesson`, `placeholders`, `starter compiles`,
     /// `starter fails`, `reference passes`, `timing`, `training`, `calibration`,
-    /// `front matter`, `links`.
+    /// `front matter`, `links`, `latex`.
     pub check: String,
     pub outcome: Outcome,
     /// What was found and, for a problem, what to do.
@@ -154,7 +155,7 @@ pub struct CheckOptions {
     pub seeds: u64,
     /// Exercises graded at once, each worker with its own build slots.
     pub jobs: usize,
-    /// Skip building and running (metadata, files, lessons and links only).
+    /// Skip building and running (metadata, files, lessons, links and LaTeX only).
     pub static_only: bool,
     /// Mutants of each reference to grade (0: none); see [`mutants`].
     pub mutants: usize,
