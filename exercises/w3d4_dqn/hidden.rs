@@ -88,6 +88,7 @@ fn sync_is_a_copy_not_a_link() {
     sync_target(&online, &target);
     let x = Tensor::randn(&[3, 4], 8);
     let before = target.forward(&x).to_vec();
+    assert_eq!(before, online.forward(&x).to_vec(), "after sync_target both networks should compute the same Q-values");
     for p in online.parameters() {
         p.set_data(&p.detach().add(1.0));
     }
