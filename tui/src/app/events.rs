@@ -29,6 +29,8 @@ pub enum Event {
     Worker(WorkerEvent),
     /// Time passed while the screen shows something that counts it.
     Tick,
+    /// The terminal can no longer be read (it has gone): the tutor stops with this.
+    InputGone(String),
     // What came of an effect (see `effects.rs`):
     /// The progress now on disk, and a problem met reading what was there.
     ProgressSaved { progress: Progress, problem: Option<String> },
@@ -140,7 +142,10 @@ fn read_input(events: Sender<Event>, gate: &(Mutex<Gate>, Condvar)) {
             Ok(false) => continue,
             Ok(true) => {}
             // The terminal is gone: nothing more will come.
-            Err(_) => return,
+            Err(e) => {
+                let _ = events.send(Event::InputGone(e.to_string()));
+                return;
+            }
         }
         if lock.lock().unwrap_or_else(|e| e.into_inner()).paused {
             continue; // what poll buffered is read after the pause, as typed before it
@@ -150,7 +155,10 @@ fn read_input(events: Sender<Event>, gate: &(Mutex<Gate>, Condvar)) {
             Ok(term::Event::Mouse(mouse)) => Event::Mouse(mouse),
             Ok(term::Event::Resize(width, height)) => Event::Resize(width, height),
             Ok(_) => continue,
-            Err(_) => return,
+            Err(e) => {
+                let _ = events.send(Event::InputGone(e.to_string()));
+                return;
+            }
         };
         if events.send(event).is_err() {
             return; // the loop has ended

@@ -137,6 +137,9 @@ fn run_loop(mut state: AppState, events: Events, watcher: Option<SaveWatcher>, w
         let tick = state.shows_clock().then(|| until_next_second(SystemTime::now()));
         let first = events.next(tick);
         for event in std::iter::once(first).chain(events.ready()) {
+            if let Event::InputGone(problem) = &event {
+                anyhow::bail!("cannot read the keyboard: {problem}");
+            }
             let Some(event) = outside.keep_saves(event) else { continue };
             state.tutor.now = SystemTime::now();
             if let Some(effects) = state.update(event) {

@@ -259,6 +259,8 @@ impl AppState {
             }
             Event::Worker(WorkerEvent::Finished { exercise, result }) => self.grade_finished(&exercise, result),
             Event::Tick => Vec::new(),
+            // The run loop stops on it.
+            Event::InputGone(_) => return None,
             Event::ProgressSaved { progress, problem } => {
                 self.tutor.progress = progress;
                 if let Some(problem) = problem {
