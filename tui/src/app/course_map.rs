@@ -1,8 +1,9 @@
 //! The course map: weeks → days → lessons and their exercises, in course order.
 //!
-//! Days sort as the grader sorts them (`day_order`). Lessons come in `(day, order)` order, each followed by the exercises its front
-//! matter lists; exercises no lesson lists close their day. The map is rebuilt from the
-//! course whenever it is drawn or navigated: it is a few dozen rows.
+//! Days sort as the grader sorts them (`day_order`). Lessons come in `(day, order)`
+//! order, each followed by the exercises its front matter lists; exercises no lesson
+//! lists close their day. The order is built once; the rows, with their counts and the
+//! filter applied, are made again for each frame: they are a few dozen.
 
 use nma_grader::course::day_order;
 use nma_grader::{Course, ExerciseState, Progress};
