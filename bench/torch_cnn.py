@@ -25,4 +25,4 @@ def bench(threads: int, steps: int, warmup: int) -> float:
 
 
 if __name__ == "__main__":
-    main("CNN conv8-pool-conv16-pool-784-64-10 on 1x28x28, batch 64, SGD", 200, bench)
+    main("CNN conv8-pool-conv16-pool-784-64-10 on 1x28x28, batch 64, SGD", 200, bench, "cnn")

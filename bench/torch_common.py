@@ -6,6 +6,11 @@ import time
 import torch
 
 
+def result(step, threads, ms):
+    """One machine-readable line per measurement, as the engine's benches print, for scripts/bench-vs-torch."""
+    print(f"result step={step} threads={threads} ms={ms:.4f} torch={torch.__version__}", flush=True)
+
+
 def median_ms(step, steps, warmup):
     """Median wall time of `step()` in ms, over `steps` calls after `warmup` untimed ones."""
     times = []
@@ -32,7 +37,7 @@ def classifier_step_ms(model, x, y, lr, steps, warmup):
     return median_ms(step, steps, warmup)
 
 
-def main(description, default_steps, bench):
+def main(description, default_steps, bench, step_name):
     """Command line shared by the scripts: `bench(threads, steps, warmup)` gives ms/step."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=default_steps)
@@ -45,3 +50,4 @@ def main(description, default_steps, bench):
         torch.manual_seed(0)
         ms = bench(threads, args.steps, args.warmup)
         print(f"torch threads={threads}: {ms:.3f} ms/step (median of {args.steps})")
+        result(step_name, threads, ms)

@@ -21,4 +21,4 @@ def bench(threads: int, steps: int, warmup: int) -> float:
 
 
 if __name__ == "__main__":
-    main("MLP 784-128-10, batch 64, SGD", 500, bench)
+    main("MLP 784-128-10, batch 64, SGD", 500, bench, "mlp")

@@ -13,7 +13,7 @@ import argparse
 
 import torch
 
-from torch_common import median_ms
+from torch_common import median_ms, result
 
 
 def lstm_step():
@@ -67,6 +67,8 @@ def main():
         l = median_ms(lstm_step(), a.steps, a.warmup)
         tr = median_ms(transformer_step(), a.steps, a.warmup)
         print(f"torch threads={t}: LSTM {l:.2f} ms/step, transformer {tr:.2f} ms/step")
+        result("lstm", t, l)
+        result("transformer", t, tr)
 
 
 if __name__ == "__main__":

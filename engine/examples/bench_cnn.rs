@@ -65,8 +65,11 @@ fn main() {
         runtime::set_threads(threads);
         let (med, p10, p90, loss) = common::time_steps(&mut step, warmup, steps);
         println!("engine threads={threads}: {med:.3} ms/step  (p10 {p10:.3}, p90 {p90:.3}; loss {loss:.4})");
-        let out = common::profile(steps.min(50), &mut step);
-        reports.push((threads, out));
+        common::result("cnn", threads, med);
+        if !common::profiles_off() {
+            let out = common::profile(steps.min(50), &mut step);
+            reports.push((threads, out));
+        }
     }
     for (threads, report) in reports {
         println!("\nper-step profile, threads={threads}:\n{report}");

@@ -96,7 +96,7 @@ fn main() {
     };
     let steps = arg("--steps", 500);
     let warmup = arg("--warmup", 50);
-    let memory_steps = arg("--memory-steps", 10_000);
+    let memory_steps = if common::profiles_off() { 0 } else { arg("--memory-steps", 10_000) };
     // `--threads N` measures only N threads (e.g. under a profiler); default both.
     let thread_counts: Vec<usize> = match arg("--threads", 0) {
         0 => vec![1, 2],
@@ -127,6 +127,7 @@ fn main() {
     for &threads in &thread_counts {
         runtime::set_threads(threads);
         let (med, p10, p90, loss) = common::time_steps(|| real.step(), warmup, steps);
+        common::result("mlp", threads, med);
         println!(
             "engine threads={threads}: {med:.3} ms/step  (p10 {p10:.3}, p90 {p90:.3}; loss {loss:.4})  \
              [Mlp + cross_entropy + backward + Sgd]"
@@ -136,7 +137,9 @@ fn main() {
             "engine threads={threads}: {med:.3} ms/step  (p10 {p10:.3}, p90 {p90:.3})  \
              [hand-written backward, update in the same realization]"
         );
-        profiles.push((threads, common::profile(200, &mut || real.step())));
+        if !common::profiles_off() {
+            profiles.push((threads, common::profile(200, &mut || real.step())));
+        }
     }
     for (threads, report) in profiles {
         println!("\nper-step profile of the real step, threads={threads}:\n{report}");

@@ -111,6 +111,11 @@ fn main() {
         let lstm = common::time_steps(&mut lstm_step(), 5, steps).0;
         let tr = common::time_steps(&mut transformer_step(), 5, steps).0;
         println!("threads={threads}: LSTM {lstm:.2} ms/step, transformer {tr:.2} ms/step");
+        common::result("lstm", threads, lstm);
+        common::result("transformer", threads, tr);
+    }
+    if common::profiles_off() {
+        return;
     }
     runtime::set_threads(1);
     let onehot = common::time_steps(&mut embedding_step(false), 3, steps).0;

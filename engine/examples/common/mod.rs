@@ -25,6 +25,9 @@ pub fn time_steps(mut step: impl FnMut() -> f32, warmup: usize, steps: usize) ->
 /// profile does not account for is reported as "outside realization". With
 /// `NMA_PROFILE_KERNELS` set, the costliest kernels are listed too.
 pub fn profile(steps: usize, step: &mut dyn FnMut() -> f32) -> String {
+    if profiles_off() {
+        return String::new();
+    }
     runtime::set_profiling(true);
     let t = Instant::now();
     for _ in 0..steps {
@@ -60,4 +63,16 @@ pub fn profile(steps: usize, step: &mut dyn FnMut() -> f32) -> String {
         per_step(total)
     );
     out
+}
+
+/// One machine-readable line per measurement, the same on the PyTorch side
+/// (`bench/torch_common.py`), read by `scripts/bench-vs-torch`.
+pub fn result(step: &str, threads: usize, ms: f64) {
+    println!("result step={step} threads={threads} ms={ms:.4} path={}", runtime::code_path());
+}
+
+/// Whether the per-kernel profiles should be skipped (`NMA_BENCH_PROFILE=0`,
+/// as `scripts/bench-vs-torch` sets: it wants only the timings).
+pub fn profiles_off() -> bool {
+    std::env::var("NMA_BENCH_PROFILE").is_ok_and(|v| v == "0")
 }

@@ -1,6 +1,6 @@
 //! The CPU kernels a compiled program runs: fused elementwise loops, strided
 //! reductions, and matrix products (our packed-panel or dot-product kernels
-//! in `packed` where the CPU has AVX-512, else `matrixmultiply`'s sgemm),
+//! in `packed` where the CPU has AVX2 or AVX-512, else `matrixmultiply`'s sgemm),
 //! split over the worker pool when large. Every kernel reads its inputs
 //! through [`Strided`] views computed at compile time.
 
@@ -8,30 +8,17 @@ use crate::ir::Op;
 
 use super::packed::{self, BSource};
 use super::pool;
+use super::simd;
 use super::strided::Strided;
 
-/// The widest vectors this CPU has, in floats (checked once): the
-/// elementwise loops are compiled for the baseline x86-64 (SSE2, 4), AVX2
-/// (8) and AVX-512 (16), and the widest the CPU has is used. The results
-/// are the same bits (Rust never contracts `a * b + c` into an FMA by itself).
+/// The widest vectors the kernels use, in floats: the elementwise loops are
+/// compiled for the baseline x86-64 (SSE2, 4), AVX2 (8) and AVX-512 (16),
+/// and [`simd::path`] picks one (the widest the CPU has, or `NMA_SIMD`'s).
+/// The results are the same bits (Rust never contracts `a * b + c` into an
+/// FMA by itself).
 #[cfg(target_arch = "x86_64")]
 pub(crate) fn vector_width() -> u8 {
-    use std::sync::atomic::{AtomicU8, Ordering};
-    static KNOWN: AtomicU8 = AtomicU8::new(0);
-    match KNOWN.load(Ordering::Relaxed) {
-        0 => {
-            let width = if std::is_x86_feature_detected!("avx512f") {
-                16
-            } else if std::is_x86_feature_detected!("avx2") {
-                8
-            } else {
-                4
-            };
-            KNOWN.store(width, Ordering::Relaxed);
-            width
-        }
-        width => width,
-    }
+    simd::path().width()
 }
 
 /// Defines `$name`, which runs `$inner` compiled for the widest vectors

@@ -17,6 +17,7 @@ mod kernels;
 mod packed;
 mod pool;
 mod recurrence;
+pub(crate) mod simd;
 mod strided;
 
 use std::cell::RefCell;
@@ -452,6 +453,20 @@ pub(crate) fn update_halves(p: &mut [f32], g: &[f32], state: Option<&mut [f32]>,
 pub mod runtime {
     use super::*;
     pub use crate::nn::lstm_loop::set_fused_loops;
+    pub use super::simd::SimdPath;
+
+    /// The vector instructions the kernels use (`NMA_SIMD` can lower it),
+    /// and whether products run on our own kernel or on `matrixmultiply`:
+    /// e.g. "avx512, products on ours" — what the benches print.
+    pub fn code_path() -> String {
+        let products = if packed::enabled() { "ours" } else { "matrixmultiply" };
+        format!("{}, products on {products}", simd::path().name())
+    }
+
+    /// The vector instructions the kernels use.
+    pub fn simd_path() -> SimdPath {
+        simd::path()
+    }
 
     /// Use `n` threads (1 or 2) for large matrix products. The default is
     /// `NMA_THREADS`, else the machine's cores (at most 2).

@@ -8,6 +8,7 @@ use crate::realize::{luminal_execute, unrealized_in_dependency_order};
 use crate::rng::Rng;
 use crate::tensor::Tensor;
 
+use super::simd::{self, SimdPath};
 use super::{execute, pool, runtime};
 
 fn close(got: f32, want: f32, tol: f32) -> bool {
@@ -603,24 +604,90 @@ fn vectorised_exp2_matches_f64_within_a_few_ulp_and_keeps_the_special_values() {
     assert!(exp2(f32::NAN).is_nan());
 }
 
-/// Runs `body` on a new thread with the packed kernel off, so products use
-/// `matrixmultiply` (programs are compiled and cached per thread).
-fn without_the_packed_kernel(body: fn()) {
+/// Runs `body` on a new thread whose products use `kernel` (`None`:
+/// `matrixmultiply`); programs are compiled and cached per thread.
+fn on_kernel(kernel: Option<SimdPath>, body: fn()) {
     std::thread::spawn(move || {
-        super::packed::set_off_here(true);
+        super::packed::set_kernel_here(kernel);
         body()
     })
     .join()
-    .expect("the check failed on the portable kernel");
+    .unwrap_or_else(|_| panic!("the check failed on {kernel:?}"));
 }
 
-/// Whether the packed kernel runs here; says so when a test is skipped.
+fn without_the_packed_kernel(body: fn()) {
+    on_kernel(None, body)
+}
+
+/// Our product kernels this CPU can run, widest first; says so when there are none.
+fn our_kernels_here() -> Vec<SimdPath> {
+    let kernels: Vec<SimdPath> = [SimdPath::Avx512, SimdPath::Avx2].into_iter().filter(|&k| k <= simd::detected()).collect();
+    if kernels.is_empty() {
+        eprintln!("skipped: this CPU has neither AVX2 with FMA nor AVX-512, so every product runs on matrixmultiply");
+    }
+    kernels
+}
+
+/// Runs `body` once on each of our kernels this CPU has.
+fn on_each_of_our_kernels(body: fn()) {
+    for kernel in our_kernels_here() {
+        on_kernel(Some(kernel), body);
+    }
+}
+
+/// Whether the packed kernel runs here by default; says so when a test is skipped.
 fn packed_kernel_here() -> bool {
     let on = super::packed::enabled();
     if !on {
-        eprintln!("skipped: this CPU has no AVX-512, so every product runs on matrixmultiply");
+        eprintln!("skipped: products run on matrixmultiply here (no AVX2/AVX-512, or NMA_SIMD/NMA_GEMM)");
     }
     on
+}
+
+#[test]
+fn products_pass_the_same_checks_on_each_of_our_kernels() {
+    on_each_of_our_kernels(|| {
+        matmul_on_random_shapes_and_views();
+        batched_broadcast_and_vector_matmuls();
+        folded_batches_dots_and_batch_sums_match_the_reference();
+        long_thin_products_split_along_k_agree_on_one_and_two_threads();
+        sums_of_products_and_summed_batches_on_one_and_two_threads();
+    });
+}
+
+#[test]
+fn the_avx2_and_avx512_kernels_give_the_same_bits() {
+    // Both sum each element's K products in order with one FMA each, so
+    // a result does not depend on which CPU computed it (dot products
+    // excepted: they add up lanes of different widths).
+    if our_kernels_here().len() < 2 {
+        eprintln!("skipped: this CPU has no AVX-512 to compare the AVX2 kernel with");
+        return;
+    }
+    fn products() -> Vec<Vec<f32>> {
+        let mut rng = Rng::new(67);
+        let mut outs = Vec::new();
+        for (m, n, k) in [(7, 45, 33), (32, 512, 128), (64, 128, 784), (5, 40, 600)] {
+            let a = random(&[m, k], &mut rng);
+            let b = random(&[k, n], &mut rng);
+            let bt = random(&[n, k], &mut rng);
+            outs.push(a.matmul(&b).to_vec());
+            outs.push(a.matmul(&bt.t()).to_vec());
+        }
+        outs
+    }
+    let run = |kernel| {
+        std::thread::spawn(move || {
+            super::packed::set_kernel_here(Some(kernel));
+            products()
+        })
+        .join()
+        .unwrap()
+    };
+    let (wide, narrow) = (run(SimdPath::Avx512), run(SimdPath::Avx2));
+    for (x, y) in wide.iter().zip(&narrow) {
+        assert!(x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits()), "the AVX2 kernel's product differs from the AVX-512 one's");
+    }
 }
 
 #[test]
@@ -687,10 +754,11 @@ fn without_the_packed_kernel_a_shared_transposed_weight_gets_one_row_major_copy(
 
 #[test]
 fn the_packed_kernel_matches_a_naive_product_for_every_layout_and_edge() {
+    on_each_of_our_kernels(packed_product_matches_a_naive_product);
+}
+
+fn packed_product_matches_a_naive_product() {
     use super::packed::{pack, packed_len, product, BSource, NR};
-    if !packed_kernel_here() {
-        return;
-    }
     let mut rng = Rng::new(53);
     let mut values = |len: usize| -> Vec<f32> { (0..len).map(|_| rng.normal()).collect() };
     const GUARD: f32 = 7.0;
@@ -763,10 +831,11 @@ fn the_packed_kernel_matches_a_naive_product_for_every_layout_and_edge() {
 
 #[test]
 fn the_dot_product_kernel_matches_a_naive_product_for_every_edge() {
+    on_each_of_our_kernels(dot_products_match_a_naive_product);
+}
+
+fn dot_products_match_a_naive_product() {
     use super::packed::Dots;
-    if !packed_kernel_here() {
-        return;
-    }
     let mut rng = Rng::new(61);
     for (m, n, k) in [(1, 1, 1), (3, 2, 15), (4, 4, 16), (5, 7, 17), (9, 6, 40), (2, 9, 33)] {
         for c_column_major in [false, true] {

@@ -1,4 +1,5 @@
-//! Our own matrix product for CPUs with AVX-512: B is read from panels of
+//! Our own matrix product for CPUs with AVX-512 (`avx512.rs`) or AVX2 with
+//! FMA (`avx2.rs`); others use `matrixmultiply`. B is read from panels of
 //! [`NR`] columns laid out k-major (`panel[p * NR + c]`), A straight from its
 //! buffer (one broadcast per row and k, so any strides work and A is never
 //! packed), and C row-major.
@@ -8,21 +9,22 @@
 //! weight each time) spent as long packing the 256 KB weight as multiplying;
 //! here a B read by several products is packed once per run (a `PackB`
 //! step), and every other B one panel at a time into a per-thread buffer
-//! that stays in L1 while all rows of A pass over it. The 8 × 32 tile keeps
-//! 16 accumulators in registers and reaches ~270 GFLOP/s on one Zen 5 core
-//! (peak ~290), against ~175 for `matrixmultiply` on the same shapes.
+//! that stays in L1 while all rows of A pass over it. The AVX-512 8 × 32 tile
+//! keeps 16 accumulators in registers and reaches ~270 GFLOP/s on one Zen 5
+//! core (peak ~290), against ~175 for `matrixmultiply` on the same shapes.
 //!
 //! Each element of C sums its K products in order with one FMA each, so a
 //! product split between threads (by panels or rows, never along K) gives
-//! the same bits as on one thread.
+//! the same bits as on one thread — and the AVX2 kernel the same bits as the
+//! AVX-512 one.
 
 use std::cell::{Cell, RefCell};
 use std::ops::Range;
 
-/// Columns of B per panel: two AVX-512 vectors.
+use super::simd::{self, SimdPath};
+
+/// Columns of B per panel: two AVX-512 vectors, four AVX2 ones.
 pub(crate) const NR: usize = 32;
-/// Rows of C per tile.
-const MR: usize = 8;
 /// Most of K a panel is multiplied over at once: 256 × NR floats (32 KB) stay in L1.
 const KC: usize = 256;
 
@@ -50,40 +52,37 @@ impl Start {
 thread_local! {
     /// One panel of B, packed just before use.
     static PANEL: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
-    /// Tests turn this kernel off to compare it with `matrixmultiply`.
-    static OFF_HERE: Cell<bool> = const { Cell::new(false) };
+    /// Tests choose a kernel for the calling thread (see [`set_kernel_here`]).
+    static HERE: Cell<Option<Option<SimdPath>>> = const { Cell::new(None) };
 }
 
-/// Whether products run on this kernel: the CPU has AVX-512, and
-/// `NMA_GEMM=matrixmultiply` has not asked for the portable one (checked once).
+/// Which of our kernels products run on — the AVX-512 or the AVX2 one, after
+/// [`simd::path`] (so `NMA_SIMD` chooses) — or `None` for `matrixmultiply`'s
+/// portable sgemm: a CPU without AVX2 and FMA, or `NMA_GEMM=matrixmultiply`
+/// (checked once).
+pub(crate) fn kernel() -> Option<SimdPath> {
+    use std::sync::OnceLock;
+    static KERNEL: OnceLock<Option<SimdPath>> = OnceLock::new();
+    if let Some(here) = HERE.with(Cell::get) {
+        return here;
+    }
+    *KERNEL.get_or_init(|| {
+        let portable = std::env::var("NMA_GEMM").is_ok_and(|v| v == "matrixmultiply");
+        Some(simd::path()).filter(|&p| p != SimdPath::Baseline && !portable)
+    })
+}
+
+/// Whether products run on one of our kernels.
 pub(crate) fn enabled() -> bool {
-    use std::sync::atomic::{AtomicU8, Ordering};
-    static KNOWN: AtomicU8 = AtomicU8::new(0);
-    let on = match KNOWN.load(Ordering::Relaxed) {
-        0 => {
-            let on = supported() && std::env::var("NMA_GEMM").map_or(true, |v| v != "matrixmultiply");
-            KNOWN.store(if on { 2 } else { 1 }, Ordering::Relaxed);
-            on
-        }
-        known => known == 2,
-    };
-    on && !OFF_HERE.with(Cell::get)
+    kernel().is_some()
 }
 
-#[cfg(target_arch = "x86_64")]
-fn supported() -> bool {
-    std::is_x86_feature_detected!("avx512f")
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn supported() -> bool {
-    false
-}
-
-/// Turns this kernel off (or back on) for programs compiled and run on the calling thread.
+/// Makes products compiled and run on the calling thread use `kernel`
+/// (`None`: `matrixmultiply`). A kernel this CPU cannot run is refused.
 #[cfg(test)]
-pub(crate) fn set_off_here(off: bool) {
-    OFF_HERE.with(|o| o.set(off));
+pub(crate) fn set_kernel_here(kernel: Option<SimdPath>) {
+    assert!(kernel.is_none_or(|k| k != SimdPath::Baseline && k <= simd::detected()), "this CPU cannot run {kernel:?}");
+    HERE.with(|h| h.set(Some(kernel)));
 }
 
 /// Floats of a `k × n` B packed whole (the last panel zero-padded to [`NR`] columns).
@@ -156,7 +155,7 @@ unsafe fn pack_panel(b: *const f32, (rs, cs): (isize, isize), k: usize, cols: us
 /// row stride `c_row` (C's column stride is 1).
 ///
 /// # Safety
-/// The CPU has AVX-512 ([`enabled`]); A, B and C cover the sizes given (a
+/// [`kernel`] is one of ours; A, B and C cover the sizes given (a
 /// packed B: `packed_len(k, n)` floats), and C does not overlap A or B.
 #[allow(clippy::too_many_arguments)]
 pub(crate) unsafe fn product(
@@ -177,6 +176,11 @@ pub(crate) unsafe fn product(
         // pass over stays in L1. Later blocks continue from C's stored sums:
         // the same FMAs in the same order, so the same bits as one block.
         // (A product added onto C keeps one block: it adds C only at the end.)
+        let panel_product = match kernel() {
+            Some(SimdPath::Avx512) => avx512::panel_product,
+            Some(SimdPath::Avx2) => avx2::panel_product,
+            _ => unreachable!("the packed product needs AVX2 or AVX-512"),
+        };
         let blocks = if accumulate { 1 } else { k.div_ceil(KC).max(1) };
         let kc = k.div_ceil(blocks);
         match b {
@@ -191,7 +195,7 @@ pub(crate) unsafe fn product(
                         pack_panel(ptr.offset(k0 as isize * strides.0 + (j * NR) as isize * strides.1), strides, len, cols, panel);
                         let a = a.offset(k0 as isize * a_strides.1);
                         let start = if k0 == 0 { Start::new(accumulate) } else { Start::Continue };
-                        avx512::panel_product(m, len, a, a_strides, panel.as_ptr(), c.add(j * NR), c_row, cols, start);
+                        panel_product(m, len, a, a_strides, panel.as_ptr(), c.add(j * NR), c_row, cols, start);
                     }
                 }
             }),
@@ -203,7 +207,7 @@ pub(crate) unsafe fn product(
                         let panel = packed.add(j * k * NR + k0 * NR);
                         let a = a.offset(k0 as isize * a_strides.1);
                         let start = if k0 == 0 { Start::new(accumulate) } else { Start::Continue };
-                        avx512::panel_product(m, len, a, a_strides, panel, c.add(j * NR), c_row, cols, start);
+                        panel_product(m, len, a, a_strides, panel, c.add(j * NR), c_row, cols, start);
                     }
                 }
             }
@@ -212,7 +216,7 @@ pub(crate) unsafe fn product(
     #[cfg(not(target_arch = "x86_64"))]
     {
         let _ = (m, n, k, a, a_strides, b, c, c_row, accumulate, panels);
-        unreachable!("the packed product needs AVX-512");
+        unreachable!("the packed product needs AVX2 or AVX-512");
     }
 }
 
@@ -238,13 +242,17 @@ pub(crate) struct Dots {
 
 impl Dots {
     /// # Safety
-    /// The CPU has AVX-512 ([`enabled`]); A, B and C cover the sizes and
+    /// [`kernel`] is one of ours; A, B and C cover the sizes and
     /// strides given, and C does not overlap A or B.
     pub(crate) unsafe fn run(&self) {
         #[cfg(target_arch = "x86_64")]
-        avx512::dots(self);
+        match kernel() {
+            Some(SimdPath::Avx512) => avx512::dots(self),
+            Some(SimdPath::Avx2) => avx2::dots(self),
+            _ => unreachable!("the dot-product kernel needs AVX2 or AVX-512"),
+        }
         #[cfg(not(target_arch = "x86_64"))]
-        unreachable!("the dot-product kernel needs AVX-512");
+        unreachable!("the dot-product kernel needs AVX2 or AVX-512");
     }
 }
 
@@ -261,177 +269,6 @@ pub(crate) fn prefers_dots(m: usize, n: usize, a_strides: (isize, isize), b_stri
 const DOTS_MAX_SIDE: usize = 16;
 
 #[cfg(target_arch = "x86_64")]
-mod avx512 {
-    use super::{Start, MR, NR};
-    use std::arch::x86_64::*;
-
-    /// All rows of C for one panel of B (`cols` of its NR columns real), in tiles of MR rows.
-    #[target_feature(enable = "avx512f")]
-    #[allow(clippy::too_many_arguments)]
-    pub(super) unsafe fn panel_product(
-        m: usize,
-        k: usize,
-        a: *const f32,
-        a_strides: (isize, isize),
-        panel: *const f32,
-        c: *mut f32,
-        c_row: isize,
-        cols: usize,
-        start: Start,
-    ) {
-        let mut i = 0;
-        while i < m {
-            let rows = MR.min(m - i);
-            let (a, c) = (a.offset(i as isize * a_strides.0), c.offset(i as isize * c_row));
-            macro_rules! tile {
-                ($r:literal) => {
-                    tile::<$r>(k, a, a_strides, panel, c, c_row, cols, start)
-                };
-            }
-            match rows {
-                8 => tile!(8),
-                7 => tile!(7),
-                6 => tile!(6),
-                5 => tile!(5),
-                4 => tile!(4),
-                3 => tile!(3),
-                2 => tile!(2),
-                _ => tile!(1),
-            }
-            i += rows;
-        }
-    }
-
-    /// R rows × NR columns of C: 2R accumulators, one FMA per element and k.
-    #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn tile<const R: usize>(
-        k: usize,
-        a: *const f32,
-        (a_row, a_col): (isize, isize),
-        panel: *const f32,
-        c: *mut f32,
-        c_row: isize,
-        cols: usize,
-        start: Start,
-    ) {
-        let mask = |from: usize| -> __mmask16 {
-            let n = cols.saturating_sub(from).min(16);
-            ((1u32 << n) - 1) as __mmask16
-        };
-        let (m0, m1) = (mask(0), mask(16));
-        let mut left = [_mm512_setzero_ps(); R];
-        let mut right = [_mm512_setzero_ps(); R];
-        if start == Start::Continue {
-            for i in 0..R {
-                let row = c.offset(i as isize * c_row);
-                left[i] = _mm512_maskz_loadu_ps(m0, row);
-                right[i] = _mm512_maskz_loadu_ps(m1, row.add(16));
-            }
-        }
-        let mut rows = [a; R];
-        for (i, row) in rows.iter_mut().enumerate() {
-            *row = a.offset(i as isize * a_row);
-        }
-        let mut b = panel;
-        for _ in 0..k {
-            let (b0, b1) = (_mm512_loadu_ps(b), _mm512_loadu_ps(b.add(16)));
-            for i in 0..R {
-                let x = _mm512_set1_ps(*rows[i]);
-                left[i] = _mm512_fmadd_ps(x, b0, left[i]);
-                right[i] = _mm512_fmadd_ps(x, b1, right[i]);
-                rows[i] = rows[i].offset(a_col);
-            }
-            b = b.add(NR);
-        }
-        for i in 0..R {
-            let row = c.offset(i as isize * c_row);
-            let (mut x0, mut x1) = (left[i], right[i]);
-            if start == Start::AddToC {
-                x0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, row), x0);
-                x1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, row.add(16)), x1);
-            }
-            _mm512_mask_storeu_ps(row, m0, x0);
-            _mm512_mask_storeu_ps(row.add(16), m1, x1);
-        }
-    }
-
-    /// Tiles of up to 4 × 4 dot products, 16 accumulators of 16 lanes each.
-    #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn dots(d: &super::Dots) {
-        let &super::Dots { m, n, k, a, a_row, b, b_col, c, c_strides, accumulate } = d;
-        let mut i = 0;
-        while i < m {
-            let rows = 4.min(m - i);
-            let mut j = 0;
-            while j < n {
-                let cols = 4.min(n - j);
-                let (a, b) = (a.offset(i as isize * a_row), b.offset(j as isize * b_col));
-                let c = c.offset(i as isize * c_strides.0 + j as isize * c_strides.1);
-                macro_rules! tile {
-                    ($r:literal, $c:literal) => {
-                        dot_tile::<$r, $c>(k, a, a_row, b, b_col, c, c_strides, accumulate)
-                    };
-                }
-                match (rows, cols) {
-                    (4, 4) => tile!(4, 4),
-                    (4, 3) => tile!(4, 3),
-                    (4, 2) => tile!(4, 2),
-                    (4, _) => tile!(4, 1),
-                    (3, 4) => tile!(3, 4),
-                    (3, 3) => tile!(3, 3),
-                    (3, 2) => tile!(3, 2),
-                    (3, _) => tile!(3, 1),
-                    (2, 4) => tile!(2, 4),
-                    (2, 3) => tile!(2, 3),
-                    (2, 2) => tile!(2, 2),
-                    (2, _) => tile!(2, 1),
-                    (_, 4) => tile!(1, 4),
-                    (_, 3) => tile!(1, 3),
-                    (_, 2) => tile!(1, 2),
-                    _ => tile!(1, 1),
-                }
-                j += cols;
-            }
-            i += rows;
-        }
-    }
-
-    #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn dot_tile<const R: usize, const C: usize>(
-        k: usize,
-        a: *const f32,
-        a_row: isize,
-        b: *const f32,
-        b_col: isize,
-        c: *mut f32,
-        (c_row, c_col): (isize, isize),
-        accumulate: bool,
-    ) {
-        let mut acc = [[_mm512_setzero_ps(); C]; R];
-        let mut p = 0;
-        // Full vectors, then the tail with masked loads (which never touch the masked lanes).
-        while p < k {
-            let mask: __mmask16 = if k - p >= 16 { 0xffff } else { ((1u32 << (k - p)) - 1) as __mmask16 };
-            let mut bv = [_mm512_setzero_ps(); C];
-            for (jj, v) in bv.iter_mut().enumerate() {
-                *v = _mm512_maskz_loadu_ps(mask, b.offset(jj as isize * b_col).add(p));
-            }
-            for (ii, row) in acc.iter_mut().enumerate() {
-                let av = _mm512_maskz_loadu_ps(mask, a.offset(ii as isize * a_row).add(p));
-                for (jj, x) in row.iter_mut().enumerate() {
-                    *x = _mm512_fmadd_ps(av, bv[jj], *x);
-                }
-            }
-            p += 16;
-        }
-        for (ii, row) in acc.iter().enumerate() {
-            for (jj, x) in row.iter().enumerate() {
-                let out = c.offset(ii as isize * c_row + jj as isize * c_col);
-                let sum = _mm512_reduce_add_ps(*x);
-                *out = if accumulate { *out + sum } else { sum };
-            }
-        }
-    }
-}
+mod avx512;
+#[cfg(target_arch = "x86_64")]
+mod avx2;

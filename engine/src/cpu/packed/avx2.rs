@@ -1,0 +1,222 @@
+//! The packed product and dot products in AVX2 with FMA, for the many CPUs
+//! without AVX-512. AVX2 has 16 vector registers of 8 floats, so a panel of
+//! [`NR`] = 32 columns is multiplied as two halves of 16, each in tiles of
+//! 6 rows: 12 accumulators, 2 vectors of B and 1 broadcast of A.
+//!
+//! Each element of C is the same chain of FMAs, in the same order, as in the
+//! AVX-512 kernel, so both give the same bits.
+
+use super::{Start, NR};
+use std::arch::x86_64::*;
+
+/// Rows of C per tile.
+const MR: usize = 6;
+/// Columns of C per tile: half a panel, two vectors.
+const HALF: usize = NR / 2;
+
+/// All rows of C for one panel of B (`cols` of its NR columns real).
+#[target_feature(enable = "avx2,fma")]
+#[allow(clippy::too_many_arguments)]
+pub(super) unsafe fn panel_product(
+    m: usize,
+    k: usize,
+    a: *const f32,
+    a_strides: (isize, isize),
+    panel: *const f32,
+    c: *mut f32,
+    c_row: isize,
+    cols: usize,
+    start: Start,
+) {
+    for from in [0, HALF] {
+        if cols <= from {
+            break;
+        }
+        let half_cols = HALF.min(cols - from);
+        let (panel, c) = (panel.add(from), c.add(from));
+        let mut i = 0;
+        while i < m {
+            let rows = MR.min(m - i);
+            let (a, c) = (a.offset(i as isize * a_strides.0), c.offset(i as isize * c_row));
+            macro_rules! tile {
+                ($r:literal) => {
+                    tile::<$r>(k, a, a_strides, panel, c, c_row, half_cols, start)
+                };
+            }
+            match rows {
+                6 => tile!(6),
+                5 => tile!(5),
+                4 => tile!(4),
+                3 => tile!(3),
+                2 => tile!(2),
+                _ => tile!(1),
+            }
+            i += rows;
+        }
+    }
+}
+
+/// A mask for `_mm256_maskload_ps`/`maskstore`: lanes `from..from + 8` that are below `len`.
+#[inline(always)]
+unsafe fn lanes_below(len: usize, from: usize) -> __m256i {
+    let n = len.saturating_sub(from).min(8) as i32;
+    _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
+}
+
+/// R rows × 16 columns of C (`cols` ≤ 16 of them real): 2R accumulators.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn tile<const R: usize>(
+    k: usize,
+    a: *const f32,
+    (a_row, a_col): (isize, isize),
+    panel: *const f32,
+    c: *mut f32,
+    c_row: isize,
+    cols: usize,
+    start: Start,
+) {
+    // Full tiles use plain loads and stores: masked ones are slow on some CPUs.
+    let full = cols == HALF;
+    let (m0, m1) = (lanes_below(cols, 0), lanes_below(cols, 8));
+    let load = |row: *const f32| -> (__m256, __m256) {
+        if full {
+            (_mm256_loadu_ps(row), _mm256_loadu_ps(row.add(8)))
+        } else {
+            (_mm256_maskload_ps(row, m0), _mm256_maskload_ps(row.add(8), m1))
+        }
+    };
+    let mut left = [_mm256_setzero_ps(); R];
+    let mut right = [_mm256_setzero_ps(); R];
+    if start == Start::Continue {
+        for i in 0..R {
+            (left[i], right[i]) = load(c.offset(i as isize * c_row));
+        }
+    }
+    let mut rows = [a; R];
+    for (i, row) in rows.iter_mut().enumerate() {
+        *row = a.offset(i as isize * a_row);
+    }
+    // The panel is zero-padded to NR columns, so its rows can always be read whole.
+    let mut b = panel;
+    for _ in 0..k {
+        let (b0, b1) = (_mm256_loadu_ps(b), _mm256_loadu_ps(b.add(8)));
+        for i in 0..R {
+            let x = _mm256_broadcast_ss(&*rows[i]);
+            left[i] = _mm256_fmadd_ps(x, b0, left[i]);
+            right[i] = _mm256_fmadd_ps(x, b1, right[i]);
+            rows[i] = rows[i].offset(a_col);
+        }
+        b = b.add(NR);
+    }
+    for i in 0..R {
+        let row = c.offset(i as isize * c_row);
+        let (mut x0, mut x1) = (left[i], right[i]);
+        if start == Start::AddToC {
+            let (c0, c1) = load(row);
+            x0 = _mm256_add_ps(c0, x0);
+            x1 = _mm256_add_ps(c1, x1);
+        }
+        if full {
+            _mm256_storeu_ps(row, x0);
+            _mm256_storeu_ps(row.add(8), x1);
+        } else {
+            _mm256_maskstore_ps(row, m0, x0);
+            _mm256_maskstore_ps(row.add(8), m1, x1);
+        }
+    }
+}
+
+/// Tiles of up to 4 × 3 dot products: 12 accumulators of 8 lanes, 3 vectors of B, 1 of A.
+#[target_feature(enable = "avx2,fma")]
+pub(super) unsafe fn dots(d: &super::Dots) {
+    let &super::Dots { m, n, k, a, a_row, b, b_col, c, c_strides, accumulate } = d;
+    let mut i = 0;
+    while i < m {
+        let rows = 4.min(m - i);
+        let mut j = 0;
+        while j < n {
+            let cols = 3.min(n - j);
+            let (a, b) = (a.offset(i as isize * a_row), b.offset(j as isize * b_col));
+            let c = c.offset(i as isize * c_strides.0 + j as isize * c_strides.1);
+            macro_rules! tile {
+                ($r:literal, $c:literal) => {
+                    dot_tile::<$r, $c>(k, a, a_row, b, b_col, c, c_strides, accumulate)
+                };
+            }
+            match (rows, cols) {
+                (4, 3) => tile!(4, 3),
+                (4, 2) => tile!(4, 2),
+                (4, _) => tile!(4, 1),
+                (3, 3) => tile!(3, 3),
+                (3, 2) => tile!(3, 2),
+                (3, _) => tile!(3, 1),
+                (2, 3) => tile!(2, 3),
+                (2, 2) => tile!(2, 2),
+                (2, _) => tile!(2, 1),
+                (_, 3) => tile!(1, 3),
+                (_, 2) => tile!(1, 2),
+                _ => tile!(1, 1),
+            }
+            j += cols;
+        }
+        i += rows;
+    }
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn dot_tile<const R: usize, const C: usize>(
+    k: usize,
+    a: *const f32,
+    a_row: isize,
+    b: *const f32,
+    b_col: isize,
+    c: *mut f32,
+    (c_row, c_col): (isize, isize),
+    accumulate: bool,
+) {
+    let mut acc = [[_mm256_setzero_ps(); C]; R];
+    let mut p = 0;
+    // Full vectors, then the tail with masked loads (which never touch the masked lanes).
+    while p + 8 <= k {
+        let mut bv = [_mm256_setzero_ps(); C];
+        for (jj, v) in bv.iter_mut().enumerate() {
+            *v = _mm256_loadu_ps(b.offset(jj as isize * b_col).add(p));
+        }
+        for (ii, row) in acc.iter_mut().enumerate() {
+            let av = _mm256_loadu_ps(a.offset(ii as isize * a_row).add(p));
+            for (jj, x) in row.iter_mut().enumerate() {
+                *x = _mm256_fmadd_ps(av, bv[jj], *x);
+            }
+        }
+        p += 8;
+    }
+    if p < k {
+        let mask = lanes_below(k, p);
+        let mut bv = [_mm256_setzero_ps(); C];
+        for (jj, v) in bv.iter_mut().enumerate() {
+            *v = _mm256_maskload_ps(b.offset(jj as isize * b_col).add(p), mask);
+        }
+        for (ii, row) in acc.iter_mut().enumerate() {
+            let av = _mm256_maskload_ps(a.offset(ii as isize * a_row).add(p), mask);
+            for (jj, x) in row.iter_mut().enumerate() {
+                *x = _mm256_fmadd_ps(av, bv[jj], *x);
+            }
+        }
+    }
+    for (ii, row) in acc.iter().enumerate() {
+        for (jj, x) in row.iter().enumerate() {
+            let out = c.offset(ii as isize * c_row + jj as isize * c_col);
+            let sum = horizontal_sum(*x);
+            *out = if accumulate { *out + sum } else { sum };
+        }
+    }
+}
+
+#[inline(always)]
+unsafe fn horizontal_sum(v: __m256) -> f32 {
+    let s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
+    let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    _mm_cvtss_f32(_mm_add_ss(s, _mm_shuffle_ps::<1>(s, s)))
+}

@@ -1,0 +1,178 @@
+//! The packed product and dot products in AVX-512: tiles of 8 rows × 32
+//! columns (16 accumulators of 16 floats), masked loads and stores at the edges.
+
+use super::{Start, NR};
+use std::arch::x86_64::*;
+
+/// Rows of C per tile: 8 rows × 2 vectors = 16 of the 32 registers.
+const MR: usize = 8;
+
+/// All rows of C for one panel of B (`cols` of its NR columns real), in tiles of MR rows.
+#[target_feature(enable = "avx512f")]
+#[allow(clippy::too_many_arguments)]
+pub(super) unsafe fn panel_product(
+    m: usize,
+    k: usize,
+    a: *const f32,
+    a_strides: (isize, isize),
+    panel: *const f32,
+    c: *mut f32,
+    c_row: isize,
+    cols: usize,
+    start: Start,
+) {
+    let mut i = 0;
+    while i < m {
+        let rows = MR.min(m - i);
+        let (a, c) = (a.offset(i as isize * a_strides.0), c.offset(i as isize * c_row));
+        macro_rules! tile {
+            ($r:literal) => {
+                tile::<$r>(k, a, a_strides, panel, c, c_row, cols, start)
+            };
+        }
+        match rows {
+            8 => tile!(8),
+            7 => tile!(7),
+            6 => tile!(6),
+            5 => tile!(5),
+            4 => tile!(4),
+            3 => tile!(3),
+            2 => tile!(2),
+            _ => tile!(1),
+        }
+        i += rows;
+    }
+}
+
+/// R rows × NR columns of C: 2R accumulators, one FMA per element and k.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn tile<const R: usize>(
+    k: usize,
+    a: *const f32,
+    (a_row, a_col): (isize, isize),
+    panel: *const f32,
+    c: *mut f32,
+    c_row: isize,
+    cols: usize,
+    start: Start,
+) {
+    let mask = |from: usize| -> __mmask16 {
+        let n = cols.saturating_sub(from).min(16);
+        ((1u32 << n) - 1) as __mmask16
+    };
+    let (m0, m1) = (mask(0), mask(16));
+    let mut left = [_mm512_setzero_ps(); R];
+    let mut right = [_mm512_setzero_ps(); R];
+    if start == Start::Continue {
+        for i in 0..R {
+            let row = c.offset(i as isize * c_row);
+            left[i] = _mm512_maskz_loadu_ps(m0, row);
+            right[i] = _mm512_maskz_loadu_ps(m1, row.add(16));
+        }
+    }
+    let mut rows = [a; R];
+    for (i, row) in rows.iter_mut().enumerate() {
+        *row = a.offset(i as isize * a_row);
+    }
+    let mut b = panel;
+    for _ in 0..k {
+        let (b0, b1) = (_mm512_loadu_ps(b), _mm512_loadu_ps(b.add(16)));
+        for i in 0..R {
+            let x = _mm512_set1_ps(*rows[i]);
+            left[i] = _mm512_fmadd_ps(x, b0, left[i]);
+            right[i] = _mm512_fmadd_ps(x, b1, right[i]);
+            rows[i] = rows[i].offset(a_col);
+        }
+        b = b.add(NR);
+    }
+    for i in 0..R {
+        let row = c.offset(i as isize * c_row);
+        let (mut x0, mut x1) = (left[i], right[i]);
+        if start == Start::AddToC {
+            x0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, row), x0);
+            x1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, row.add(16)), x1);
+        }
+        _mm512_mask_storeu_ps(row, m0, x0);
+        _mm512_mask_storeu_ps(row.add(16), m1, x1);
+    }
+}
+
+/// Tiles of up to 4 × 4 dot products, 16 accumulators of 16 lanes each.
+#[target_feature(enable = "avx512f")]
+pub(super) unsafe fn dots(d: &super::Dots) {
+    let &super::Dots { m, n, k, a, a_row, b, b_col, c, c_strides, accumulate } = d;
+    let mut i = 0;
+    while i < m {
+        let rows = 4.min(m - i);
+        let mut j = 0;
+        while j < n {
+            let cols = 4.min(n - j);
+            let (a, b) = (a.offset(i as isize * a_row), b.offset(j as isize * b_col));
+            let c = c.offset(i as isize * c_strides.0 + j as isize * c_strides.1);
+            macro_rules! tile {
+                ($r:literal, $c:literal) => {
+                    dot_tile::<$r, $c>(k, a, a_row, b, b_col, c, c_strides, accumulate)
+                };
+            }
+            match (rows, cols) {
+                (4, 4) => tile!(4, 4),
+                (4, 3) => tile!(4, 3),
+                (4, 2) => tile!(4, 2),
+                (4, _) => tile!(4, 1),
+                (3, 4) => tile!(3, 4),
+                (3, 3) => tile!(3, 3),
+                (3, 2) => tile!(3, 2),
+                (3, _) => tile!(3, 1),
+                (2, 4) => tile!(2, 4),
+                (2, 3) => tile!(2, 3),
+                (2, 2) => tile!(2, 2),
+                (2, _) => tile!(2, 1),
+                (_, 4) => tile!(1, 4),
+                (_, 3) => tile!(1, 3),
+                (_, 2) => tile!(1, 2),
+                _ => tile!(1, 1),
+            }
+            j += cols;
+        }
+        i += rows;
+    }
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn dot_tile<const R: usize, const C: usize>(
+    k: usize,
+    a: *const f32,
+    a_row: isize,
+    b: *const f32,
+    b_col: isize,
+    c: *mut f32,
+    (c_row, c_col): (isize, isize),
+    accumulate: bool,
+) {
+    let mut acc = [[_mm512_setzero_ps(); C]; R];
+    let mut p = 0;
+    // Full vectors, then the tail with masked loads (which never touch the masked lanes).
+    while p < k {
+        let mask: __mmask16 = if k - p >= 16 { 0xffff } else { ((1u32 << (k - p)) - 1) as __mmask16 };
+        let mut bv = [_mm512_setzero_ps(); C];
+        for (jj, v) in bv.iter_mut().enumerate() {
+            *v = _mm512_maskz_loadu_ps(mask, b.offset(jj as isize * b_col).add(p));
+        }
+        for (ii, row) in acc.iter_mut().enumerate() {
+            let av = _mm512_maskz_loadu_ps(mask, a.offset(ii as isize * a_row).add(p));
+            for (jj, x) in row.iter_mut().enumerate() {
+                *x = _mm512_fmadd_ps(av, bv[jj], *x);
+            }
+        }
+        p += 16;
+    }
+    for (ii, row) in acc.iter().enumerate() {
+        for (jj, x) in row.iter().enumerate() {
+            let out = c.offset(ii as isize * c_row + jj as isize * c_col);
+            let sum = _mm512_reduce_add_ps(*x);
+            *out = if accumulate { *out + sum } else { sum };
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Which vector instructions the CPU kernels use: the widest set this CPU
+//! has, or a narrower one when `NMA_SIMD` asks for it, so that a machine
+//! with AVX-512 can also measure (and test) the AVX2 code that most
+//! laptops run. Read once per process.
+
+/// A set of vector instructions the kernels are compiled for, narrowest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SimdPath {
+    /// Any x86-64 (SSE2) or another architecture: elementwise loops as the
+    /// compiler vectorises them, products on `matrixmultiply`.
+    Baseline,
+    /// AVX2 with FMA (x86-64 since about 2013): 8-float vectors, our packed
+    /// product with 6 × 16 tiles.
+    Avx2,
+    /// AVX-512F: 16-float vectors, our packed product with 8 × 32 tiles.
+    Avx512,
+}
+
+impl SimdPath {
+    /// The name `NMA_SIMD` takes and the benches print.
+    pub fn name(self) -> &'static str {
+        match self {
+            SimdPath::Baseline => "baseline",
+            SimdPath::Avx2 => "avx2",
+            SimdPath::Avx512 => "avx512",
+        }
+    }
+
+    /// Floats per vector register.
+    pub(crate) fn width(self) -> u8 {
+        match self {
+            SimdPath::Baseline => 4,
+            SimdPath::Avx2 => 8,
+            SimdPath::Avx512 => 16,
+        }
+    }
+
+    fn parse(name: &str) -> Option<SimdPath> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "avx512" | "avx-512" | "avx512f" => Some(SimdPath::Avx512),
+            "avx2" => Some(SimdPath::Avx2),
+            "baseline" | "sse2" | "portable" | "none" => Some(SimdPath::Baseline),
+            _ => None,
+        }
+    }
+}
+
+/// The widest set this CPU supports.
+pub fn detected() -> SimdPath {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx512f") {
+            return SimdPath::Avx512;
+        }
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            return SimdPath::Avx2;
+        }
+    }
+    SimdPath::Baseline
+}
+
+/// The set the kernels use: [`detected`], lowered to `NMA_SIMD` where that
+/// names a narrower one (a wider one than the CPU has cannot be used, and an
+/// unknown name is reported once and ignored).
+pub fn path() -> SimdPath {
+    use std::sync::OnceLock;
+    static PATH: OnceLock<SimdPath> = OnceLock::new();
+    *PATH.get_or_init(|| {
+        let best = detected();
+        match std::env::var("NMA_SIMD") {
+            Ok(asked) => match SimdPath::parse(&asked) {
+                Some(asked) => asked.min(best),
+                None => {
+                    eprintln!("NMA_SIMD={asked:?} is not one of avx512, avx2, baseline; using {}", best.name());
+                    best
+                }
+            },
+            Err(_) => best,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_paths_order_by_width() {
+        for p in [SimdPath::Baseline, SimdPath::Avx2, SimdPath::Avx512] {
+            assert_eq!(SimdPath::parse(p.name()), Some(p));
+        }
+        assert_eq!(SimdPath::parse("AVX2 "), Some(SimdPath::Avx2));
+        assert_eq!(SimdPath::parse("neon"), None);
+        assert!(SimdPath::Baseline < SimdPath::Avx2 && SimdPath::Avx2 < SimdPath::Avx512);
+        assert!(SimdPath::Baseline.width() < SimdPath::Avx2.width());
+    }
+
+    #[test]
+    fn the_path_in_use_is_never_wider_than_the_cpu() {
+        assert!(path() <= detected());
+    }
+}
