@@ -1,0 +1,378 @@
+//! Matrix products: our packed or dot-product kernels (`packed`), or
+//! `matrixmultiply`, split over the worker pool when large.
+
+use super::*;
+
+/// `C[m, n] = Σ_k A[m, k] · B[k, n]` for every batch position, all operands
+/// given by offsets and element strides into their buffers. A batch loop
+/// whose C stride is 0 sums its products into the same C (a weight
+/// gradient summed over the batch).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Gemm {
+    pub a: usize,
+    pub b: usize,
+    pub m: usize,
+    pub n: usize,
+    pub k: usize,
+    pub a_offset: isize,
+    pub b_offset: isize,
+    /// (row stride, column stride) of A, B and C.
+    pub a_strides: (isize, isize),
+    pub b_strides: (isize, isize),
+    pub c_strides: (isize, isize),
+    /// Extra loops: (size, A stride, B stride, C stride).
+    pub batch: Vec<(usize, isize, isize, isize)>,
+    /// The slot of a buffer (of C's length, read plainly) that the product is
+    /// added onto, in place: `x + A·B`, as a sum of products builds.
+    pub onto: Option<usize>,
+    /// B's slot holds it packed in panels (a `PackB` step's output, see
+    /// [`packed`]); B's offset and strides are then unused.
+    pub b_packed: bool,
+}
+
+impl Gemm {
+    /// Whether some batch loop sums into the same C.
+    pub(crate) fn sums_batches(&self) -> bool {
+        self.batch.iter().any(|d| d.3 == 0 && d.0 > 1)
+    }
+
+    /// Offsets of A, B and C for batch position `linear` (row-major over the batch loops).
+    fn batch_offsets(&self, mut linear: usize) -> (isize, isize, isize) {
+        let (mut ao, mut bo, mut co) = (self.a_offset, self.b_offset, 0isize);
+        for &(size, sa, sb, sc) in self.batch.iter().rev() {
+            let i = (linear % size) as isize;
+            linear /= size;
+            ao += i * sa;
+            bo += i * sb;
+            co += i * sc;
+        }
+        (ao, bo, co)
+    }
+}
+
+/// Products smaller than this many multiply-adds run on one thread: waking a
+/// helper costs more than it saves.
+pub(crate) const PARALLEL_MIN_MACS: usize = 1 << 20;
+
+/// Runs the product into `out`. `out` already holds the values to add onto
+/// when `g.onto` is set; otherwise its contents are ignored.
+pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
+    let (a, b) = (slots.get(g.a), slots.get(g.b));
+    let batches: usize = g.batch.iter().map(|d| d.0).product();
+    // beta = 1 adds onto C: onto a given buffer, or onto earlier batch positions' sums.
+    let sums = g.sums_batches();
+    if sums && g.onto.is_none() {
+        out.fill(0.0);
+    }
+    let beta = if sums || g.onto.is_some() { 1.0 } else { 0.0 };
+    if g.m == 0 || g.n == 0 {
+        return;
+    }
+    // (A packed B always has N > 1: see the compiler's `shared_b_key`.)
+    if g.m == 1 && g.n == 1 {
+        return dots(g, a, b, out, batches, beta);
+    }
+    let threads = pool::threads();
+    let per_call = g.m * g.n * g.k;
+    let parallel = threads > 1 && per_call >= PARALLEL_MIN_MACS;
+    // Our own kernels, where the CPU has them and C's rows are contiguous.
+    let own = packed::enabled() && g.c_strides.1 == 1;
+    if g.b_packed {
+        assert!(own && batches == 1, "a packed B needs the packed kernel and one product");
+        assert_eq!(b.len(), packed::packed_len(g.k, g.n), "packed B has the wrong length");
+        // SAFETY: as below; the packed B was sized for this product (checked).
+        unsafe { own_product(g, a.as_ptr().offset(g.a_offset), BSource::Packed(b.as_ptr()), out.as_mut_ptr(), beta, parallel) };
+        return;
+    }
+    if threads > 1 && batches >= 2 && per_call < PARALLEL_MIN_MACS && batches * per_call >= PARALLEL_MIN_MACS {
+        return split_batches(g, a, b, out, batches, beta, own);
+    }
+    // The second half's partial product when splitting along K.
+    let along_k = parallel && !own && split_k(g);
+    let mut partial = if along_k { vec![0.0f32; g.m * g.n] } else { Vec::new() };
+    for batch in 0..batches {
+        let (ao, bo, co) = g.batch_offsets(batch);
+        if batch + 1 < batches {
+            prefetch_operands(g, a, b, batch + 1);
+        }
+        // SAFETY: the compiler checked that every index the strides reach
+        // lies inside the buffers (operands are whole views of them, and C
+        // is this step's own output of the right length).
+        let a_ptr = unsafe { a.as_ptr().offset(ao) };
+        let b_ptr = unsafe { b.as_ptr().offset(bo) };
+        let c_ptr = unsafe { out.as_mut_ptr().offset(co) };
+        if own {
+            unsafe { on_own_kernels(g, a_ptr, b_ptr, c_ptr, beta, parallel) };
+        } else if along_k {
+            // Small M×N, long K (a layer's forward product on a small
+            // batch): halving M or N would make each thread pack the whole
+            // other operand, so split K instead. The first half writes C,
+            // the second a row-major temporary that is added in afterwards.
+            let k0 = g.k / 2;
+            let (a_addr, b_addr, c_addr) = (a_ptr as usize, b_ptr as usize, c_ptr as usize);
+            let p_addr = partial.as_mut_ptr() as usize;
+            pool::run2(&|part: usize| unsafe {
+                let (ap, bp) = (a_addr as *const f32, b_addr as *const f32);
+                if part == 0 {
+                    sgemm(g, (g.m, g.n, k0), ap, bp, c_addr as *mut f32, g.c_strides, beta);
+                } else {
+                    let ap = ap.offset(k0 as isize * g.a_strides.1);
+                    let bp = bp.offset(k0 as isize * g.b_strides.0);
+                    sgemm(g, (g.m, g.n, g.k - k0), ap, bp, p_addr as *mut f32, (g.n as isize, 1), 0.0);
+                }
+            });
+            for i in 0..g.m {
+                let row = &partial[i * g.n..(i + 1) * g.n];
+                for (j, &x) in row.iter().enumerate() {
+                    // SAFETY: inside C, as for the product itself.
+                    unsafe {
+                        *c_ptr.offset(i as isize * g.c_strides.0 + j as isize * g.c_strides.1) += x;
+                    }
+                }
+            }
+        } else if parallel {
+            // Split the larger of M and N in two halves, one per thread.
+            let split_m = g.m >= g.n;
+            let total = if split_m { g.m } else { g.n };
+            let half = total / 2;
+            let (a_addr, b_addr, c_addr) = (a_ptr as usize, b_ptr as usize, c_ptr as usize);
+            pool::run2(&|part: usize| {
+                let (from, len) = if part == 0 { (0, half) } else { (half, total - half) };
+                let (m, n) = if split_m { (len, g.n) } else { (g.m, len) };
+                let (mut ap, mut bp, mut cp) =
+                    (a_addr as *const f32, b_addr as *const f32, c_addr as *mut f32);
+                unsafe {
+                    if split_m {
+                        ap = ap.offset(from as isize * g.a_strides.0);
+                        cp = cp.offset(from as isize * g.c_strides.0);
+                    } else {
+                        bp = bp.offset(from as isize * g.b_strides.1);
+                        cp = cp.offset(from as isize * g.c_strides.1);
+                    }
+                    sgemm(g, (m, n, g.k), ap, bp, cp, g.c_strides, beta);
+                }
+            });
+        } else {
+            unsafe { sgemm(g, (g.m, g.n, g.k), a_ptr, b_ptr, c_ptr, g.c_strides, beta) };
+        }
+    }
+}
+
+/// One product (one batch position) on our own kernels: as dot products
+/// along K where [`packed::prefers_dots`], else over panels of B.
+///
+/// # Safety
+/// As [`packed::product`], for the whole of `g`'s M × N.
+unsafe fn on_own_kernels(g: &Gemm, a: *const f32, b: *const f32, c: *mut f32, beta: f32, parallel: bool) {
+    if packed::prefers_dots(g.m, g.n, g.a_strides, g.b_strides) {
+        own_dots(g, a, b, c, beta, parallel)
+    } else {
+        own_product(g, a, BSource::Strided { ptr: b, strides: g.b_strides }, c, beta, parallel)
+    }
+}
+
+/// One product on the packed-panel kernel (C row-major), split between two
+/// threads when `parallel`: by panels of B (each thread packs only its own),
+/// or by rows when B is a single panel.
+///
+/// # Safety
+/// As [`packed::product`], for the whole of `g`'s M × N.
+unsafe fn own_product(g: &Gemm, a: *const f32, b: BSource, c: *mut f32, beta: f32, parallel: bool) {
+    let panels = g.n.div_ceil(packed::NR);
+    let accumulate = beta != 0.0;
+    if !parallel {
+        return packed::product(g.m, g.n, g.k, a, g.a_strides, b, c, g.c_strides.0, accumulate, 0..panels);
+    }
+    let (a_addr, c_addr) = (a as usize, c as usize);
+    let b = SendB(b);
+    pool::run2(&|part: usize| {
+        let (a, c) = (a_addr as *const f32, c_addr as *mut f32);
+        let b = b.get();
+        if panels >= 2 {
+            let range = if part == 0 { 0..panels / 2 } else { panels / 2..panels };
+            packed::product(g.m, g.n, g.k, a, g.a_strides, b, c, g.c_strides.0, accumulate, range);
+        } else {
+            let half = g.m / 2;
+            let (from, rows) = if part == 0 { (0, half) } else { (half, g.m - half) };
+            let (a, c) = (a.offset(from as isize * g.a_strides.0), c.offset(from as isize * g.c_strides.0));
+            packed::product(rows, g.n, g.k, a, g.a_strides, b, c, g.c_strides.0, accumulate, 0..panels);
+        }
+    });
+}
+
+/// One product as dot products along K ([`packed::dots`]), split by rows
+/// between two threads when `parallel`.
+///
+/// # Safety
+/// As [`packed::dots`], for the whole of `g`'s M × N.
+unsafe fn own_dots(g: &Gemm, a: *const f32, b: *const f32, c: *mut f32, beta: f32, parallel: bool) {
+    let accumulate = beta != 0.0;
+    let (a_addr, b_addr, c_addr) = (a as usize, b as usize, c as usize);
+    // Rows `from..from + rows` of C.
+    let rows_of = |from: usize, rows: usize| {
+        let a = (a_addr as *const f32).offset(from as isize * g.a_strides.0);
+        let c = (c_addr as *mut f32).offset(from as isize * g.c_strides.0);
+        let b = b_addr as *const f32;
+        let (n, k, a_row, b_col, c_strides) = (g.n, g.k, g.a_strides.0, g.b_strides.1, g.c_strides);
+        packed::Dots { m: rows, n, k, a, a_row, b, b_col, c, c_strides, accumulate }.run()
+    };
+    if !parallel || g.m < 2 {
+        return rows_of(0, g.m);
+    }
+    let half = g.m / 2;
+    pool::run2(&|part: usize| if part == 0 { rows_of(0, half) } else { rows_of(half, g.m - half) });
+}
+
+/// A [`BSource`] handed to the helper thread.
+#[derive(Clone, Copy)]
+struct SendB(BSource);
+
+// SAFETY: B is only read, while the caller waits for both threads.
+unsafe impl Sync for SendB {}
+
+impl SendB {
+    // A method, so that closures capture the whole wrapper, not its field.
+    fn get(&self) -> BSource {
+        self.0
+    }
+}
+
+/// Many small products (a convolution's per-image products): the batch
+/// positions are split between two threads. Products that sum into the same
+/// C (`beta` = 1 over a summed batch loop) give the second thread a zeroed
+/// copy of C to sum into, added in afterwards.
+fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize, beta: f32, own: bool) {
+    let sums = g.sums_batches();
+    let mut second = if sums { vec![0.0f32; out.len()] } else { Vec::new() };
+    let half = batches / 2;
+    let c_addrs = [out.as_mut_ptr() as usize, if sums { second.as_mut_ptr() as usize } else { out.as_mut_ptr() as usize }];
+    pool::run2(&|part: usize| {
+        let range = if part == 0 { 0..half } else { half..batches };
+        let end = range.end;
+        for batch in range {
+            let (ao, bo, co) = g.batch_offsets(batch);
+            if batch + 1 < end {
+                prefetch_operands(g, a, b, batch + 1);
+            }
+            // SAFETY: as in `gemm`; without a summed loop the two halves
+            // write disjoint parts of C, with one each writes its own buffer.
+            unsafe {
+                let ap = a.as_ptr().offset(ao);
+                let bp = b.as_ptr().offset(bo);
+                let cp = (c_addrs[part] as *mut f32).offset(co);
+                if own {
+                    on_own_kernels(g, ap, bp, cp, beta, false);
+                } else {
+                    sgemm(g, (g.m, g.n, g.k), ap, bp, cp, g.c_strides, beta);
+                }
+            }
+        }
+    });
+    if sums {
+        for (o, s) in out.iter_mut().zip(&second) {
+            *o += s;
+        }
+    }
+}
+
+/// Starts loading batch position `batch`'s A and B into cache while the
+/// current product runs. A batch of small products (a convolution's weight
+/// gradient, one image each) reads operands the forward pass wrote long
+/// before, from memory: without this each product waits for its own.
+fn prefetch_operands(g: &Gemm, a: &[f32], b: &[f32], batch: usize) {
+    let (ao, bo, _) = g.batch_offsets(batch);
+    // The span of buffer one operand reads, when it is small and dense.
+    let span = |offset: isize, rows: usize, cols: usize, (rs, cs): (isize, isize), len: usize| {
+        if rs < 0 || cs < 0 || offset < 0 {
+            return None;
+        }
+        let extent = (rows - 1) * rs as usize + (cols - 1) * cs as usize + 1;
+        let dense = extent <= 2 * rows * cols && extent <= 64 * 1024;
+        (dense && offset as usize + extent <= len).then_some((offset as usize, extent))
+    };
+    for (buf, range) in [
+        (a, span(ao, g.m, g.k, g.a_strides, a.len())),
+        (b, span(bo, g.k, g.n, g.b_strides, b.len())),
+    ] {
+        if let Some((start, extent)) = range {
+            prefetch(&buf[start..start + extent]);
+        }
+    }
+}
+
+/// A hint to bring `data` into cache (one touch per 64-byte line); no-op off x86-64.
+fn prefetch(data: &[f32]) {
+    #[cfg(target_arch = "x86_64")]
+    for line in data.chunks(16) {
+        // SAFETY: a prefetch hint never faults, and the address is inside `data`.
+        unsafe { std::arch::x86_64::_mm_prefetch(line.as_ptr() as *const i8, std::arch::x86_64::_MM_HINT_T0) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = data;
+}
+
+/// Whether two threads should split a product along K rather than M or N:
+/// splitting N (M) makes both threads pack all of A (B), k·min(m, n) floats
+/// packed twice; splitting K costs a temporary C, ~3·m·n floats moved.
+fn split_k(g: &Gemm) -> bool {
+    3 * g.m * g.n < g.k * g.m.min(g.n)
+}
+
+/// `C = A·B + beta·C` for an `m × n × k` block of the product (C with strides `c_strides`).
+#[allow(clippy::too_many_arguments)]
+unsafe fn sgemm(g: &Gemm, (m, n, k): (usize, usize, usize), a: *const f32, b: *const f32, c: *mut f32, c_strides: (isize, isize), beta: f32) {
+    matrixmultiply::sgemm(
+        m,
+        k,
+        n,
+        1.0,
+        a,
+        g.a_strides.0,
+        g.a_strides.1,
+        b,
+        g.b_strides.0,
+        g.b_strides.1,
+        beta,
+        c,
+        c_strides.0,
+        c_strides.1,
+    );
+}
+
+/// A product with M = N = 1 (a row-wise dot product, as attention's and
+/// layer norm's adjoints build): one strided dot per batch position, since an
+/// sgemm call per element costs far more than the element.
+fn dots(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize, beta: f32) {
+    let mut idx = [0usize; 8];
+    let nb = g.batch.len();
+    let (ak, bk) = (g.a_strides.1, g.b_strides.0);
+    for _ in 0..batches {
+        let (mut ao, mut bo, mut co) = (g.a_offset, g.b_offset, 0isize);
+        for (i, &(_, sa, sb, sc)) in idx[..nb].iter().zip(&g.batch) {
+            ao += *i as isize * sa;
+            bo += *i as isize * sb;
+            co += *i as isize * sc;
+        }
+        let mut acc = 0.0f32;
+        if ak == 1 && bk == 1 {
+            let (ao, bo) = (ao as usize, bo as usize);
+            for (x, y) in a[ao..ao + g.k].iter().zip(&b[bo..bo + g.k]) {
+                acc += x * y;
+            }
+        } else {
+            for k in 0..g.k as isize {
+                acc += a[(ao + k * ak) as usize] * b[(bo + k * bk) as usize];
+            }
+        }
+        // (Never read C when beta is 0: reused buffers may hold anything, NaN included.)
+        let o = &mut out[co as usize];
+        *o = if beta == 0.0 { acc } else { *o + acc };
+        for (i, d) in idx[..nb].iter_mut().zip(&g.batch).rev() {
+            *i += 1;
+            if *i < d.0 {
+                break;
+            }
+            *i = 0;
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Sums and maxima along one axis of a strided view.
+
+use super::*;
+
+widest_vectors!(
+    /// Sum or max over axis `axis` of the view `v` of `src`, into the row-major
+    /// `out` (the view's shape without that axis). Like luminal's reducers, the
+    /// sum starts at 0 and adds in index order, the max starts at -inf and uses
+    /// `f32::max` (which skips NaN), and padded positions are skipped.
+    pub(crate) fn reduce(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32]) => reduce_loops);
+
+#[inline(always)]
+fn reduce_loops(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32]) {
+    let init = if max { f32::NEG_INFINITY } else { 0.0 };
+    out.fill(init);
+    let nd = v.ndim;
+    let (k_len, k_step) = (v.shape[axis], v.strides[axis]);
+    let combine = |acc: f32, x: f32| if max { acc.max(x) } else { acc + x };
+    // Axes kept in the output, in order.
+    let kept: Vec<usize> = (0..nd).filter(|&a| a != axis).collect();
+    if v.valid.is_none() && k_len <= 8 && !kept.is_empty() && out.len() >= 64 {
+        // A short axis (a pooling window's 2): combine k whole slices, each
+        // gathered row by row, instead of visiting the axis per output.
+        let mut slice = Strided { ndim: nd - 1, ..*v };
+        for (i, &a) in kept.iter().enumerate() {
+            slice.shape[i] = v.shape[a];
+            slice.strides[i] = v.strides[a];
+        }
+        let chunks = |out: &mut [f32], first: usize| short_axis_chunks(src, &slice, k_len, k_step, max, out, first);
+        if !worth_splitting(out.len()) {
+            return chunks(out, 0);
+        }
+        let mid = out.len() / 2 / CHUNK;
+        let (a, b) = out.split_at_mut(mid * CHUNK);
+        pool::run_parts([(a, 0), (b, mid)], &|(out, first)| chunks(out, first));
+        return;
+    }
+    let inner_step = kept.last().map(|&a| v.strides[a]);
+    if v.valid.is_none() && (inner_step.is_none() || (k_step == 1 && inner_step != Some(1))) {
+        // The reduced axis is contiguous (or the only one): one output
+        // element at a time, a plain strided loop over the axis.
+        let mut idx = [0usize; 6];
+        let mut base = v.offset;
+        for o in out.iter_mut() {
+            let mut acc = *o;
+            for k in 0..k_len {
+                acc = combine(acc, src[(base + k as isize * k_step) as usize]);
+            }
+            *o = acc;
+            // Advance the kept axes, keeping `base` (the offset of `idx`) in step.
+            for &a in kept.iter().rev() {
+                idx[a] += 1;
+                base += v.strides[a];
+                if idx[a] < v.shape[a] {
+                    break;
+                }
+                idx[a] = 0;
+                base -= v.shape[a] as isize * v.strides[a];
+            }
+        }
+        return;
+    }
+    if v.valid.is_some() {
+        // Padded views: one output element at a time, checking validity.
+        let mut idx = [0usize; 6];
+        for o in out.iter_mut() {
+            let mut acc = *o;
+            for k in 0..k_len {
+                idx[axis] = k;
+                if v.is_valid(&idx[..nd]) {
+                    acc = combine(acc, src[v.offset_of(&idx[..nd]) as usize]);
+                }
+            }
+            *o = acc;
+            increment(&mut idx, v, &kept);
+        }
+        return;
+    }
+    // Otherwise accumulate whole output rows along the last axis, which
+    // vectorises when that axis is contiguous.
+    let inner = *kept.last().unwrap();
+    let (i_len, i_step) = (v.shape[inner], v.strides[inner]);
+    if i_step.abs() != 1 {
+        // The contiguous kept axis is not the output's last (a bias gradient
+        // read through a permutation): accumulate along it instead.
+        if let Some(&c) = kept.iter().find(|&&a| v.strides[a] == 1 && v.shape[a] > 1) {
+            return reduce_along(src, v, axis, &kept, c, combine, init, out);
+        }
+    }
+    let outer = &kept[..kept.len() - 1];
+    let mut idx = [0usize; 6];
+    for row in out.chunks_mut(i_len) {
+        let base = v.offset_of(&idx[..nd]);
+        for k in 0..k_len {
+            let at = base + k as isize * k_step;
+            if i_step == 1 {
+                let s = &src[at as usize..at as usize + i_len];
+                for (r, &x) in row.iter_mut().zip(s) {
+                    *r = combine(*r, x);
+                }
+            } else {
+                for (i, r) in row.iter_mut().enumerate() {
+                    *r = combine(*r, src[(at + i as isize * i_step) as usize]);
+                }
+            }
+        }
+        increment(&mut idx, v, outer);
+    }
+}
+
+/// The short-axis path of [`reduce`] over the output chunks in `out`, which
+/// start at chunk number `first`: the `k_len` taps (`slice`, offset by
+/// `k·k_step`) gathered and combined into `out` (already holding the
+/// reduction's initial value).
+#[inline(always)]
+fn short_axis_chunks(src: &[f32], slice: &Strided, k_len: usize, k_step: isize, max: bool, out: &mut [f32], first: usize) {
+    let mut part = [0.0f32; CHUNK];
+    for (c, chunk) in out.chunks_mut(CHUNK).enumerate() {
+        for k in 0..k_len {
+            let tap = Strided { offset: slice.offset + k as isize * k_step, ..*slice }.coalesced();
+            let part = &mut part[..chunk.len()];
+            gather(src, &tap, (first + c) * CHUNK, part);
+            if max {
+                for (o, &x) in chunk.iter_mut().zip(part.iter()) {
+                    *o = o.max(x);
+                }
+            } else {
+                for (o, &x) in chunk.iter_mut().zip(part.iter()) {
+                    *o += x;
+                }
+            }
+        }
+    }
+}
+
+/// [`reduce`] of an unpadded view accumulating rows along kept axis `c`
+/// (contiguous in the source) in a temporary, then scattering each row into
+/// `out` with `c`'s output stride. Sums still add in index order along `axis`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn reduce_along(
+    src: &[f32],
+    v: &Strided,
+    axis: usize,
+    kept: &[usize],
+    c: usize,
+    combine: impl Fn(f32, f32) -> f32,
+    init: f32,
+    out: &mut [f32],
+) {
+    let nd = v.ndim;
+    let (k_len, k_step) = (v.shape[axis], v.strides[axis]);
+    // Row-major strides of the output over the kept axes.
+    let mut out_stride = [0usize; 6];
+    let mut acc = 1;
+    for &a in kept.iter().rev() {
+        out_stride[a] = acc;
+        acc *= v.shape[a];
+    }
+    let others: Vec<usize> = kept.iter().copied().filter(|&a| a != c).collect();
+    let c_len = v.shape[c];
+    let mut row = vec![init; c_len];
+    let mut idx = [0usize; 6];
+    let rows = out.len() / c_len.max(1);
+    for _ in 0..rows {
+        row.fill(init);
+        let base = v.offset_of(&idx[..nd]);
+        for k in 0..k_len {
+            let at = (base + k as isize * k_step) as usize;
+            for (r, &x) in row.iter_mut().zip(&src[at..at + c_len]) {
+                *r = combine(*r, x);
+            }
+        }
+        let o: usize = others.iter().map(|&a| idx[a] * out_stride[a]).sum();
+        for (j, &r) in row.iter().enumerate() {
+            out[o + j * out_stride[c]] = r;
+        }
+        increment(&mut idx, v, &others);
+    }
+}
+
+/// Advances the multi-index `idx` over the axes `axes` (row-major, last fastest).
+fn increment(idx: &mut [usize; 6], v: &Strided, axes: &[usize]) {
+    for &a in axes.iter().rev() {
+        idx[a] += 1;
+        if idx[a] < v.shape[a] {
+            return;
+        }
+        idx[a] = 0;
+    }
+}
