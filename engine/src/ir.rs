@@ -7,8 +7,10 @@
 //! luminal's primitive operators applied to input tensors; each input is itself
 //! a `Tensor`, so every edge carries its own view.
 //!
-//! Keeping the IR this small is deliberate: reverse-mode autograd and faster CPU
-//! passes will be written against exactly these operators.
+//! Keeping the IR this small is deliberate: reverse-mode autograd
+//! (`autograd.rs`) and the CPU compiler's passes (`cpu/compile.rs`) are
+//! written against exactly these operators, plus the few fused operators
+//! (`Op::LstmLoop`) that the CPU compiler runs as one kernel.
 //!
 //! Invariant: a node's output buffer is contiguous, row-major, with
 //! `node.shape` as its shape; all reshaping/permuting lives in the views.

@@ -27,7 +27,7 @@ mod cpu;
 mod cuda;
 pub mod device;
 mod display;
-mod errors;
+mod shape_checks;
 mod ir;
 mod ops;
 mod realize;

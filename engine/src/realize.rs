@@ -1,20 +1,23 @@
-//! Realization: turning a lazy node into numbers.
+//! Realization: turning lazy nodes into numbers.
 //!
-//! The unrealized part of the graph below the target is lowered into a fresh
-//! luminal `Graph`, executed with luminal's plain (uncompiled) CPU operators,
-//! and the target's output buffer is cached in its node so later realizations
-//! treat it as a leaf.
+//! The unrealized part of the graph below the targets is collected in
+//! dependency order and handed to a backend: the engine's own CPU compiler
+//! (`cpu::execute`, compiled once per graph shape and cached), the CUDA
+//! backend when that device is selected, or — with `NMA_ENGINE_BACKEND=luminal`
+//! — luminal's plain operators, the slow reference the CPU compiler is tested
+//! against. Each target's output buffer is then cached in its node, so later
+//! realizations treat it as a leaf.
 //!
-//! We build the luminal graph directly from operator nodes and edges
-//! (`Dependency::Data` carrying our views), so no `GraphTensor` (which holds a
-//! raw pointer to its graph) is ever created. The graph is still boxed because
-//! `Constant` keeps a raw pointer to the graph's dynamic-dimension map.
-//! A fresh graph per realization also sidesteps luminal's "an output that is
-//! not dropped after reading is never recomputed" behaviour.
-//!
-//! We deliberately run no luminal compilers (`GenericCompiler` folds
-//! `exp2(log2(x))` to `x`, losing NaNs, and its matmul passes have bugs), and
-//! never `execute_debug` (it panics without a terminal).
+//! For the luminal reference the graph is lowered into a fresh luminal `Graph`
+//! ([`lower`]) straight from operator nodes and edges (`Dependency::Data`
+//! carrying our views), so no `GraphTensor` (which holds a raw pointer to its
+//! graph) is ever created. The graph is boxed because `Constant` keeps a raw
+//! pointer to the graph's dynamic-dimension map, and fresh per realization,
+//! which also sidesteps luminal's "an output that is not dropped after reading
+//! is never recomputed" behaviour. No luminal compilers run there
+//! (`GenericCompiler` folds `exp2(log2(x))` to `x`, losing NaNs, and its
+//! matmul passes have bugs), and never `execute_debug` (it panics without a
+//! terminal).
 
 use std::cell::Cell;
 use std::collections::HashMap;

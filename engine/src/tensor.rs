@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use crate::errors::{check_rank, numel};
+use crate::shape_checks::{check_rank, numel};
 use crate::ir::{Node, Op};
 use crate::realize::realize;
 use crate::rng::Rng;

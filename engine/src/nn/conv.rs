@@ -20,18 +20,14 @@
 //! out and copies it. A stride keeps column 0 of `[o, s]` per tap (its
 //! gradient is derived).
 //!
-//! The other way, kept for comparison (`set_im2col(Im2col::Windows)`), makes
-//! overlapping windows with the *pad–reshape–slice* trick ([`windows`]), one
-//! spatial axis at a time: repeat the axis `k` times (a broadcast view, then a
-//! copy), flatten, pad by `k·d` zeros and cut rows of length `L + d`: row `i`
-//! is the signal shifted by `i·d`. It moves every element through several
-//! copies. Measured on the bench CNN (`examples/bench_cnn.rs --im2col
-//! windows|stack`, 1 thread): 9.9 ms per step with windows, 7.5 ms stacked
-//! before the col2im rule, 6.9 ms with it. Also measured and dropped:
-//! channel-major patches `[C·kh·kw, N·ho·wo]` (one product over all images
-//! instead of one per image): slower (6.0 vs 5.5 ms), because the weight
-//! gradient's product is bound by reading the patches back from memory
-//! either way, and the output then needs a transposing copy.
+//! A second way, kept as an independent check of the first (the tests
+//! compare their values and gradients; `set_im2col(Im2col::Windows)`),
+//! makes overlapping windows with the *pad–reshape–slice* trick
+//! ([`windows`]), one spatial axis at a time: repeat the axis `k` times (a
+//! broadcast view, then a copy), flatten, pad by `k·d` zeros and cut rows of
+//! length `L + d`: row `i` is the signal shifted by `i·d`. It moves every
+//! element through several copies, so it is slower; the measurements behind
+//! the choice are in ARCHITECTURE.md (the engine's convolution paragraph).
 
 use std::cell::Cell;
 

@@ -4,7 +4,7 @@
 
 use std::f32::consts::FRAC_2_PI;
 
-use crate::errors::check_dim;
+use crate::shape_checks::check_dim;
 use crate::tensor::Tensor;
 
 // ------------------------------------------------------------- activations

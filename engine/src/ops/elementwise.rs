@@ -3,7 +3,7 @@
 
 use std::f32::consts::{FRAC_PI_2, LN_2, LOG2_E};
 
-use crate::errors::broadcast_shapes;
+use crate::shape_checks::broadcast_shapes;
 use crate::ir::Op;
 use crate::tensor::Tensor;
 

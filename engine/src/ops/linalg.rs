@@ -1,7 +1,7 @@
 //! Matrix products, built as luminal's high-level ops do: broadcast both
 //! operands to `[..., M, N, K]` views, multiply, and sum over `K`.
 
-use crate::errors::{check_rank, try_broadcast};
+use crate::shape_checks::{check_rank, try_broadcast};
 use crate::ir::Op;
 use crate::tensor::Tensor;
 

@@ -1,6 +1,6 @@
 //! Reductions, built from luminal's `SumReduce` and `MaxReduce`.
 
-use crate::errors::check_dim;
+use crate::shape_checks::check_dim;
 use crate::ir::Op;
 use crate::tensor::Tensor;
 

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use crate::errors::{check_dim, check_rank, numel};
+use crate::shape_checks::{check_dim, check_rank, numel};
 use crate::ir::Op;
 use crate::tensor::Tensor;
 use crate::view;
