@@ -5,7 +5,7 @@
 //! programs — so a training loop compiles once and afterwards only uploads its inputs.
 
 use crate::ir::Node;
-use crate::realize::{lower, take_output, Lowering};
+use crate::luminal_backend::{lower, take_output, Lowering};
 use luminal::prelude::{Graph, NodeIndex};
 use luminal_cuda::CudaCompiler;
 use luminal_cudarc::driver::CudaDevice;
@@ -38,15 +38,16 @@ pub(crate) fn device_count() -> i32 {
 /// driver's device files and nvrtc's libraries are loaded before a sandbox closes.
 pub(crate) fn warm_up() -> Result<(), String> {
     CudaDevice::new(0).map_err(|e| format!("cannot open CUDA device 0: {e:?}"))?;
-    let a = crate::tensor::Tensor::from_vec(vec![1.0, 2.0], &[2]);
-    let b = (&a * 2.0 + 1.0).sum();
+    // Built from the IR's own constructors (this backend sits below the tensor API).
+    let a = crate::ir::Tensor::leaf(Rc::new(vec![1.0, 2.0]), vec![2]);
+    let b = crate::ir::Tensor::from_op(crate::ir::Op::Add, vec![a.clone(), a], vec![2]);
     let nodes = [b.node.clone()];
-    let order = crate::realize::unrealized_in_dependency_order(&nodes);
+    let order = crate::ir::unrealized_in_dependency_order(&nodes);
     let out = execute(&order, &nodes);
-    if out.first().map(|v| v.as_slice()) == Some(&[8.0][..]) {
+    if out.first().map(|v| v.as_slice()) == Some(&[2.0, 4.0][..]) {
         Ok(())
     } else {
-        Err(format!("the CUDA warm-up computed {out:?} instead of [[8.0]]"))
+        Err(format!("the CUDA warm-up computed {out:?} instead of [[2.0, 4.0]]"))
     }
 }
 

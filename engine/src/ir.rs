@@ -20,7 +20,6 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-use crate::tensor::Tensor;
 use crate::view;
 
 /// One primitive operation. The names match luminal's `op` module.
@@ -122,6 +121,22 @@ impl Drop for Walk {
     }
 }
 
+/// An n-dimensional array of `f32` (up to 6 dimensions), evaluated lazily.
+///
+/// Cloning is cheap (it copies a handle, not the data). Operations return new
+/// tensors describing the computation; values are computed on demand by
+/// [`to_vec`](Tensor::to_vec), [`item`](Tensor::item) or printing, and the
+/// result is cached, so asking again is free.
+///
+/// Shapes follow NumPy/PyTorch conventions: a shape is a list of sizes, `[]` is
+/// a scalar, data is stored row-major, and binary operations broadcast.
+#[derive(Clone)]
+pub struct Tensor {
+    pub(crate) node: Rc<Node>,
+    pub(crate) view: view::View,
+}
+
+
 impl Node {
     pub(crate) fn realized_data(&self) -> Option<Rc<Vec<f32>>> {
         self.data.borrow().clone()
@@ -222,3 +237,34 @@ impl Hasher for PtrHasher {
 pub(crate) type NodeMap<V> = HashMap<*const Node, V, BuildHasherDefault<PtrHasher>>;
 /// A set of node addresses.
 pub(crate) type NodeSet = HashSet<*const Node, BuildHasherDefault<PtrHasher>>;
+
+/// The targets plus every node they depend on that still has to be computed,
+/// and the already-realized nodes on the boundary (they become inputs),
+/// ordered so that every node comes after its inputs. Iterative, because
+/// graphs built in loops can be deeper than the stack.
+pub(crate) fn unrealized_in_dependency_order(targets: &[Rc<Node>]) -> Vec<Rc<Node>> {
+    let mut order = Vec::new();
+    let visited = Walk::new();
+    // (node, inputs already scheduled)
+    let mut stack: Vec<(Rc<Node>, bool)> = targets.iter().rev().map(|t| (t.clone(), false)).collect();
+    while let Some((node, inputs_done)) = stack.pop() {
+        if inputs_done {
+            order.push(node);
+            continue;
+        }
+        if visited.get(&node).is_some() {
+            continue;
+        }
+        visited.set(&node, 0);
+        let is_boundary = node.realized_data().is_some();
+        stack.push((node.clone(), true));
+        if !is_boundary {
+            for input in node.inputs.iter().rev() {
+                if visited.get(&input.node).is_none() {
+                    stack.push((input.node.clone(), false));
+                }
+            }
+        }
+    }
+    order
+}

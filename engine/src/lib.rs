@@ -29,6 +29,7 @@ pub mod device;
 mod display;
 mod shape_checks;
 mod ir;
+mod luminal_backend;
 mod ops;
 mod realize;
 pub mod rng;

@@ -3,25 +3,12 @@
 use std::rc::Rc;
 
 use crate::shape_checks::{check_rank, numel};
-use crate::ir::{Node, Op};
+use crate::ir::Op;
 use crate::realize::realize;
 use crate::rng::Rng;
 use crate::view;
 
-/// An n-dimensional array of `f32` (up to 6 dimensions), evaluated lazily.
-///
-/// Cloning is cheap (it copies a handle, not the data). Operations return new
-/// tensors describing the computation; values are computed on demand by
-/// [`to_vec`](Tensor::to_vec), [`item`](Tensor::item) or printing, and the
-/// result is cached, so asking again is free.
-///
-/// Shapes follow NumPy/PyTorch conventions: a shape is a list of sizes, `[]` is
-/// a scalar, data is stored row-major, and binary operations broadcast.
-#[derive(Clone)]
-pub struct Tensor {
-    pub(crate) node: Rc<Node>,
-    pub(crate) view: view::View,
-}
+pub use crate::ir::Tensor;
 
 // ---------------------------------------------------------------- creation
 impl Tensor {
@@ -184,7 +171,7 @@ impl Tensor {
             return Vec::new();
         }
         let data = realize(&self.node);
-        view::read(&data, &self.view)
+        crate::realize::read_through(&data, &self.view)
     }
 
     /// The single value of a one-element tensor (e.g. a loss).

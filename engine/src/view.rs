@@ -276,17 +276,6 @@ pub(crate) fn unit_dim_removable(view: &View, axis: usize) -> bool {
     view.fake[p] || (view.dims[p] == 1 && dim_untouched(view, p))
 }
 
-/// Read `data` (a node's contiguous buffer) through `view` into a fresh
-/// row-major vector, the same way luminal's operators read their inputs.
-pub(crate) fn read(data: &[f32], view: &View) -> Vec<f32> {
-    if is_plain(view) {
-        return data.to_vec();
-    }
-    // Integer strides computed once (see cpu/strided.rs), not luminal's
-    // index expressions interpreted per element.
-    crate::cpu::read_view(data, view)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

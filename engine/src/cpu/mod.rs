@@ -20,7 +20,7 @@ mod recurrence;
 pub(crate) mod simd;
 mod strided;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -449,10 +449,26 @@ pub(crate) fn update_halves(p: &mut [f32], g: &[f32], state: Option<&mut [f32]>,
     pool::run_parts([(p0, g0, s0), (p1, g1, s1)], &|(p, g, s)| f(p, g, s));
 }
 
+thread_local! {
+    /// `runtime::set_fused_loops(false)` on this thread.
+    static UNFUSED_HERE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the fused LSTM loop is on for this thread (see `runtime::set_fused_loops`).
+pub(crate) fn fused_loops_on() -> bool {
+    !UNFUSED_HERE.with(Cell::get)
+}
+
 /// Controls and measurements of the CPU backend.
 pub mod runtime {
     use super::*;
-    pub use crate::nn::lstm_loop::set_fused_loops;
+
+    /// Turns the fused LSTM loop off (or back on) for layers built on the calling
+    /// thread; they then unroll their cells step by step (the reference the
+    /// fused loop is tested against, and a comparison for benchmarks).
+    pub fn set_fused_loops(on: bool) {
+        UNFUSED_HERE.with(|u| u.set(!on));
+    }
     pub use super::simd::SimdPath;
 
     /// The vector instructions the kernels use (`NMA_SIMD` can lower it),

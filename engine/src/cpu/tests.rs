@@ -4,7 +4,8 @@
 use std::rc::Rc;
 
 use crate::ir::{Node, Op};
-use crate::realize::{luminal_execute, unrealized_in_dependency_order};
+use crate::ir::unrealized_in_dependency_order;
+use crate::luminal_backend::execute as luminal_execute;
 use crate::rng::Rng;
 use crate::tensor::Tensor;
 

@@ -31,27 +31,14 @@
 //! recurrent weight's gradient `Σ_t dgatesₜᵀ · hₜ₋₁` is then one product
 //! with K = T·B, built from ordinary operators.
 
-use std::cell::Cell;
-
 use crate::ir::Op;
 use crate::tensor::Tensor;
 
-thread_local! {
-    static UNFUSED_HERE: Cell<bool> = const { Cell::new(false) };
-}
-
 /// Whether LSTM layers built on this thread use the fused loop: realizations
 /// run on the engine's CPU compiler (not luminal's interpreter, not CUDA),
-/// and [`set_fused_loops`] has not turned it off.
+/// and `runtime::set_fused_loops` has not turned it off.
 pub(crate) fn fused_loops_here() -> bool {
-    !UNFUSED_HERE.with(Cell::get) && crate::realize::runs_on_cpu_compiler()
-}
-
-/// Turns the fused LSTM loop off (or back on) for layers built on the calling
-/// thread; they then unroll their cells step by step (the reference the
-/// fused loop is tested against, and a comparison for benchmarks).
-pub fn set_fused_loops(on: bool) {
-    UNFUSED_HERE.with(|u| u.set(!on));
+    crate::cpu::fused_loops_on() && crate::realize::runs_on_cpu_compiler()
 }
 
 /// The tape of one LSTM layer direction: `xw` `[T, B, 4H]` (`x·W_ihᵀ`), `bias`
