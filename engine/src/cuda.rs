@@ -5,7 +5,7 @@
 //! programs — so a training loop compiles once and afterwards only uploads its inputs.
 
 use crate::ir::Node;
-use crate::luminal_backend::{lower, take_output, Lowering};
+use crate::luminal_backend::{lower, take_output, LuminalGraph};
 use luminal::prelude::{Graph, NodeIndex};
 use luminal_cuda::CudaCompiler;
 use luminal_cudarc::driver::CudaDevice;
@@ -83,7 +83,7 @@ pub(crate) fn execute(order: &[Rc<Node>], targets: &[Rc<Node>]) -> Vec<Vec<f32>>
 }
 
 fn compile(key: Vec<u64>, order: &[Rc<Node>], targets: &[Rc<Node>]) -> Compiled {
-    let Lowering { mut graph, ids, inputs } = lower(order);
+    let LuminalGraph { mut graph, ids, inputs } = lower(order);
     let mut outputs: Vec<NodeIndex> = targets.iter().map(|t| ids[&Rc::as_ptr(t)]).collect();
     let mut inputs: Vec<NodeIndex> = inputs.into_iter().map(|(id, _)| id).collect();
     // Retrieved nodes get a copy back to the host; compilation may renumber nodes,

@@ -24,13 +24,13 @@ use crate::ir::{Node, Op};
 /// become input nodes (listed in `inputs`, in `order`'s order, with their data),
 /// the others luminal's primitive operators, with our views on the edges.
 /// Boxed, because luminal's `Constant` keeps a pointer into the graph.
-pub(crate) struct Lowering {
+pub(crate) struct LuminalGraph {
     pub graph: Box<Graph>,
     pub ids: HashMap<*const Node, NodeIndex>,
     pub inputs: Vec<(NodeIndex, Rc<Vec<f32>>)>,
 }
 
-pub(crate) fn lower(order: &[Rc<Node>]) -> Lowering {
+pub(crate) fn lower(order: &[Rc<Node>]) -> LuminalGraph {
     let mut graph = Box::new(Graph::new());
     let mut ids: HashMap<*const Node, NodeIndex> = HashMap::with_capacity(order.len());
     let mut inputs = Vec::new();
@@ -64,7 +64,7 @@ pub(crate) fn lower(order: &[Rc<Node>]) -> Lowering {
         };
         ids.insert(Rc::as_ptr(node), id);
     }
-    Lowering { graph, ids, inputs }
+    LuminalGraph { graph, ids, inputs }
 }
 
 /// Takes the host buffer luminal left for node `id` (a `Vec<f32>`).
@@ -84,7 +84,7 @@ pub(crate) fn take_output(graph: &mut Graph, id: NodeIndex) -> Vec<f32> {
 /// into a fresh luminal graph, run luminal's own CPU operators, and return the
 /// output buffers of `targets` (in that order).
 pub(crate) fn execute(order: &[Rc<Node>], targets: &[Rc<Node>]) -> Vec<Vec<f32>> {
-    let Lowering { mut graph, ids, inputs } = lower(order);
+    let LuminalGraph { mut graph, ids, inputs } = lower(order);
     for (id, data) in inputs {
         graph.set_tensor(id, 0, luminal::tensor::Tensor::new(data.as_ref().clone()));
     }

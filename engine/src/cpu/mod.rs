@@ -16,14 +16,15 @@ mod compile;
 mod kernels;
 mod packed;
 mod pool;
+mod profile;
 mod recurrence;
+mod updates;
 pub(crate) mod simd;
 mod strided;
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::rc::Rc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 
 use crate::ir::{Node, Op, Walk};
@@ -53,14 +54,8 @@ struct Cache {
     clock: u64,
 }
 
-/// A kernel of a cached program: (program address, step index).
-type StepKey = (usize, usize);
-
 thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
-    static PROFILE: RefCell<Option<BTreeMap<&'static str, (Duration, u64)>>> = const { RefCell::new(None) };
-    /// Per kernel of every program run while profiling: (description, time, runs).
-    static STEP_PROFILE: RefCell<BTreeMap<StepKey, (String, Duration, u64)>> = const { RefCell::new(BTreeMap::new()) };
     /// Registers of fused kernels, reused across runs.
     static REGISTERS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
     /// Registers for the second thread's half of a fused kernel.
@@ -81,20 +76,6 @@ impl Drop for Program {
         let held = floats(self.scratch.get_mut());
         let _ = KEPT.try_with(|k| k.set(k.get().saturating_sub(held)));
     }
-}
-
-pub(crate) fn record(kind: &'static str, since: Instant) {
-    PROFILE.with(|p| {
-        if let Some(map) = p.borrow_mut().as_mut() {
-            let e = map.entry(kind).or_default();
-            e.0 += since.elapsed();
-            e.1 += 1;
-        }
-    });
-}
-
-fn profiling() -> bool {
-    PROFILE.with(|p| p.borrow().is_some())
 }
 
 fn push_view(key: &mut Vec<u64>, st: &View) {
@@ -375,14 +356,7 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
         bufs.0[step.out] = Buf::Owned(out);
         if profile {
             record(step.kernel.name(), t);
-            let elapsed = t.elapsed();
-            STEP_PROFILE.with(|sp| {
-                let mut sp = sp.borrow_mut();
-                let key = (Rc::as_ptr(p) as usize, step_index);
-                let e = sp.entry(key).or_insert_with(|| (step.kernel.describe(len), Duration::ZERO, 0));
-                e.1 += elapsed;
-                e.2 += 1;
-            });
+            profile::record_step((Rc::as_ptr(p) as usize, step_index), t.elapsed(), || step.kernel.describe(len));
         }
     }
     let t = Instant::now();
@@ -421,34 +395,6 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
     outputs
 }
 
-/// An elementwise optimizer update: values, gradient, optional state.
-pub(crate) type UpdateFn<'a> = dyn Fn(&mut [f32], &[f32], Option<&mut [f32]>) + Sync + 'a;
-
-/// Parameters at least this long are updated by two threads (when enabled).
-const PARALLEL_MIN_UPDATE: usize = 1 << 15;
-
-/// Runs the elementwise update `f(p, g, state)` over `p` (with gradient `g`
-/// and optional per-element state of the same length), in two halves on two
-/// threads when threads are enabled and `p` is long. Each element must
-/// depend only on its own position, so the halves are independent.
-pub(crate) fn update_halves(p: &mut [f32], g: &[f32], state: Option<&mut [f32]>, f: &UpdateFn<'_>) {
-    let len = p.len();
-    if pool::threads() < 2 || len < PARALLEL_MIN_UPDATE || g.len() != len {
-        return f(p, g, state);
-    }
-    let half = len / 2;
-    let (p0, p1) = p.split_at_mut(half);
-    let (g0, g1) = g.split_at(half);
-    let (s0, s1) = match state {
-        Some(s) => {
-            let (a, b) = s.split_at_mut(half);
-            (Some(a), Some(b))
-        }
-        None => (None, None),
-    };
-    pool::run_parts([(p0, g0, s0), (p1, g1, s1)], &|(p, g, s)| f(p, g, s));
-}
-
 thread_local! {
     /// `runtime::set_fused_loops(false)` on this thread.
     static UNFUSED_HERE: Cell<bool> = const { Cell::new(false) };
@@ -459,87 +405,11 @@ pub(crate) fn fused_loops_on() -> bool {
     !UNFUSED_HERE.with(Cell::get)
 }
 
-/// Controls and measurements of the CPU backend.
-pub mod runtime {
-    use super::*;
+pub mod runtime;
 
-    /// Turns the fused LSTM loop off (or back on) for layers built on the calling
-    /// thread; they then unroll their cells step by step (the reference the
-    /// fused loop is tested against, and a comparison for benchmarks).
-    pub fn set_fused_loops(on: bool) {
-        UNFUSED_HERE.with(|u| u.set(!on));
-    }
-    pub use super::simd::SimdPath;
-
-    /// The vector instructions the kernels use (`NMA_SIMD` can lower it),
-    /// and whether products run on our own kernel or on `matrixmultiply`:
-    /// e.g. "avx512, products on ours" — what the benches print.
-    pub fn code_path() -> String {
-        let products = if packed::enabled() { "ours" } else { "matrixmultiply" };
-        format!("{}, products on {products}", simd::path().name())
-    }
-
-    /// The vector instructions the kernels use.
-    pub fn simd_path() -> SimdPath {
-        simd::path()
-    }
-
-    /// Use `n` threads (1 or 2) for large matrix products. The default is
-    /// `NMA_THREADS`, else the machine's cores (at most 2).
-    pub fn set_threads(n: usize) {
-        pool::set_threads(n)
-    }
-
-    /// The number of threads large matrix products use.
-    pub fn threads() -> usize {
-        pool::threads()
-    }
-
-    /// Starts (or, with `false`, stops) recording time per kernel kind on this thread.
-    pub fn set_profiling(on: bool) {
-        PROFILE.with(|p| *p.borrow_mut() = on.then(BTreeMap::new));
-    }
-
-    /// Time spent per kernel kind since profiling started (or the last call),
-    /// as `(kind, seconds, calls)`, longest first. Profiling stays on.
-    pub fn take_profile() -> Vec<(&'static str, f64, u64)> {
-        let mut rows: Vec<(&'static str, f64, u64)> = PROFILE.with(|p| {
-            p.borrow_mut()
-                .as_mut()
-                .map(std::mem::take)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(k, (d, n))| (k, d.as_secs_f64(), n))
-                .collect()
-        });
-        rows.sort_by(|a, b| b.1.total_cmp(&a.1));
-        rows
-    }
-
-    /// The `n` most expensive kernels since profiling started (or the last
-    /// call), each with its shape details, total seconds and runs.
-    pub fn take_kernel_profile(n: usize) -> Vec<(String, f64, u64)> {
-        let mut rows: Vec<(String, f64, u64)> = STEP_PROFILE.with(|sp| {
-            std::mem::take(&mut *sp.borrow_mut())
-                .into_values()
-                .map(|(d, t, runs)| (d, t.as_secs_f64(), runs))
-                .collect()
-        });
-        rows.sort_by(|a, b| b.1.total_cmp(&a.1));
-        rows.truncate(n);
-        rows
-    }
-
-    /// Compiled programs currently cached on this thread.
-    pub fn cached_programs() -> usize {
-        CACHE.with(|c| c.borrow().entries.len())
-    }
-
-    /// Drops every cached program on this thread.
-    pub fn clear_cache() {
-        CACHE.with(|c| c.borrow_mut().entries.clear());
-    }
-}
+pub(crate) use profile::record;
+use profile::profiling;
+pub(crate) use updates::update_halves;
 
 #[cfg(test)]
 pub(crate) fn allocations() -> usize {
