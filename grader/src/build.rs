@@ -135,6 +135,7 @@ impl BuildPaths {
         cargo::BuildLimits {
             seconds: limits.build_seconds,
             memory_mb: limits.build_memory_mb,
+            file_mb: BUILD_FILE_MB,
             wrapper: self.crates.join("rustc-under-limits.sh"),
             mark: slot_dir.join("limit-hit"),
         }
@@ -161,6 +162,11 @@ impl SubmissionCrate {
 
 /// The learner's crate, inside the submission's folder: its own library, which depends
 /// on the engine alone, so nothing the grader generates can be named from it.
+/// Largest file a submission's compiler or linker may write. A test binary with the
+/// engine linked in is a few MB; this leaves room for any honest file while a constant
+/// of gigabytes stops at the limit instead of filling the disk.
+const BUILD_FILE_MB: u64 = 512;
+
 const LEARNER_DIR: &str = "learner";
 /// The learner's file as rustc names it (relative to the submission's workspace root),
 /// in diagnostics and panic locations.
@@ -433,8 +439,9 @@ pub fn build(krate: &SubmissionCrate, paths: &BuildPaths, limits: &Limits, learn
         Some(cargo::Stopped::CompilerLimit) => {
             return Ok(BuildOutcome::Stopped {
                 message: format!(
-                    "Compiling your code needed more than the build's limits ({} MB of memory, {:.0} s of CPU) and \
-                     was stopped. Look for a recursive macro, a huge type or a very large constant.",
+                    "Compiling your code needed more than the build's limits ({} MB of memory, {:.0} s of CPU, \
+                     {BUILD_FILE_MB} MB per file written) and was stopped. Look for a recursive macro, a huge type \
+                     or a very large constant.",
                     limits.build_memory_mb, limits.build_seconds
                 ),
                 seconds,

@@ -42,10 +42,12 @@ const LIMIT_WRAPPER: &str = r#"#!/bin/sh
 ulimit -c 0
 [ -n "$NMA_BUILD_MEMORY_KB" ] && ulimit -v "$NMA_BUILD_MEMORY_KB"
 [ -n "$NMA_BUILD_CPU_SECONDS" ] && ulimit -t "$NMA_BUILD_CPU_SECONDS"
+# Largest file the compiler or its linker may write, in 512-byte blocks (POSIX sh).
+[ -n "$NMA_BUILD_FILE_BLOCKS" ] && ulimit -f "$NMA_BUILD_FILE_BLOCKS"
 "$@"
 status=$?
-# Killed by a signal (SIGABRT when an allocation failed, SIGXCPU, SIGSEGV on a stack
-# overflow), or crashed (101, an internal compiler error): leave a mark, so the grader
+# Killed by a signal (SIGABRT when an allocation failed, SIGXCPU, SIGXFSZ, SIGSEGV on a
+# stack overflow), or crashed (101, an internal compiler error): leave a mark, so the grader
 # can tell these from an ordinary compile error (exit 1).
 if { [ "$status" -gt 128 ] || [ "$status" = 101 ]; } && [ -n "$NMA_BUILD_LIMIT_MARK" ]; then
   echo "$status" >> "$NMA_BUILD_LIMIT_MARK"
@@ -58,6 +60,10 @@ exit "$status"
 pub struct BuildLimits {
     pub seconds: f64,
     pub memory_mb: u64,
+    /// Largest file a compiler or linker of the submission may write: a constant of a
+    /// gigabyte would otherwise land on disk (in the library, the binary, and its copy
+    /// per grade) however little memory the build was allowed.
+    pub file_mb: u64,
     /// Where the wrapper script lives (written if missing or changed).
     pub wrapper: PathBuf,
     /// The mark file the wrapper appends to when a compiler died of a limit.
@@ -113,7 +119,7 @@ pub struct CargoOutcome {
 pub enum Stopped {
     /// The wall clock ran out and the watchdog killed the build.
     Time,
-    /// A compiler of the submission's crates was killed by a limit (memory, CPU, stack).
+    /// A compiler of the submission's crates was killed by a limit (memory, CPU, file size, stack).
     CompilerLimit,
     /// A compiler of the submission's crates crashed (an internal compiler error).
     CompilerCrash,
@@ -191,6 +197,7 @@ pub fn run(build: &CargoBuild, on_artifact: &mut dyn FnMut(&Artifact)) -> Result
             .env("RUSTC_WORKSPACE_WRAPPER", &limits.wrapper)
             .env("NMA_BUILD_MEMORY_KB", (limits.memory_mb * 1024).to_string())
             .env("NMA_BUILD_CPU_SECONDS", (limits.seconds.ceil() as u64 + 1).to_string())
+            .env("NMA_BUILD_FILE_BLOCKS", (limits.file_mb * 2048).to_string())
             .env("NMA_BUILD_LIMIT_MARK", &limits.mark);
     }
     let mut child = command.spawn().context("cannot start `cargo`: is the Rust toolchain installed and on PATH?")?;
@@ -344,6 +351,32 @@ mod tests {
         assert_eq!(stopped_by("152\n"), Stopped::CompilerLimit, "SIGXCPU");
         assert_eq!(stopped_by("101\n"), Stopped::CompilerCrash, "an internal compiler error");
         assert_eq!(stopped_by("101\n137\n"), Stopped::CompilerLimit, "a limit anywhere is a limit");
+    }
+
+    #[test]
+    fn the_wrapper_stops_a_compiler_that_writes_a_file_over_the_limit_and_marks_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (wrapper, mark, out) = (dir.path().join("wrapper"), dir.path().join("mark"), dir.path().join("big"));
+        write_wrapper(&wrapper).unwrap();
+        // One block short of 2 MB allowed (NMA_BUILD_FILE_BLOCKS = 1 MB), 2 MB written.
+        let run = |blocks: &str| {
+            let _ = std::fs::remove_file(&mark);
+            Command::new(&wrapper)
+                .args(["sh", "-c", &format!("head -c 2097152 /dev/zero > {}", out.display())])
+                .env("NMA_BUILD_FILE_BLOCKS", blocks)
+                .env("NMA_BUILD_LIMIT_MARK", &mark)
+                .status()
+                .unwrap()
+        };
+        let status = run("2048");
+        assert!(!status.success(), "writing 2 MB under a 1 MB file limit must fail");
+        let written = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+        assert!(written <= 1 << 20, "the file grew past the limit: {written} bytes");
+        let marked = std::fs::read_to_string(&mark).expect("the wrapper marks a compiler killed by the file limit");
+        assert_eq!(stopped_by(&marked), Stopped::CompilerLimit, "mark: {marked:?}");
+        // Under the limit the same command runs through and leaves no mark.
+        assert!(run("8192").success());
+        assert!(!mark.exists());
     }
 
     #[test]
