@@ -12,14 +12,9 @@
 
 use super::{line_column, Location};
 use crate::course::Lesson;
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use super::links::options;
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use std::collections::BTreeMap;
-
-/// The same Markdown options as the reader (tui/src/app/markdown.rs) and the link check,
-/// so `$…$` is found as math exactly where the reader would show it as math.
-fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_MATH
-}
 
 /// One piece of LaTeX: where it starts in the body (a byte offset) and what it is.
 #[derive(Debug, Clone, PartialEq)]

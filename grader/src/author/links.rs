@@ -17,7 +17,9 @@ use std::path::{Component, Path, PathBuf};
 
 const EXTERNAL: [&str; 3] = ["http", "https", "mailto"];
 
-fn options() -> Options {
+/// How the lesson checks parse Markdown (the link check and the LaTeX check alike): with
+/// tables, heading ids for anchors, and `$…$` math recognised as math.
+pub(super) fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_MATH
 }
 
