@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 pub fn set_fused_loops(on: bool) {
     UNFUSED_HERE.with(|u| u.set(!on));
 }
-pub use super::simd::SimdPath;
 
 /// The vector instructions the kernels use (`NMA_SIMD` can lower it),
 /// and whether products run on our own kernel or on `matrixmultiply`:
@@ -18,11 +17,6 @@ pub use super::simd::SimdPath;
 pub fn code_path() -> String {
     let products = if packed::enabled() { "ours" } else { "matrixmultiply" };
     format!("{}, products on {products}", simd::path().name())
-}
-
-/// The vector instructions the kernels use.
-pub fn simd_path() -> SimdPath {
-    simd::path()
 }
 
 /// Use `n` threads (1 or 2) for large matrix products. The default is
