@@ -130,6 +130,18 @@ impl Strided {
         out
     }
 
+    /// The multi-index of the element `flat` places into the row-major logical shape.
+    #[inline]
+    pub(crate) fn index_of(&self, flat: usize) -> [usize; 6] {
+        let mut idx = [0usize; 6];
+        let mut rest = flat;
+        for a in (0..self.ndim).rev() {
+            idx[a] = rest % self.shape[a];
+            rest /= self.shape[a];
+        }
+        idx
+    }
+
     /// Buffer offset of the element at multi-index `idx` (ignoring validity).
     #[inline]
     pub(crate) fn offset_of(&self, idx: &[usize]) -> isize {

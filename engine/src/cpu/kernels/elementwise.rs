@@ -260,12 +260,7 @@ static ZEROS: [f32; CHUNK] = [0.0; CHUNK];
 fn any_valid(v: &Strided, start: usize, len: usize) -> bool {
     let Some(valid) = &v.valid else { return true };
     let nd = v.ndim;
-    let mut idx = [0usize; 6];
-    let mut rest = start;
-    for a in (0..nd).rev() {
-        idx[a] = rest % v.shape[a];
-        rest /= v.shape[a];
-    }
+    let mut idx = v.index_of(start);
     let last = nd - 1;
     let row_len = v.shape[last];
     let mut seen = 0;

@@ -6,12 +6,7 @@ use super::*;
 /// shape) of the view `v` of `src` into `dst`.
 pub(crate) fn gather(src: &[f32], v: &Strided, start: usize, dst: &mut [f32]) {
     let nd = v.ndim;
-    let mut idx = [0usize; 6];
-    let mut rest = start;
-    for a in (0..nd).rev() {
-        idx[a] = rest % v.shape[a];
-        rest /= v.shape[a];
-    }
+    let mut idx = v.index_of(start);
     let last = nd - 1;
     let (row_len, step) = (v.shape[last], v.strides[last]);
     if step == 0 && row_len > 1 && nd > 1 && v.valid.is_none() {
