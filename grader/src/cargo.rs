@@ -305,18 +305,15 @@ fn wait_with_usage(pid: i32) -> Result<(i32, u64)> {
 }
 
 fn write_wrapper(path: &Path) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
     if std::fs::read_to_string(path).is_ok_and(|old| old == LIMIT_WRAPPER) {
         return Ok(());
     }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    // Written beside and renamed, so a build running now never sees half a script.
-    let temp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&temp, LIMIT_WRAPPER).with_context(|| format!("cannot write {}", temp.display()))?;
-    std::fs::set_permissions(&temp, std::fs::Permissions::from_mode(0o755))?;
-    std::fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))
+    // Written beside and renamed, executable before the rename, so a build running now
+    // never sees half a script — and grades on several threads never share a temporary.
+    crate::workspace::write_atomically_with_mode(path, LIMIT_WRAPPER.as_bytes(), Some(0o755))
 }
 
 pub(crate) fn to_diagnostic(msg: RustcMessage) -> Diagnostic {
@@ -377,6 +374,35 @@ mod tests {
         // Under the limit the same command runs through and leaves no mark.
         assert!(run("8192").success());
         assert!(!mark.exists());
+    }
+
+    #[test]
+    fn grades_on_many_threads_write_the_wrapper_at_once_without_failing() {
+        use std::os::unix::fs::PermissionsExt;
+        // Each round a fresh folder, so every thread finds the script missing and writes it.
+        for round in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("crates").join("rustc-under-limits.sh");
+            let start = std::sync::Barrier::new(8);
+            let results: Vec<Result<()>> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..8)
+                    .map(|_| {
+                        s.spawn(|| {
+                            start.wait();
+                            write_wrapper(&path)
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            for r in &results {
+                assert!(r.is_ok(), "round {round}: {r:?}");
+            }
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), LIMIT_WRAPPER);
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o755);
+            let leftovers = std::fs::read_dir(path.parent().unwrap()).unwrap().count();
+            assert_eq!(leftovers, 1, "round {round}: temporary files left beside the script");
+        }
     }
 
     #[test]

@@ -316,6 +316,12 @@ impl ProgressLock {
 
 /// Write to a temporary file beside `path`, fsync it, then rename over `path`.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_with_mode(path, bytes, None)
+}
+
+/// As [`write_atomically`], with Unix permissions `mode` set before the rename, so
+/// nobody ever sees `path` without them (an executable script, say).
+pub fn write_atomically_with_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
     // Unique per call, so threads of one process writing the same file never share one.
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let dir = path.parent().context("path has no parent folder")?;
@@ -329,6 +335,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         let mut file = File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
         file.write_all(bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
         file.sync_all().with_context(|| format!("cannot write {}", tmp.display()))?;
+        if let Some(mode) = mode {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode))
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+        }
         std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))
     })();
     if written.is_err() {
