@@ -91,7 +91,7 @@ fn main() {
     let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
     // For comparison: LSTM layers unroll their cells instead of running one fused loop.
     if args.iter().any(|a| a == "--unfused") {
-        runtime::set_fused_loops(false);
+        runtime::set_fused_operators(false);
     }
     if let Some(model) = only {
         // One model alone, 1 thread, for profilers.

@@ -49,6 +49,7 @@
 //! | pad view | slice of the padded positions away |
 //! | reshape view | reshape back |
 //! | fused LSTM loop (`LstmLoop`) | its own operator, `LstmLoopBackward`, run backwards over the tape (`nn/lstm_loop.rs`) |
+//! | fused tiled max pooling (`MaxPoolTiles`) | its own operator, `MaxPoolTilesBackward`, one pass (`nn/pool.rs`) |
 //!
 //! Some composites carry their own gradient rule (`with_gradient`), so the
 //! backward graph does not contain the derivative of each of their
@@ -557,8 +558,10 @@ fn op_adjoint(node: &Rc<Node>, g: &Tensor, needs: &[bool]) -> Vec<Option<Tensor>
         }
         Op::Contiguous => vec![Some(g.clone())],
         Op::LstmLoop { reverse } => crate::nn::lstm_loop::adjoint(inputs, out(), g, reverse, needs),
-        Op::LstmLoopBackward { .. } => {
-            panic!("backward: second derivatives through an LSTM layer are not supported")
+        Op::MaxPoolTiles { kh, kw } => vec![Some(crate::nn::pool::fused_max_pool_adjoint(&inputs[0], out(), g, kh, kw))],
+        // Gradients are realized by `backward`, never differentiated again.
+        Op::LstmLoopBackward { .. } | Op::MaxPoolTilesBackward { .. } => {
+            panic!("backward: second derivatives through an LSTM layer or max pooling are not supported")
         }
     }
 }

@@ -10,7 +10,7 @@
 //! Keeping the IR this small is deliberate: reverse-mode autograd
 //! (`autograd.rs`) and the CPU compiler's passes (`cpu/compile.rs`) are
 //! written against exactly these operators, plus the few fused operators
-//! (`Op::LstmLoop`) that the CPU compiler runs as one kernel.
+//! (`Op::LstmLoop`, `Op::MaxPoolTiles`) that the CPU compiler runs as one kernel.
 //!
 //! Invariant: a node's output buffer is contiguous, row-major, with
 //! `node.shape` as its shape; all reshaping/permuting lives in the views.
@@ -56,6 +56,15 @@ pub(crate) enum Op {
     /// The adjoint of [`Op::LstmLoop`]: inputs the gradient of the tape (any
     /// view), the tape, `W_hh`; output `[T + 2, B, 4H]` (see `nn/lstm_loop.rs`).
     LstmLoopBackward { reverse: bool },
+    /// Max pooling over non-overlapping `kh × kw` tiles: input `[N, C, H, W]`
+    /// read in buffer order, output `[N, C, H/kh, W/kw]` (see `nn/pool.rs`).
+    /// Only the CPU backend runs it, like [`Op::LstmLoop`]; elsewhere the
+    /// pooling is two max reductions.
+    MaxPoolTiles { kh: usize, kw: usize },
+    /// The adjoint of [`Op::MaxPoolTiles`]: inputs the output's gradient, the
+    /// input and the output (all in buffer order); output the input's
+    /// gradient, each window's share split evenly among its maxima.
+    MaxPoolTilesBackward { kh: usize, kw: usize },
 }
 
 impl Op {

@@ -118,8 +118,11 @@ fn luminal_operator(op: Op, graph: &Graph) -> Box<dyn Operator> {
         Op::SumReduce(axis) => Box::new(lop::SumReduce(axis)),
         Op::MaxReduce(axis) => Box::new(lop::MaxReduce(axis)),
         Op::Contiguous => Box::new(lop::Contiguous),
-        Op::LstmLoop { .. } | Op::LstmLoopBackward { .. } => {
-            unreachable!("fused loops are built only where the engine's CPU compiler runs them")
+        Op::LstmLoop { .. }
+        | Op::LstmLoopBackward { .. }
+        | Op::MaxPoolTiles { .. }
+        | Op::MaxPoolTilesBackward { .. } => {
+            unreachable!("fused operators are built only where the engine's CPU compiler runs them")
         }
     }
 }

@@ -108,9 +108,16 @@ fn count_lowered(order: &[Rc<Node>]) {
     LOWERED_OPS.with(|c| c.set(c.get() + ops));
 }
 
-/// Whether realizations on this thread run on the engine's CPU compiler (the
-/// only backend with fused operators such as [`Op::LstmLoop`]).
-pub(crate) fn runs_on_cpu_compiler() -> bool {
+/// Whether layers built on this thread may use fused operators such as
+/// [`Op::LstmLoop`]: realizations run on the engine's CPU compiler (the only
+/// backend that has them; not luminal's interpreter, not CUDA), and
+/// `runtime::set_fused_operators` has not turned them off.
+pub(crate) fn fused_operators_here() -> bool {
+    crate::cpu::fused_operators_on() && runs_on_cpu_compiler()
+}
+
+/// Whether realizations on this thread run on the engine's CPU compiler.
+fn runs_on_cpu_compiler() -> bool {
     #[cfg(feature = "cuda")]
     if crate::device::current() == crate::device::Device::Cuda {
         return false;

@@ -369,3 +369,53 @@ fn col2im_gradient_rule_agrees_with_the_derived_gradient() {
         }
     }
 }
+
+/// Max pooling over tiles (input `values` of `shape`, windows `k`) with the
+/// fused operator on or off: the output, the input's gradient under the
+/// weights `0.5, 1.5, 2.5, …`, and whether a fused kernel ran.
+fn max_pool_run(fused: bool, values: &[f32], shape: &[usize], k: (usize, usize)) -> (Vec<f32>, Vec<f32>, bool) {
+    nma_engine::runtime::set_fused_operators(fused);
+    let x = Tensor::from_vec(values.to_vec(), shape).requires_grad();
+    nma_engine::runtime::set_profiling(true);
+    let y = nn::max_pool2d(&x, k, k, 0);
+    let weights: Vec<f32> = (0..y.numel()).map(|i| i as f32 + 0.5).collect();
+    y.mul(Tensor::from_vec(weights, &y.shape())).sum().backward();
+    let ran_fused = nma_engine::runtime::take_profile().iter().any(|(kind, _, _)| kind.starts_with("max pool"));
+    nma_engine::runtime::set_profiling(false);
+    nma_engine::runtime::set_fused_operators(true);
+    (y.to_vec(), x.grad().unwrap().to_vec(), ran_fused)
+}
+
+/// The fused max pooling (one kernel forward, one backward) gives the bits
+/// of the two reductions it replaces, forward and gradient: with ties
+/// (values on a coarse grid), infinities and NaN, windows of 2×2, 3×2 and
+/// 1×4, planes too wide for the 2×2 fast path, and on one and two threads
+/// (the larger inputs are split between them).
+#[test]
+fn fused_max_pooling_gives_the_bits_of_the_reductions() {
+    let cases: [(&[usize], (usize, usize)); 5] =
+        [(&[2, 3, 6, 8], (2, 2)), (&[1, 2, 6, 4], (3, 2)), (&[2, 1, 4, 8], (1, 4)), (&[8, 16, 32, 32], (2, 2)), (&[1, 2, 4, 1100], (2, 2))];
+    for threads in [1, 2] {
+        nma_engine::runtime::set_threads(threads);
+        for (shape, k) in cases {
+            let n: usize = shape.iter().product();
+            let mut values: Vec<f32> = (0..n).map(|i| ((i * 7919 + 13) % 11) as f32 - 5.0).collect();
+            values[3] = f32::INFINITY;
+            values[n / 2] = f32::NEG_INFINITY;
+            values[n - 2] = f32::NAN;
+            // The first window all NaN: its maximum is -inf, as `f32::max` skips NaN.
+            for a in 0..k.0 {
+                for b in 0..k.1 {
+                    values[a * shape[3] + b] = f32::NAN;
+                }
+            }
+            let fused = max_pool_run(true, &values, shape, k);
+            let reduced = max_pool_run(false, &values, shape, k);
+            assert!(fused.2 && !reduced.2, "{shape:?}: the fused kernel ran only where it was on");
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&fused.0), bits(&reduced.0), "{shape:?} {k:?} on {threads} threads: outputs differ");
+            assert_eq!(bits(&fused.1), bits(&reduced.1), "{shape:?} {k:?} on {threads} threads: gradients differ");
+        }
+    }
+    nma_engine::runtime::set_threads(1);
+}

@@ -340,7 +340,7 @@ fn embedding_rejects_out_of_range_ids() {
 // ------------------------------------------------------------ fused LSTM loop
 //
 // On the CPU backend an LSTM layer runs each direction's time loop as one
-// fused operator; `runtime::set_fused_loops(false)` makes it unroll its
+// fused operator; `runtime::set_fused_operators(false)` makes it unroll its
 // cells instead, which is the reference here.
 
 /// Outputs and gradients of one LSTM configuration, with the loop fused or unrolled.
@@ -357,7 +357,7 @@ fn lstm_run(
     (batch, steps, hidden, layers, bidirectional, initial): (usize, usize, usize, usize, bool, bool),
     loss: impl Fn(&Tensor, &Tensor, &Tensor) -> Tensor,
 ) -> LstmRun {
-    runtime::set_fused_loops(fused);
+    runtime::set_fused_operators(fused);
     let lstm = Lstm::with_layers(3, hidden, layers, bidirectional, 7);
     let slots = layers * if bidirectional { 2 } else { 1 };
     let x = det_t(&[batch, steps, 3], 30).requires_grad();
@@ -373,7 +373,7 @@ fn lstm_run(
     loss(&out, &h, &c).backward();
     let kernels = runtime::take_profile().into_iter().map(|(k, _, _)| k.to_string()).collect();
     runtime::set_profiling(false);
-    runtime::set_fused_loops(true);
+    runtime::set_fused_operators(true);
     LstmRun {
         values: vec![out.to_vec(), h.to_vec(), c.to_vec()],
         grads: params.iter().map(|p| p.grad().expect("every input gets a gradient").to_vec()).collect(),

@@ -109,6 +109,8 @@ fn op_code(op: Op) -> (u64, u64) {
         Op::Contiguous => (13, 0),
         Op::LstmLoop { reverse } => (14, reverse as u64),
         Op::LstmLoopBackward { reverse } => (15, reverse as u64),
+        Op::MaxPoolTiles { kh, kw } => (16, ((kh as u64) << 32) | kw as u64),
+        Op::MaxPoolTilesBackward { kh, kw } => (17, ((kh as u64) << 32) | kw as u64),
     }
 }
 
@@ -352,6 +354,11 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
             }
             Kernel::LstmLoop(l) => l.run(&bufs, &mut out),
             Kernel::LstmLoopBackward(l) => l.run(&bufs, &mut out),
+            Kernel::MaxPoolTiles { x, tiles } => kernels::max_pool_tiles(tiles, kernels::Slots::get(&bufs, *x), &mut out),
+            Kernel::MaxPoolTilesBackward { g, x, y, tiles } => {
+                let get = |slot: &usize| kernels::Slots::get(&bufs, *slot);
+                kernels::max_pool_tiles_adjoint(tiles, get(g), get(x), get(y), &mut out)
+            }
         }
         bufs.0[step.out] = Buf::Owned(out);
         if profile {
@@ -396,12 +403,12 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
 }
 
 thread_local! {
-    /// `runtime::set_fused_loops(false)` on this thread.
+    /// `runtime::set_fused_operators(false)` on this thread.
     static UNFUSED_HERE: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Whether the fused LSTM loop is on for this thread (see `runtime::set_fused_loops`).
-pub(crate) fn fused_loops_on() -> bool {
+/// Whether fused operators are on for this thread (see `runtime::set_fused_operators`).
+pub(crate) fn fused_operators_on() -> bool {
     !UNFUSED_HERE.with(Cell::get)
 }
 

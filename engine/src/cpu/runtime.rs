@@ -4,10 +4,11 @@ use super::profile::{PROFILE, STEP_PROFILE};
 use super::{packed, pool, simd, CACHE, UNFUSED_HERE};
 use std::collections::BTreeMap;
 
-/// Turns the fused LSTM loop off (or back on) for layers built on the calling
-/// thread; they then unroll their cells step by step (the reference the
-/// fused loop is tested against, and a comparison for benchmarks).
-pub fn set_fused_loops(on: bool) {
+/// Turns the fused operators off (or back on) for layers built on the calling
+/// thread: LSTM layers then unroll their cells step by step, and max pooling
+/// is two max reductions (the references the fused kernels are tested
+/// against, and a comparison for benchmarks).
+pub fn set_fused_operators(on: bool) {
     UNFUSED_HERE.with(|u| u.set(!on));
 }
 

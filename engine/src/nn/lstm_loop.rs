@@ -5,7 +5,8 @@
 //! is not rebuilt, differentiated and keyed 32 times per training step.
 //!
 //! Other backends (luminal's interpreter, CUDA) never see this operator:
-//! [`fused_loops_here`] is false there, and the layer unrolls its cells.
+//! [`fused_operators_here`](crate::realize::fused_operators_here) is false
+//! there, and the layer unrolls its cells.
 //!
 //! # The tape
 //!
@@ -33,13 +34,6 @@
 
 use crate::ir::Op;
 use crate::tensor::Tensor;
-
-/// Whether LSTM layers built on this thread use the fused loop: realizations
-/// run on the engine's CPU compiler (not luminal's interpreter, not CUDA),
-/// and `runtime::set_fused_loops` has not turned it off.
-pub(crate) fn fused_loops_here() -> bool {
-    crate::cpu::fused_loops_on() && crate::realize::runs_on_cpu_compiler()
-}
 
 /// The tape of one LSTM layer direction: `xw` `[T, B, 4H]` (`x·W_ihᵀ`), `bias`
 /// `[4H]` (`b_ih + b_hh`), `w_hh` `[4H, H]`, `h0`, `c0` `[B, H]` (shapes

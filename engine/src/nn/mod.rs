@@ -414,7 +414,7 @@ impl Module for Box<dyn Module> {
 mod conv;
 mod dropout;
 mod norm;
-mod pool;
+pub(crate) mod pool;
 
 pub use conv::{
     conv1d, conv2d, conv_transpose2d, flatten, unflatten, Conv1d, Conv2d, ConvTranspose2d, Flatten,

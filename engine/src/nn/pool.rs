@@ -7,11 +7,17 @@
 //! (`conv::windows`). Adaptive average pooling is two matrix products with
 //! averaging matrices (`P_h · x · P_wᵀ`), so it needs no windows at all.
 //!
+//! On the engine's CPU compiler, tiled max pooling is one fused operator
+//! ([`Op::MaxPoolTiles`]) with its own adjoint, one pass each (kernels in
+//! `cpu/kernels/pooling.rs`, the same bits as the reductions they replace);
+//! other backends run the reductions.
+//!
 //! Gradients of max pooling follow the engine's max reduction: on ties the
 //! gradient is **split evenly** among the tied elements (PyTorch gives it all
 //! to one of them). After a ReLU, all-zero windows are common ties, but the
 //! ReLU's own gradient there is 0, so parameters get the same gradients.
 
+use crate::ir::Op;
 use crate::nn::conv::{out_len, pad_axes, windows, windows_len, Size2};
 use crate::nn::Module;
 use crate::tensor::Tensor;
@@ -89,6 +95,11 @@ pub fn max_pool2d(
 ) -> Tensor {
     let (k, s, p) = (kernel_size.into(), stride.into(), padding.into());
     if let Some(t) = tiles(x, k, s, p) {
+        if crate::realize::fused_operators_here() {
+            let [n, c, h, w] = check_nchw("max_pool2d", x);
+            let op = Op::MaxPoolTiles { kh: k.0, kw: k.1 };
+            return Tensor::from_op(op, vec![x.contiguous()], vec![n, c, h / k.0, w / k.1]);
+        }
         return t.max_dim(5, false).max_dim(3, false).with_gradient(x, max_pool_tiles_gradient);
     }
     let [n, c, _, _] = check_nchw("max_pool2d", x);
@@ -119,6 +130,13 @@ fn max_pool_tiles_gradient(g: &Tensor, x: &Tensor, y: &Tensor) -> Tensor {
     let ties = (kh * kw) as f32 - &below;
     let share = g.reshape(&[n, c, ho, 1, wo, 1]).div(&ties);
     (1.0 - &t.lt(&y)).mul(&share).reshape(&[n, c, h, w])
+}
+
+/// The gradient of an [`Op::MaxPoolTiles`] node's input, given `g`, the
+/// gradient of its output `y`: the fused adjoint, one pass.
+pub(crate) fn fused_max_pool_adjoint(x: &Tensor, y: Tensor, g: &Tensor, kh: usize, kw: usize) -> Tensor {
+    let op = Op::MaxPoolTilesBackward { kh, kw };
+    Tensor::from_op(op, vec![g.contiguous(), x.clone(), y], x.shape())
 }
 
 /// Average pooling (PyTorch's `F.avg_pool2d`, floor mode, padding counted in

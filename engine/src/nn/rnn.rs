@@ -458,7 +458,7 @@ impl<C: Recurrent> Stack<C> {
         let mut finals: Vec<Vec<Tensor>> = vec![Vec::new(); C::STATES];
         // The fused loops work time-major: each layer's outputs are then one
         // matrix the next layer's input projection reads in place.
-        let fused = C::FUSED && lstm_loop::fused_loops_here();
+        let fused = C::FUSED && crate::realize::fused_operators_here();
         let mut input = if fused { x.permute(&[1, 0, 2]).contiguous() } else { x.clone() };
         for (l, layer) in self.cells.iter().enumerate() {
             let mut outputs = Vec::with_capacity(dirs);

@@ -35,7 +35,7 @@ use std::rc::Rc;
 use crate::ir::{Node, Op};
 use crate::view;
 
-use super::kernels::{Fused, Gemm, Instr, SumOfViews};
+use super::kernels::{Fused, Gemm, Instr, PoolTiles, SumOfViews};
 use super::recurrence::{LstmLoop, LstmLoopBackward};
 use super::strided::Strided;
 
@@ -75,6 +75,10 @@ pub(crate) enum Kernel {
     /// A whole LSTM layer direction's time loop, and its adjoint (`recurrence`).
     LstmLoop(LstmLoop),
     LstmLoopBackward(LstmLoopBackward),
+    /// Max pooling over tiles, and its adjoint (`kernels/pooling.rs`); slots
+    /// read in buffer order.
+    MaxPoolTiles { x: usize, tiles: PoolTiles },
+    MaxPoolTilesBackward { g: usize, x: usize, y: usize, tiles: PoolTiles },
 }
 
 impl Kernel {
@@ -92,6 +96,8 @@ impl Kernel {
             Kernel::PackB { .. } => "pack shared B",
             Kernel::LstmLoop(_) => "LSTM loop",
             Kernel::LstmLoopBackward(_) => "LSTM loop (adjoint)",
+            Kernel::MaxPoolTiles { .. } => "max pool",
+            Kernel::MaxPoolTilesBackward { .. } => "max pool (adjoint)",
         }
     }
 }
@@ -141,6 +147,9 @@ impl Kernel {
             Kernel::PackB { k, n, strides, .. } => format!("{} k {k} n {n} strides {strides:?}", self.name()),
             Kernel::LstmLoop(LstmLoop { dims, .. }) | Kernel::LstmLoopBackward(LstmLoopBackward { dims, .. }) => {
                 format!("{} steps {} batch {} hidden {}", self.name(), dims.steps, dims.batch, dims.hidden)
+            }
+            Kernel::MaxPoolTiles { tiles: t, .. } | Kernel::MaxPoolTilesBackward { tiles: t, .. } => {
+                format!("{} {} planes of {}x{}, windows {}x{}", self.name(), t.planes, t.h, t.w, t.kh, t.kw)
             }
         }
     }

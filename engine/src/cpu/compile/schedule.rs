@@ -7,7 +7,7 @@
 use super::fusion::Fusion;
 use super::products::{shared_b_key, Products, SharedWeights};
 use super::*;
-use crate::cpu::kernels::{data_box, Arg, Instr};
+use crate::cpu::kernels::{data_box, Arg, Instr, PoolTiles};
 use crate::cpu::packed;
 use crate::cpu::recurrence::Dims;
 
@@ -113,6 +113,20 @@ pub(super) fn schedule(g: &Lowered, uses: &Uses, mut p: Products, f: &Fusion, mu
                     w: slot_of[e[2]],
                 })
             }
+            Op::MaxPoolTiles { kh, kw } => {
+                debug_assert!(reads_in_order(g, i, 0), "max pooling reads its input in buffer order");
+                Kernel::MaxPoolTiles { x: slot_of[g.edges[i][0]], tiles: pool_tiles(&g.order[i].inputs[0].shape(), kh, kw) }
+            }
+            Op::MaxPoolTilesBackward { kh, kw } => {
+                let e = &g.edges[i];
+                debug_assert!((0..3).all(|k| reads_in_order(g, i, k)), "max pooling's adjoint reads its inputs in buffer order");
+                Kernel::MaxPoolTilesBackward {
+                    g: slot_of[e[0]],
+                    x: slot_of[e[1]],
+                    y: slot_of[e[2]],
+                    tiles: pool_tiles(&g.order[i].shape, kh, kw),
+                }
+            }
             _ => {
                 let mut instrs = Vec::new();
                 emit(g, i, &f.inlined, &slot_of, &mut instrs);
@@ -137,6 +151,12 @@ pub(super) fn schedule(g: &Lowered, uses: &Uses, mut p: Products, f: &Fusion, mu
         runs: Cell::new(0),
         scratch: RefCell::new(Vec::new()),
     }
+}
+
+/// The tiling of an `[N, C, H, W]` input by `kh × kw` windows.
+fn pool_tiles(input: &[usize], kh: usize, kw: usize) -> PoolTiles {
+    let &[n, c, h, w] = input else { unreachable!("max pooling's input is NCHW") };
+    PoolTiles { planes: n * c, h, w, kh, kw }
 }
 
 /// How many times each slot is read: by the steps, and once more if it is a
@@ -173,6 +193,12 @@ fn count_readers(steps: &[Step], slot_is_target: &[bool]) -> Vec<usize> {
             Kernel::LstmLoopBackward(l) => {
                 for slot in [l.dtape, l.tape, l.w] {
                     readers[slot] += 1;
+                }
+            }
+            Kernel::MaxPoolTiles { x, .. } => readers[*x] += 1,
+            Kernel::MaxPoolTilesBackward { g, x, y, .. } => {
+                for slot in [g, x, y] {
+                    readers[*slot] += 1;
                 }
             }
         }
