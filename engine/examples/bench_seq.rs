@@ -8,7 +8,7 @@
 //! * Embedding lookup (1,024 ids from a 1,000 × 64 table, forward + backward):
 //!   one-hot · matmul against one slice per id.
 //!
-//!     cargo run --release -p nma-engine --example bench_seq [-- --steps 50] [--only lstm|transformer] [--unfused]
+//!     cargo run --release -p nma-engine --example bench_seq [-- --steps 50] [--only lstm|transformer [--threads 2]] [--unfused]
 //!
 //! Prints the median ms/step for 1 and 2 threads and the time per kernel kind.
 //! Compare with `python3 bench/torch_seq.py` (the same steps in PyTorch).
@@ -94,15 +94,17 @@ fn main() {
         runtime::set_fused_operators(false);
     }
     if let Some(model) = only {
-        // One model alone, 1 thread, for profilers.
-        runtime::set_threads(1);
+        // One model alone, on 1 thread unless `--threads 2`, for profilers.
+        let threads = args.iter().position(|a| a == "--threads").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok());
+        let threads = threads.unwrap_or(1);
+        runtime::set_threads(threads);
         let mut step: Box<dyn FnMut() -> f32> = match model.as_str() {
             "lstm" => Box::new(lstm_step()),
             "transformer" => Box::new(transformer_step()),
             other => panic!("--only takes lstm or transformer, not {other}"),
         };
         let ms = common::time_steps(&mut step, 5, steps).0;
-        println!("{model}, 1 thread: {ms:.2} ms/step\n{}", common::profile(10, &mut step));
+        println!("{model}, {threads} thread(s): {ms:.2} ms/step\n{}", common::profile(10, &mut step));
         return;
     }
     println!("nma-engine sequence benchmarks, median of {steps} steps after 5 warm-up");

@@ -367,6 +367,25 @@ fn folded_batches_dots_and_batch_sums_match_the_reference() {
     let bt = random(&[3, 4, 5], &mut rng);
     let g = random(&[3, 4, 2], &mut rng);
     check(&[&a.mul(&bt).sum_dim(2, false), &a.transpose(1, 2).matmul(&g).sum_dim(0, false)], 1e-4);
+    // Dots down columns (layer norm's weight gradient, Σ over rows of g·x̂ per
+    // feature), computed side by side across the features: plain, a column
+    // slice, summed over a batch too, with NaN and infinity in one column;
+    // and dots, sums and maxima along rows.
+    for (rows, feats) in [(37, 8), (5, 33), (64, 64), (3, 100)] {
+        let mut xv = random(&[rows, feats + 2], &mut rng).to_vec();
+        xv[feats + 3] = f32::NAN;
+        xv[2 * (feats + 2) + 5] = f32::INFINITY;
+        let x = Tensor::from_vec(xv, &[rows, feats + 2]).slice(1, 1, feats + 1);
+        let y = random(&[rows, feats], &mut rng);
+        let plain = random(&[rows, feats], &mut rng);
+        let z = random(&[2, rows, feats], &mut rng);
+        let zy = random(&[2, rows, feats], &mut rng);
+        let batch_sum = z.mul(&zy).sum_dim(1, false).sum_dim(0, false);
+        check(&[&x.mul(&y).sum_dim(0, false), &plain.mul(&y).sum_dim(0, false), &batch_sum], 1e-4);
+        // Along rows: dots, sums and maxima, eight rows side by side, then the rest.
+        let rows_too = [x.mul(&y).sum_dim(1, false), x.sum_dim(1, false), x.max_dim(1, false), z.mul(&zy).sum_dim(2, false)];
+        check(&rows_too.iter().collect::<Vec<_>>(), 1e-4);
+    }
 }
 
 /// Reductions whose contiguous source axis is not the output's last (bias

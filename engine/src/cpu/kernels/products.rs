@@ -341,38 +341,117 @@ unsafe fn sgemm(g: &Gemm, (m, n, k): (usize, usize, usize), a: *const f32, b: *c
 
 /// A product with M = N = 1 (a row-wise dot product, as attention's and
 /// layer norm's adjoints build): one strided dot per batch position, since an
-/// sgemm call per element costs far more than the element.
+/// sgemm call per element costs far more than the element. Each dot adds its
+/// products in K order from 0 (one chain, waiting on the previous add), so
+/// eight batch positions run side by side: eight chains overlap.
 fn dots(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize, beta: f32) {
+    let (ak, bk) = (g.a_strides.1, g.b_strides.0);
+    if let Some(unit) = g
+        .batch
+        .iter()
+        .position(|&(size, sa, sb, sc)| (sa, sb, sc) == (1, 1, 1) && size >= 8)
+    {
+        if (ak, bk) != (1, 1) {
+            return column_dots(g, a, b, out, unit, beta);
+        }
+    }
+    const LANES: usize = 8;
     let mut idx = [0usize; 8];
     let nb = g.batch.len();
-    let (ak, bk) = (g.a_strides.1, g.b_strides.0);
-    for _ in 0..batches {
-        let (mut ao, mut bo, mut co) = (g.a_offset, g.b_offset, 0isize);
-        for (i, &(_, sa, sb, sc)) in idx[..nb].iter().zip(&g.batch) {
-            ao += *i as isize * sa;
-            bo += *i as isize * sb;
-            co += *i as isize * sc;
+    let mut done = 0;
+    while done < batches {
+        let lanes = LANES.min(batches - done);
+        let mut at = [(0isize, 0isize, 0isize); LANES];
+        for slot in &mut at[..lanes] {
+            let (mut ao, mut bo, mut co) = (g.a_offset, g.b_offset, 0isize);
+            for (i, &(_, sa, sb, sc)) in idx[..nb].iter().zip(&g.batch) {
+                ao += *i as isize * sa;
+                bo += *i as isize * sb;
+                co += *i as isize * sc;
+            }
+            *slot = (ao, bo, co);
+            for (i, d) in idx[..nb].iter_mut().zip(&g.batch).rev() {
+                *i += 1;
+                if *i < d.0 {
+                    break;
+                }
+                *i = 0;
+            }
         }
-        let mut acc = 0.0f32;
-        if ak == 1 && bk == 1 {
-            let (ao, bo) = (ao as usize, bo as usize);
-            for (x, y) in a[ao..ao + g.k].iter().zip(&b[bo..bo + g.k]) {
-                acc += x * y;
+        let mut acc = [0.0f32; LANES];
+        if lanes == LANES && (ak, bk) == (1, 1) {
+            // Rows of A and B, bounds-checked once here.
+            let ar: [&[f32]; LANES] = at.map(|p| &a[p.0 as usize..p.0 as usize + g.k]);
+            let br: [&[f32]; LANES] = at.map(|p| &b[p.1 as usize..p.1 as usize + g.k]);
+            for k in 0..g.k {
+                for l in 0..LANES {
+                    // SAFETY: every row holds `g.k` elements (sliced above).
+                    unsafe { acc[l] += ar[l].get_unchecked(k) * br[l].get_unchecked(k) };
+                }
+            }
+        } else if lanes == LANES {
+            for k in 0..g.k as isize {
+                for (acc, &(ao, bo, _)) in acc.iter_mut().zip(&at) {
+                    *acc += a[(ao + k * ak) as usize] * b[(bo + k * bk) as usize];
+                }
             }
         } else {
-            for k in 0..g.k as isize {
-                acc += a[(ao + k * ak) as usize] * b[(bo + k * bk) as usize];
+            for (acc, &(ao, bo, _)) in acc.iter_mut().zip(&at[..lanes]) {
+                for k in 0..g.k as isize {
+                    *acc += a[(ao + k * ak) as usize] * b[(bo + k * bk) as usize];
+                }
             }
         }
+        // In batch order: positions summed into one C add in the order they would one by one.
+        for (&acc, &(_, _, co)) in acc.iter().zip(&at[..lanes]) {
+            // (Never read C when beta is 0: reused buffers may hold anything, NaN included.)
+            let o = &mut out[co as usize];
+            *o = if beta == 0.0 { acc } else { *o + acc };
+        }
+        done += lanes;
+    }
+}
+
+/// [`dots`] with a batch loop (`unit`) that moves every operand by one
+/// element: dots down neighbouring columns (layer norm's weight gradient,
+/// `Σ_rows g·x̂`, is one per feature), computed side by side, a row of each
+/// operand at a time, so the loop over columns is vectorised. The other batch
+/// loops run in their order around it, and each dot still adds its products
+/// in K order from 0: the bits of one dot at a time.
+fn column_dots(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], unit: usize, beta: f32) {
+    let (ak, bk) = (g.a_strides.1, g.b_strides.0);
+    let mut rest = g.clone();
+    let (inner, ..) = rest.batch.remove(unit);
+    let outer: usize = rest.batch.iter().map(|d| d.0).product();
+    let mut acc = vec![0.0f32; inner];
+    for o in 0..outer {
+        let (ao, bo, co) = rest.batch_offsets(o);
+        acc.fill(0.0);
+        for k in 0..g.k as isize {
+            // Negative offsets cannot pass `as usize` unnoticed: indexing checks them.
+            let row = |at: isize| -> std::ops::Range<usize> {
+                let at = usize::try_from(at).expect("a column dot reads before its buffer");
+                at..at + inner
+            };
+            add_products(&mut acc, &a[row(ao + k * ak)], &b[row(bo + k * bk)]);
+        }
+        let c = &mut out[co as usize..co as usize + inner];
         // (Never read C when beta is 0: reused buffers may hold anything, NaN included.)
-        let o = &mut out[co as usize];
-        *o = if beta == 0.0 { acc } else { *o + acc };
-        for (i, d) in idx[..nb].iter_mut().zip(&g.batch).rev() {
-            *i += 1;
-            if *i < d.0 {
-                break;
+        if beta == 0.0 {
+            c.copy_from_slice(&acc);
+        } else {
+            for (c, &x) in c.iter_mut().zip(&acc) {
+                *c += x;
             }
-            *i = 0;
         }
+    }
+}
+
+widest_vectors!(fn add_products(acc: &mut [f32], x: &[f32], y: &[f32]) => add_products_loop);
+
+#[inline(always)]
+fn add_products_loop(acc: &mut [f32], x: &[f32], y: &[f32]) {
+    for ((acc, &x), &y) in acc.iter_mut().zip(x).zip(y) {
+        *acc += x * y;
     }
 }

@@ -37,25 +37,42 @@ fn reduce_loops(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32
     }
     let inner_step = kept.last().map(|&a| v.strides[a]);
     if v.valid.is_none() && (inner_step.is_none() || (k_step == 1 && inner_step != Some(1))) {
-        // The reduced axis is contiguous (or the only one): one output
-        // element at a time, a plain strided loop over the axis.
+        // The reduced axis is contiguous (or the only one): a plain strided
+        // loop over the axis per output element. Each is one chain of
+        // combines in index order, which waits on its previous step, so
+        // eight outputs run side by side and their chains overlap.
+        const LANES: usize = 8;
         let mut idx = [0usize; 6];
         let mut base = v.offset;
-        for o in out.iter_mut() {
-            let mut acc = *o;
-            for k in 0..k_len {
-                acc = combine(acc, src[(base + k as isize * k_step) as usize]);
-            }
-            *o = acc;
-            // Advance the kept axes, keeping `base` (the offset of `idx`) in step.
-            for &a in kept.iter().rev() {
-                idx[a] += 1;
-                base += v.strides[a];
-                if idx[a] < v.shape[a] {
-                    break;
+        for group in out.chunks_mut(LANES) {
+            let mut bases = [0isize; LANES];
+            for b in &mut bases[..group.len()] {
+                *b = base;
+                // Advance the kept axes, keeping `base` (the offset of `idx`) in step.
+                for &a in kept.iter().rev() {
+                    idx[a] += 1;
+                    base += v.strides[a];
+                    if idx[a] < v.shape[a] {
+                        break;
+                    }
+                    idx[a] = 0;
+                    base -= v.shape[a] as isize * v.strides[a];
                 }
-                idx[a] = 0;
-                base -= v.shape[a] as isize * v.strides[a];
+            }
+            if group.len() == LANES {
+                let mut acc = [init; LANES];
+                for k in 0..k_len as isize {
+                    for (acc, &b) in acc.iter_mut().zip(&bases) {
+                        *acc = combine(*acc, src[(b + k * k_step) as usize]);
+                    }
+                }
+                group.copy_from_slice(&acc);
+            } else {
+                for (o, &b) in group.iter_mut().zip(&bases) {
+                    for k in 0..k_len as isize {
+                        *o = combine(*o, src[(b + k * k_step) as usize]);
+                    }
+                }
             }
         }
         return;
