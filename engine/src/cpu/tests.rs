@@ -243,6 +243,29 @@ fn large_products_agree_on_one_and_two_threads() {
     runtime::set_threads(before);
 }
 
+/// Reductions along a contiguous axis (row sums and maxima, the softmax's
+/// and layer norm's) are split between two threads when large, and give the
+/// bits of one thread: each output is still one chain in index order.
+#[test]
+fn row_reductions_give_the_same_bits_on_one_and_two_threads() {
+    let mut rng = Rng::new(19);
+    let mut xv = random(&[1027, 64], &mut rng).to_vec();
+    xv[700] = f32::NAN;
+    let x = Tensor::from_vec(xv, &[1027, 64]);
+    let heads = random(&[8, 4, 33, 32], &mut rng);
+    let before = pool::threads();
+    let run = |threads: usize| {
+        runtime::set_threads(threads);
+        let outs = [x.sum_dim(1, false), x.max_dim(1, false), heads.sum_dim(3, false), x.slice(1, 3, 60).sum_dim(1, false)];
+        outs.iter().map(|t| t.to_vec().iter().map(|v| v.to_bits()).collect::<Vec<_>>()).collect::<Vec<_>>()
+    };
+    let (one, two) = (run(1), run(2));
+    runtime::set_threads(before);
+    assert_eq!(one, two, "row reductions differ between one and two threads");
+    let sums = Tensor::from_vec(x.to_vec(), &[1027, 64]).sum_dim(1, false);
+    check(&[&sums], 1e-4);
+}
+
 #[test]
 fn long_thin_products_split_along_k_agree_on_one_and_two_threads() {
     // Small M×N with a long K is split along K on two threads (each half

@@ -38,42 +38,19 @@ fn reduce_loops(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32
     let inner_step = kept.last().map(|&a| v.strides[a]);
     if v.valid.is_none() && (inner_step.is_none() || (k_step == 1 && inner_step != Some(1))) {
         // The reduced axis is contiguous (or the only one): a plain strided
-        // loop over the axis per output element. Each is one chain of
-        // combines in index order, which waits on its previous step, so
-        // eight outputs run side by side and their chains overlap.
-        const LANES: usize = 8;
-        let mut idx = [0usize; 6];
-        let mut base = v.offset;
-        for group in out.chunks_mut(LANES) {
-            let mut bases = [0isize; LANES];
-            for b in &mut bases[..group.len()] {
-                *b = base;
-                // Advance the kept axes, keeping `base` (the offset of `idx`) in step.
-                for &a in kept.iter().rev() {
-                    idx[a] += 1;
-                    base += v.strides[a];
-                    if idx[a] < v.shape[a] {
-                        break;
-                    }
-                    idx[a] = 0;
-                    base -= v.shape[a] as isize * v.strides[a];
-                }
-            }
-            if group.len() == LANES {
-                let mut acc = [init; LANES];
-                for k in 0..k_len as isize {
-                    for (acc, &b) in acc.iter_mut().zip(&bases) {
-                        *acc = combine(*acc, src[(b + k * k_step) as usize]);
-                    }
-                }
-                group.copy_from_slice(&acc);
-            } else {
-                for (o, &b) in group.iter_mut().zip(&bases) {
-                    for k in 0..k_len as isize {
-                        *o = combine(*o, src[(b + k * k_step) as usize]);
-                    }
-                }
-            }
+        // loop over the axis per output element, over the kept axes' view.
+        let mut rows = Strided { ndim: kept.len(), ..*v };
+        for (i, &a) in kept.iter().enumerate() {
+            rows.shape[i] = v.shape[a];
+            rows.strides[i] = v.strides[a];
+        }
+        let part = |out: &mut [f32], first: usize| along_contiguous_axis(src, &rows, k_len, k_step, &combine, init, out, first);
+        if pool::threads() > 1 && out.len() >= 16 && out.len() * k_len >= PARALLEL_MIN_ELEMENTS {
+            let mid = out.len() / 2;
+            let (a, b) = out.split_at_mut(mid);
+            pool::run_parts([(a, 0), (b, mid)], &|(out, first)| part(out, first));
+        } else {
+            part(out, 0);
         }
         return;
     }
@@ -122,6 +99,60 @@ fn reduce_loops(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32
             }
         }
         increment(&mut idx, v, outer);
+    }
+}
+
+/// The contiguous-axis path of [`reduce`] for output elements `first..`
+/// (`out`, already holding `init`), whose positions `rows` (the view over
+/// the kept axes) gives. Each element is one chain of combines in index
+/// order, which waits on its previous step, so eight elements run side by
+/// side and their chains overlap.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn along_contiguous_axis(
+    src: &[f32],
+    rows: &Strided,
+    k_len: usize,
+    k_step: isize,
+    combine: &impl Fn(f32, f32) -> f32,
+    init: f32,
+    out: &mut [f32],
+    first: usize,
+) {
+    const LANES: usize = 8;
+    let nk = rows.ndim;
+    let mut idx = rows.index_of(first);
+    // The buffer offset of `idx`, kept in step with it.
+    let mut base = rows.offset_of(&idx[..nk]);
+    for group in out.chunks_mut(LANES) {
+        let mut bases = [0isize; LANES];
+        for b in &mut bases[..group.len()] {
+            *b = base;
+            for a in (0..nk).rev() {
+                idx[a] += 1;
+                base += rows.strides[a];
+                if idx[a] < rows.shape[a] {
+                    break;
+                }
+                idx[a] = 0;
+                base -= rows.shape[a] as isize * rows.strides[a];
+            }
+        }
+        if group.len() == LANES {
+            let mut acc = [init; LANES];
+            for k in 0..k_len as isize {
+                for (acc, &b) in acc.iter_mut().zip(&bases) {
+                    *acc = combine(*acc, src[(b + k * k_step) as usize]);
+                }
+            }
+            group.copy_from_slice(&acc);
+        } else {
+            for (o, &b) in group.iter_mut().zip(&bases) {
+                for k in 0..k_len as isize {
+                    *o = combine(*o, src[(b + k * k_step) as usize]);
+                }
+            }
+        }
     }
 }
 
