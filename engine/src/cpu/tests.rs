@@ -244,26 +244,39 @@ fn large_products_agree_on_one_and_two_threads() {
 }
 
 /// Reductions along a contiguous axis (row sums and maxima, the softmax's
-/// and layer norm's) are split between two threads when large, and give the
-/// bits of one thread: each output is still one chain in index order.
+/// and layer norm's) and row-wise dots are split between two threads when
+/// large, and give the bits of one thread: each output is still one chain
+/// in index order.
 #[test]
-fn row_reductions_give_the_same_bits_on_one_and_two_threads() {
+fn row_reductions_and_dots_give_the_same_bits_on_one_and_two_threads() {
     let mut rng = Rng::new(19);
     let mut xv = random(&[1027, 64], &mut rng).to_vec();
     xv[700] = f32::NAN;
     let x = Tensor::from_vec(xv, &[1027, 64]);
     let heads = random(&[8, 4, 33, 32], &mut rng);
+    let (y, heads2) = (random(&[1027, 64], &mut rng), random(&[8, 4, 33, 32], &mut rng));
     let before = pool::threads();
     let run = |threads: usize| {
         runtime::set_threads(threads);
-        let outs = [x.sum_dim(1, false), x.max_dim(1, false), heads.sum_dim(3, false), x.slice(1, 3, 60).sum_dim(1, false)];
+        let outs = [
+            x.sum_dim(1, false),
+            x.max_dim(1, false),
+            heads.sum_dim(3, false),
+            x.slice(1, 3, 60).sum_dim(1, false),
+            // Row-wise dots (products with M = N = 1), split between threads the same way.
+            x.mul(&y).sum_dim(1, false),
+            heads.mul(&heads2).sum_dim(3, false),
+            heads.permute(&[1, 0, 2, 3]).mul(&heads2.permute(&[1, 0, 2, 3])).sum_dim(3, false),
+        ];
         outs.iter().map(|t| t.to_vec().iter().map(|v| v.to_bits()).collect::<Vec<_>>()).collect::<Vec<_>>()
     };
     let (one, two) = (run(1), run(2));
     runtime::set_threads(before);
-    assert_eq!(one, two, "row reductions differ between one and two threads");
-    let sums = Tensor::from_vec(x.to_vec(), &[1027, 64]).sum_dim(1, false);
-    check(&[&sums], 1e-4);
+    assert_eq!(one, two, "row reductions or dots differ between one and two threads");
+    runtime::set_threads(2);
+    let fresh = Tensor::from_vec(x.to_vec(), &[1027, 64]);
+    check(&[&fresh.sum_dim(1, false), &fresh.mul(&y).sum_dim(1, false)], 1e-4);
+    runtime::set_threads(before);
 }
 
 #[test]

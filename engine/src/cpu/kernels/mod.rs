@@ -3,7 +3,7 @@
 //! in `packed` where the CPU has AVX2 or AVX-512, else `matrixmultiply`'s sgemm),
 //! split over the worker pool when large. Every kernel reads its inputs
 //! through [`Strided`] views computed at compile time. One file per family:
-//! `gather`, `sum_of_views`, `elementwise`, `reduce`, `products`, `pooling`; here what
+//! `gather`, `sum_of_views`, `elementwise`, `reduce`, `rows`, `products`, `pooling`; here what
 //! they share (vector width, buffer access, when to split over two threads).
 
 use crate::ir::Op;
@@ -92,6 +92,7 @@ mod gather;
 mod pooling;
 mod products;
 mod reduce;
+pub(crate) mod rows;
 mod sum_of_views;
 
 pub(crate) use elementwise::*;

@@ -346,24 +346,51 @@ unsafe fn sgemm(g: &Gemm, (m, n, k): (usize, usize, usize), a: *const f32, b: *c
 /// eight batch positions run side by side: eight chains overlap.
 fn dots(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize, beta: f32) {
     let (ak, bk) = (g.a_strides.1, g.b_strides.0);
-    if let Some(unit) = g
-        .batch
-        .iter()
-        .position(|&(size, sa, sb, sc)| (sa, sb, sc) == (1, 1, 1) && size >= 8)
-    {
+    if let Some(unit) = g.batch.iter().position(|&(size, sa, sb, sc)| (sa, sb, sc) == (1, 1, 1) && size >= 8) {
         if (ak, bk) != (1, 1) {
             return column_dots(g, a, b, out, unit, beta);
         }
     }
-    const LANES: usize = 8;
-    let mut idx = [0usize; 8];
+    // Two threads take half the positions each when C is laid out in batch
+    // order (position p writes C[p]), so each writes its own half of C.
+    let mut stride = 1isize;
+    let c_in_batch_order = g.batch.iter().rev().all(|&(size, _, _, sc)| {
+        let ok = sc == stride || size == 1;
+        stride *= size as isize;
+        ok
+    });
+    let half = batches / 2 / rows::LANES * rows::LANES;
+    if pool::threads() > 1 && c_in_batch_order && out.len() == batches && half > 0 && batches * g.k >= PARALLEL_MIN_ELEMENTS {
+        let (low, high) = out.split_at_mut(half);
+        return pool::run_parts([(low, 0..half), (high, half..batches)], &|(out, positions)| {
+            dots_part(g, a, b, out, positions, beta)
+        });
+    }
+    dots_part(g, a, b, out, 0..batches, beta)
+}
+
+/// [`dots`] for the batch positions `positions`, into `out`: the whole C,
+/// or the part of a C in batch order that the positions write.
+fn dots_part(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], positions: std::ops::Range<usize>, beta: f32) {
+    use rows::LANES;
+    let (ak, bk) = (g.a_strides.1, g.b_strides.0);
+    let (first, end) = (positions.start, positions.end);
     let nb = g.batch.len();
-    let mut done = 0;
-    while done < batches {
-        let lanes = LANES.min(batches - done);
+    // The multi-index of position `first` (row-major over the batch loops).
+    let mut idx = [0usize; 8];
+    let mut rest = first;
+    for (i, d) in idx[..nb].iter_mut().zip(&g.batch).rev() {
+        *i = rest % d.0;
+        rest /= d.0;
+    }
+    // C offsets are relative to the part's first position.
+    let c_first = g.batch_offsets(first).2;
+    let mut done = first;
+    while done < end {
+        let lanes = LANES.min(end - done);
         let mut at = [(0isize, 0isize, 0isize); LANES];
         for slot in &mut at[..lanes] {
-            let (mut ao, mut bo, mut co) = (g.a_offset, g.b_offset, 0isize);
+            let (mut ao, mut bo, mut co) = (g.a_offset, g.b_offset, -c_first);
             for (i, &(_, sa, sb, sc)) in idx[..nb].iter().zip(&g.batch) {
                 ao += *i as isize * sa;
                 bo += *i as isize * sb;
@@ -380,15 +407,9 @@ fn dots(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize, beta: f
         }
         let mut acc = [0.0f32; LANES];
         if lanes == LANES && (ak, bk) == (1, 1) {
-            // Rows of A and B, bounds-checked once here.
             let ar: [&[f32]; LANES] = at.map(|p| &a[p.0 as usize..p.0 as usize + g.k]);
             let br: [&[f32]; LANES] = at.map(|p| &b[p.1 as usize..p.1 as usize + g.k]);
-            for k in 0..g.k {
-                for l in 0..LANES {
-                    // SAFETY: every row holds `g.k` elements (sliced above).
-                    unsafe { acc[l] += ar[l].get_unchecked(k) * br[l].get_unchecked(k) };
-                }
-            }
+            rows::dot_rows(&ar, &br, g.k, &mut acc);
         } else if lanes == LANES {
             for k in 0..g.k as isize {
                 for (acc, &(ao, bo, _)) in acc.iter_mut().zip(&at) {

@@ -44,7 +44,7 @@ fn reduce_loops(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32
             rows.shape[i] = v.shape[a];
             rows.strides[i] = v.strides[a];
         }
-        let part = |out: &mut [f32], first: usize| along_contiguous_axis(src, &rows, k_len, k_step, &combine, init, out, first);
+        let part = |out: &mut [f32], first: usize| along_contiguous_axis(src, &rows, k_len, k_step, max, out, first);
         if pool::threads() > 1 && out.len() >= 16 && out.len() * k_len >= PARALLEL_MIN_ELEMENTS {
             let mid = out.len() / 2;
             let (a, b) = out.split_at_mut(mid);
@@ -103,23 +103,15 @@ fn reduce_loops(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32
 }
 
 /// The contiguous-axis path of [`reduce`] for output elements `first..`
-/// (`out`, already holding `init`), whose positions `rows` (the view over
-/// the kept axes) gives. Each element is one chain of combines in index
+/// (`out`, already holding the initial value), whose positions `rows` (the
+/// view over the kept axes) gives. Each element is one chain of combines in index
 /// order, which waits on its previous step, so eight elements run side by
 /// side and their chains overlap.
-#[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn along_contiguous_axis(
-    src: &[f32],
-    rows: &Strided,
-    k_len: usize,
-    k_step: isize,
-    combine: &impl Fn(f32, f32) -> f32,
-    init: f32,
-    out: &mut [f32],
-    first: usize,
-) {
-    const LANES: usize = 8;
+fn along_contiguous_axis(src: &[f32], rows: &Strided, k_len: usize, k_step: isize, max: bool, out: &mut [f32], first: usize) {
+    use super::rows::{sum_rows, LANES};
+    let init = if max { f32::NEG_INFINITY } else { 0.0 };
+    let combine = |acc: f32, x: f32| if max { acc.max(x) } else { acc + x };
     let nk = rows.ndim;
     let mut idx = rows.index_of(first);
     // The buffer offset of `idx`, kept in step with it.
@@ -138,7 +130,13 @@ fn along_contiguous_axis(
                 base -= rows.shape[a] as isize * rows.strides[a];
             }
         }
-        if group.len() == LANES {
+        if group.len() == LANES && !max && k_step == 1 {
+            // Sums along contiguous rows: eight at a time, transposed.
+            let rows: [&[f32]; LANES] = bases.map(|b| &src[b as usize..b as usize + k_len]);
+            let mut acc = [init; LANES];
+            sum_rows(&rows, k_len, &mut acc);
+            group.copy_from_slice(&acc);
+        } else if group.len() == LANES {
             let mut acc = [init; LANES];
             for k in 0..k_len as isize {
                 for (acc, &b) in acc.iter_mut().zip(&bases) {

@@ -1,0 +1,155 @@
+//! Sums and dot products along eight rows at once, each row still one chain
+//! in index order (`((0 + x₀) + x₁) + …`, the bits of a plain loop), as the
+//! row reductions and row-wise dots of softmax and layer norm need.
+//!
+//! A row's chain waits on its previous add; eight rows side by side overlap
+//! their chains. With AVX2 each 8 × 8 block (eight rows, eight elements) is
+//! loaded as eight vectors and transposed, so one vector add advances all
+//! eight chains by one element; elsewhere the eight chains run as scalars.
+
+use super::simd::SimdPath;
+
+/// Lanes: rows advanced together.
+pub(crate) const LANES: usize = 8;
+
+/// `acc[l] += rows[l][0] + rows[l][1] + …` in order; every row has `len` elements.
+pub(crate) fn sum_rows(rows: &[&[f32]; LANES], len: usize, acc: &mut [f32; LANES]) {
+    assert!(rows.iter().all(|r| r.len() >= len), "a row shorter than its sum");
+    #[cfg(target_arch = "x86_64")]
+    if super::simd::path() >= SimdPath::Avx2 {
+        // SAFETY: the CPU has AVX2 (checked), and every row has `len` elements (checked).
+        return unsafe { avx2::chains(rows, None, len, acc) };
+    }
+    scalar_chains(rows, None, len, acc)
+}
+
+/// `acc[l] += a[l][0]·b[l][0] + a[l][1]·b[l][1] + …` in order (each product
+/// rounded, then added: no FMA); every row has `len` elements.
+pub(crate) fn dot_rows(a: &[&[f32]; LANES], b: &[&[f32]; LANES], len: usize, acc: &mut [f32; LANES]) {
+    assert!(a.iter().chain(b).all(|r| r.len() >= len), "a row shorter than its dot product");
+    #[cfg(target_arch = "x86_64")]
+    if super::simd::path() >= SimdPath::Avx2 {
+        // SAFETY: the CPU has AVX2 (checked), and every row has `len` elements (checked).
+        return unsafe { avx2::chains(a, Some(b), len, acc) };
+    }
+    scalar_chains(a, Some(b), len, acc)
+}
+
+/// The eight chains of `a` (times `b`, when given) as scalars.
+fn scalar_chains(a: &[&[f32]; LANES], b: Option<&[&[f32]; LANES]>, len: usize, acc: &mut [f32; LANES]) {
+    for k in 0..len {
+        for l in 0..LANES {
+            acc[l] += match b {
+                Some(b) => a[l][k] * b[l][k],
+                None => a[l][k],
+            };
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::LANES;
+    use std::arch::x86_64::*;
+
+    /// The eight chains of `a` (times `b`, when given), 8 × 8 blocks transposed.
+    ///
+    /// # Safety
+    /// AVX2 is available, and every row of `a` and `b` has at least `len` elements.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn chains(a: &[&[f32]; LANES], b: Option<&[&[f32]; LANES]>, len: usize, acc: &mut [f32; LANES]) {
+        let mut sums = _mm256_loadu_ps(acc.as_ptr());
+        let blocks = len / 8;
+        for block in 0..blocks {
+            let at = block * 8;
+            let mut v = [_mm256_setzero_ps(); 8];
+            for (l, v) in v.iter_mut().enumerate() {
+                *v = _mm256_loadu_ps(a[l].as_ptr().add(at));
+                if let Some(b) = b {
+                    *v = _mm256_mul_ps(*v, _mm256_loadu_ps(b[l].as_ptr().add(at)));
+                }
+            }
+            // Column j of the block: element `at + j` of every row, in order.
+            for column in transpose(v) {
+                sums = _mm256_add_ps(sums, column);
+            }
+        }
+        _mm256_storeu_ps(acc.as_mut_ptr(), sums);
+        for k in blocks * 8..len {
+            for l in 0..LANES {
+                let x = match b {
+                    Some(b) => a[l][k] * b[l][k],
+                    None => a[l][k],
+                };
+                acc[l] += x;
+            }
+        }
+    }
+
+    /// The 8 × 8 transpose: lane `l` of output `j` is lane `j` of input `l`.
+    #[inline(always)]
+    unsafe fn transpose(r: [__m256; 8]) -> [__m256; 8] {
+        let t0 = _mm256_unpacklo_ps(r[0], r[1]);
+        let t1 = _mm256_unpackhi_ps(r[0], r[1]);
+        let t2 = _mm256_unpacklo_ps(r[2], r[3]);
+        let t3 = _mm256_unpackhi_ps(r[2], r[3]);
+        let t4 = _mm256_unpacklo_ps(r[4], r[5]);
+        let t5 = _mm256_unpackhi_ps(r[4], r[5]);
+        let t6 = _mm256_unpacklo_ps(r[6], r[7]);
+        let t7 = _mm256_unpackhi_ps(r[6], r[7]);
+        let s0 = _mm256_shuffle_ps::<0x44>(t0, t2);
+        let s1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
+        let s2 = _mm256_shuffle_ps::<0x44>(t1, t3);
+        let s3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
+        let s4 = _mm256_shuffle_ps::<0x44>(t4, t6);
+        let s5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
+        let s6 = _mm256_shuffle_ps::<0x44>(t5, t7);
+        let s7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
+        [
+            _mm256_permute2f128_ps::<0x20>(s0, s4),
+            _mm256_permute2f128_ps::<0x20>(s1, s5),
+            _mm256_permute2f128_ps::<0x20>(s2, s6),
+            _mm256_permute2f128_ps::<0x20>(s3, s7),
+            _mm256_permute2f128_ps::<0x31>(s0, s4),
+            _mm256_permute2f128_ps::<0x31>(s1, s5),
+            _mm256_permute2f128_ps::<0x31>(s2, s6),
+            _mm256_permute2f128_ps::<0x31>(s3, s7),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both paths give the bits of one plain loop per row, for lengths with
+    /// and without a tail, NaN and infinities included.
+    #[test]
+    fn eight_chains_give_the_bits_of_one_loop_per_row() {
+        let value = |l: usize, k: usize| ((l * 31 + k * 17) % 23) as f32 * 0.37 - 4.1 + 1e-3 * k as f32;
+        for len in [0, 1, 7, 8, 9, 32, 64, 71] {
+            let mut a: Vec<Vec<f32>> = (0..LANES).map(|l| (0..len).map(|k| value(l, k)).collect()).collect();
+            let b: Vec<Vec<f32>> = (0..LANES).map(|l| (0..len).map(|k| value(k, l + 3)).collect()).collect();
+            if len > 5 {
+                a[2][5] = f32::NAN;
+                a[3][1] = f32::INFINITY;
+            }
+            let rows = |v: &Vec<Vec<f32>>| -> [Vec<f32>; LANES] { std::array::from_fn(|l| v[l].clone()) };
+            let (ra, rb) = (rows(&a), rows(&b));
+            let (ar, br): ([&[f32]; LANES], [&[f32]; LANES]) = (std::array::from_fn(|l| &ra[l][..]), std::array::from_fn(|l| &rb[l][..]));
+            let start: [f32; LANES] = std::array::from_fn(|l| l as f32 * 0.5);
+            let (mut sums, mut dots, mut scalar_sums, mut scalar_dots) = (start, start, start, start);
+            sum_rows(&ar, len, &mut sums);
+            dot_rows(&ar, &br, len, &mut dots);
+            scalar_chains(&ar, None, len, &mut scalar_sums);
+            scalar_chains(&ar, Some(&br), len, &mut scalar_dots);
+            for l in 0..LANES {
+                let sum = (0..len).fold(start[l], |s, k| s + a[l][k]);
+                let dot = (0..len).fold(start[l], |s, k| s + a[l][k] * b[l][k]);
+                for (got, want, what) in [(sums, sum, "sum"), (scalar_sums, sum, "scalar sum"), (dots, dot, "dot"), (scalar_dots, dot, "scalar dot")] {
+                    assert_eq!(got[l].to_bits(), want.to_bits(), "row {l} of {len}: {what}");
+                }
+            }
+        }
+    }
+}
