@@ -49,7 +49,10 @@ pub fn softmax(x: &Tensor, dim: usize) -> Tensor {
     let shifted = shift_by_max(x, dim);
     let e = shifted.exp();
     let total = e.sum_dim(dim, true);
-    e.div(&total)
+    // The gradient from the output y alone, `y·(g − Σ g·y)`: one row dot and
+    // one pass, where the derived chain recomputes the exponentials and
+    // carries the sum's own gradient (two passes of ten instructions).
+    e.div(&total).with_gradient(x, move |g, _, y| y.mul(&g.sub(&g.mul(y).sum_dim(dim, true))))
 }
 
 /// `log(softmax(x))` along `dim`, computed stably as
