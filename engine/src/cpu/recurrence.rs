@@ -134,7 +134,7 @@ fn step_product(
         // `packed_len(k, n)` floats, and A and C are rows of the caller's
         // buffers with the sizes given (C disjoint from A).
         Some(p) => unsafe {
-            packed::product(m, n, k, a, (a_row, 1), BSource::Packed(p.as_ptr()), c, c_row, false, 0..n.div_ceil(packed::NR))
+            packed::product(m, n, k, a, (a_row, 1), BSource::Packed(p.as_ptr()), c, c_row, packed::Finish::Overwrite, 0..n.div_ceil(packed::NR))
         },
         // SAFETY: as above; W covers `k × n` at `strides` (checked by the caller).
         None => unsafe {

@@ -782,6 +782,38 @@ fn kernels_checking(outs: &[Tensor]) -> Vec<(String, f64, u64)> {
     kernels
 }
 
+/// Layers' `x·Wᵀ + b`: the bias row is added as the product stores C (one
+/// kernel, described "+ bias"), on full and partial panels, with K in one
+/// block and in several (the bias goes with the last only), batched inputs
+/// folded into M; and a bias that is not one row per output row (broadcast
+/// down columns) stays an addition of its own. (Products split between
+/// threads are checked with a bias in `packed_product_matches_a_naive_product`.)
+fn products_with_a_bias_row() {
+    let mut rng = Rng::new(31);
+    for (m, k, n) in [(5, 3, 16), (37, 20, 70), (8, 300, 48), (33, 40, 96)] {
+        let x = random(&[m, k], &mut rng);
+        let w = random(&[n, k], &mut rng);
+        let b = random(&[n], &mut rng);
+        let y = x.matmul(&w.t()).add(&b);
+        let x3 = random(&[2, m, k], &mut rng);
+        let y3 = x3.matmul(&w.t()).add(&b);
+        let wide = random(&[m + 2], &mut rng).slice(0, 1, m + 1).unsqueeze(1);
+        let down_columns = x.matmul(&w.t()).add(&wide);
+        runtime::set_profiling(true);
+        check(&[&y, &y3, &down_columns], 1e-4);
+        let kernels = runtime::take_kernel_profile(usize::MAX);
+        runtime::set_profiling(false);
+        let fused = kernels.iter().filter(|(what, _, _)| what.ends_with("+ bias")).count();
+        assert_eq!(fused, 2, "{m}x{k}x{n}: {kernels:?}");
+    }
+}
+
+#[test]
+fn products_with_a_bias_row_on_each_kernel_and_on_matrixmultiply() {
+    on_each_of_our_kernels(products_with_a_bias_row);
+    without_the_packed_kernel(products_with_a_bias_row);
+}
+
 #[test]
 fn products_sharing_a_weight_read_it_packed_once() {
     if !packed_kernel_here() {
@@ -814,16 +846,23 @@ fn the_packed_kernel_matches_a_naive_product_for_every_layout_and_edge() {
 }
 
 fn packed_product_matches_a_naive_product() {
-    use super::packed::{pack, packed_len, product, BSource, NR};
+    use super::packed::{pack, packed_len, product, BSource, Finish, NR};
     let mut rng = Rng::new(53);
     let mut values = |len: usize| -> Vec<f32> { (0..len).map(|_| rng.normal()).collect() };
     const GUARD: f32 = 7.0;
-    for (m, n, k) in [(1, 1, 1), (3, 5, 7), (8, 32, 4), (9, 33, 37), (17, 70, 16), (16, 64, 300), (5, 40, 600)] {
+    for (m, n, k) in [(1, 1, 1), (3, 5, 7), (8, 32, 4), (9, 33, 37), (17, 70, 16), (7, 48, 20), (16, 64, 300), (5, 40, 600)] {
         for a_column_major in [false, true] {
             for b_layout in 0..3 {
-                for accumulate in [false, true] {
+                // Overwrite C, add onto it, or overwrite it with a bias row added.
+                for finish in 0..3 {
                     for prepacked in [false, true] {
                         let av = values(m * k);
+                        let bias = values(n);
+                        let finish = match finish {
+                            0 => Finish::Overwrite,
+                            1 => Finish::AddToC,
+                            _ => Finish::AddRow(bias.as_ptr()),
+                        };
                         let a_strides = if a_column_major { (1, m as isize) } else { (k as isize, 1) };
                         // Row-major, column-major, or every other element of a wider buffer from offset 3.
                         let (b_offset, b_strides, b_len) = match b_layout {
@@ -853,13 +892,13 @@ fn packed_product_matches_a_naive_product() {
                             for range in [first, second] {
                                 // SAFETY: the buffers above have exactly the sizes the arguments describe.
                                 unsafe {
-                                    product(m, n, k, av.as_ptr(), a_strides, source, c.as_mut_ptr(), c_row as isize, accumulate, range.clone())
+                                    product(m, n, k, av.as_ptr(), a_strides, source, c.as_mut_ptr(), c_row as isize, finish, range.clone())
                                 };
                             }
                             c
                         };
                         let whole = run(0..panels, panels..panels);
-                        let case = format!("m {m} n {n} k {k}, A column-major {a_column_major}, B layout {b_layout}, accumulate {accumulate}, prepacked {prepacked}");
+                        let case = format!("m {m} n {n} k {k}, A column-major {a_column_major}, B layout {b_layout}, {finish:?}, prepacked {prepacked}");
                         for i in 0..m {
                             for j in 0..c_row {
                                 let got = whole[i * c_row + j];
@@ -868,7 +907,12 @@ fn packed_product_matches_a_naive_product() {
                                     continue;
                                 }
                                 let sum: f64 = (0..k).map(|p| at(i, p) * bt(p, j)).sum();
-                                let want = sum + if accumulate { start[i * c_row + j] as f64 } else { 0.0 };
+                                let added = match finish {
+                                    Finish::AddToC => start[i * c_row + j] as f64,
+                                    Finish::AddRow(_) => bias[j] as f64,
+                                    Finish::Overwrite => 0.0,
+                                };
+                                let want = sum + added;
                                 assert!(
                                     (got as f64 - want).abs() <= 1e-5 * want.abs().max(1.0) * (k as f64).sqrt(),
                                     "{case}: C[{i}, {j}] = {got}, expected {want}"

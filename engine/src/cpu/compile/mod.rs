@@ -142,7 +142,7 @@ impl Kernel {
                 g.a_strides,
                 g.b_strides,
                 g.c_strides,
-                if g.onto.is_some() { " onto" } else { "" }
+                if g.onto.is_some() { " onto" } else if g.bias.is_some() { " + bias" } else { "" }
             ) + if g.b_packed { " (B packed)" } else { "" },
             Kernel::PackB { k, n, strides, .. } => format!("{} k {k} n {n} strides {strides:?}", self.name()),
             Kernel::LstmLoop(LstmLoop { dims, .. }) | Kernel::LstmLoopBackward(LstmLoopBackward { dims, .. }) => {

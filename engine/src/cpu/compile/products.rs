@@ -1,4 +1,5 @@
-//! Pass 1 (matrix products), pass 1b (products added onto a sum in place)
+//! Pass 1 (matrix products), pass 1b (products added onto a sum in place, or
+//! with a bias row added as C is stored)
 //! and the shared-weights step: which nodes become [`Gemm`]s, with operand
 //! slots still given as node positions (scheduling turns them into slots).
 
@@ -29,7 +30,7 @@ pub(super) fn find(g: &Lowered, uses: &Uses) -> Products {
         }
         let src = g.edges[i][0];
         if !g.is_input(src)
-            && p.gemms[src].as_ref().is_some_and(|gm| gm.onto.is_none())
+            && p.gemms[src].as_ref().is_some_and(|gm| gm.onto.is_none() && gm.bias.is_none())
             && !uses.is_target[src]
             && uses.consumers[src].len() == 1
             && reads_plainly(g, i, 0)
@@ -59,7 +60,9 @@ pub(super) fn find(g: &Lowered, uses: &Uses) -> Products {
 /// Pass 1b: `x + A·B` where the product is used only there runs as the
 /// product added onto x's buffer in place (beta = 1): a sum of products
 /// (an RNN's weight gradient over its time steps) then never
-/// materializes each product nor reads them back to add them up.
+/// materializes each product nor reads them back to add them up. And
+/// `A·B + b` with `b` one row broadcast over the product's rows (a layer's
+/// bias) adds `b` as the kernel stores C, instead of a pass of its own.
 pub(super) fn add_onto_sums(g: &Lowered, uses: &Uses, found: &mut Products) {
     let n = g.order.len();
     for i in 0..n {
@@ -71,7 +74,7 @@ pub(super) fn add_onto_sums(g: &Lowered, uses: &Uses, found: &mut Products) {
             let (p, o) = (srcs[e], srcs[1 - e]);
             let is_product = !g.is_input(p)
                 && p != o
-                && found.gemms[p].as_ref().is_some_and(|gm| gm.onto.is_none())
+                && found.gemms[p].as_ref().is_some_and(|gm| gm.onto.is_none() && gm.bias.is_none())
                 && !uses.is_target[p]
                 && uses.consumers[p].len() == 1;
             if is_product && reads_plainly(g, i, e) && reads_plainly(g, i, 1 - e) {
@@ -81,8 +84,29 @@ pub(super) fn add_onto_sums(g: &Lowered, uses: &Uses, found: &mut Products) {
                 found.gemms[i] = Some(gemm);
                 break;
             }
+            let bias = (is_product && reads_plainly(g, i, e)).then(|| bias_row(g, i, 1 - e, found.gemms[p].as_ref().unwrap())).flatten();
+            if let Some(offset) = bias {
+                let mut gemm = found.gemms[p].take().unwrap();
+                gemm.bias = Some((o, offset));
+                found.absorbed[p] = true;
+                found.gemms[i] = Some(gemm);
+                break;
+            }
         }
     }
+}
+
+/// Whether edge `e` of the `Add` node `i` reads a row of `gemm.n` contiguous
+/// floats broadcast over every row of the product (a layer's bias), and at
+/// which offset: the product then adds it as it stores C. Only for a plain
+/// product (no batch loops), whose C is row-major `m × n`.
+fn bias_row(g: &Lowered, i: usize, e: usize, gemm: &Gemm) -> Option<isize> {
+    let v = edge_view(g, i, e);
+    let plain_c = gemm.batch.is_empty() && gemm.c_strides == (gemm.n as isize, 1) && gemm.onto.is_none();
+    let last = v.ndim.checked_sub(1)?;
+    let broadcast = (0..last).all(|a| v.strides[a] == 0 || v.shape[a] == 1);
+    let row = v.shape[last] == gemm.n && v.strides[last] == 1 && gemm.n > 1;
+    (plain_c && v.valid.is_none() && broadcast && row && v.offset >= 0).then_some(v.offset)
 }
 
 /// The shared-weights step: a B that several products read, and the copy
@@ -187,6 +211,7 @@ fn as_gemm(g: &Lowered, mul: usize, perm: &[usize], axis: usize) -> Option<Gemm>
             .map(|&a| (shape[a], x.strides[a], y.strides[a], out_strides[a]))
             .collect(),
         onto: None,
+        bias: None,
         b_packed: false,
     };
     merge_batch(&mut gemm);

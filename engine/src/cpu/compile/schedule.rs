@@ -73,6 +73,7 @@ pub(super) fn schedule(g: &Lowered, uses: &Uses, mut p: Products, f: &Fusion, mu
                 }
                 gemm.a = slot_of[gemm.a];
                 gemm.onto = gemm.onto.map(|o| slot_of[o]);
+                gemm.bias = gemm.bias.map(|(b, offset)| (slot_of[b], offset));
                 Kernel::Gemm(gemm)
             }
             Op::Constant(value) => {
@@ -180,7 +181,7 @@ fn count_readers(steps: &[Step], slot_is_target: &[bool]) -> Vec<usize> {
                 }
             }
             Kernel::Gemm(gm) => {
-                for slot in [Some(gm.a), Some(gm.b), gm.onto].into_iter().flatten() {
+                for slot in [Some(gm.a), Some(gm.b), gm.onto, gm.bias.map(|b| b.0)].into_iter().flatten() {
                     readers[slot] += 1;
                 }
             }

@@ -25,6 +25,10 @@ pub(crate) struct Gemm {
     /// The slot of a buffer (of C's length, read plainly) that the product is
     /// added onto, in place: `x + A·B`, as a sum of products builds.
     pub onto: Option<usize>,
+    /// A bias row added to every row of C, `A·B + b` (a layer's forward
+    /// product): the slot and offset of its `n` contiguous floats. Only on a
+    /// product without batch loops or `onto`, with C's rows contiguous.
+    pub bias: Option<(usize, isize)>,
     /// B's slot holds it packed in panels (a `PackB` step's output, see
     /// [`packed`]); B's offset and strides are then unused.
     pub b_packed: bool,
@@ -68,9 +72,17 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
     if g.m == 0 || g.n == 0 {
         return;
     }
+    let bias = g.bias.map(|(slot, offset)| {
+        let row = &slots.get(slot)[offset as usize..offset as usize + g.n];
+        assert!(beta == 0.0 && batches == 1 && g.c_strides.1 == 1, "a bias row ends a plain product only");
+        row
+    });
+    // Our packed kernel adds the bias as it stores C; every other path after the product.
+    let mut bias_added = false;
     // (A packed B always has N > 1: see the compiler's `shared_b_key`.)
     if g.m == 1 && g.n == 1 {
-        return dots(g, a, b, out, batches, beta);
+        dots(g, a, b, out, batches, beta);
+        return add_bias_rows(g, bias, out);
     }
     let threads = pool::threads();
     let per_call = g.m * g.n * g.k;
@@ -81,7 +93,8 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
         assert!(own && batches == 1, "a packed B needs the packed kernel and one product");
         assert_eq!(b.len(), packed::packed_len(g.k, g.n), "packed B has the wrong length");
         // SAFETY: as below; the packed B was sized for this product (checked).
-        unsafe { own_product(g, a.as_ptr().offset(g.a_offset), BSource::Packed(b.as_ptr()), out.as_mut_ptr(), beta, parallel) };
+        let finish = finish_of(beta, bias);
+        unsafe { own_product(g, a.as_ptr().offset(g.a_offset), BSource::Packed(b.as_ptr()), out.as_mut_ptr(), finish, parallel) };
         return;
     }
     if threads > 1 && batches >= 2 && per_call < PARALLEL_MIN_MACS && batches * per_call >= PARALLEL_MIN_MACS {
@@ -102,7 +115,7 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
         let b_ptr = unsafe { b.as_ptr().offset(bo) };
         let c_ptr = unsafe { out.as_mut_ptr().offset(co) };
         if own {
-            unsafe { on_own_kernels(g, a_ptr, b_ptr, c_ptr, beta, parallel) };
+            bias_added = unsafe { on_own_kernels(g, a_ptr, b_ptr, c_ptr, beta, bias, parallel) };
         } else if along_k {
             // Small M×N, long K (a layer's forward product on a small
             // batch): halving M or N would make each thread pack the whole
@@ -156,6 +169,28 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
             unsafe { sgemm(g, (g.m, g.n, g.k), a_ptr, b_ptr, c_ptr, g.c_strides, beta) };
         }
     }
+    if !bias_added {
+        add_bias_rows(g, bias, out);
+    }
+}
+
+/// `C += b` on every row, after a product whose kernel did not add its bias.
+fn add_bias_rows(g: &Gemm, bias: Option<&[f32]>, out: &mut [f32]) {
+    let Some(bias) = bias else { return };
+    for i in 0..g.m {
+        let row = &mut out[i * g.c_strides.0 as usize..][..g.n];
+        for (c, &b) in row.iter_mut().zip(bias) {
+            *c += b;
+        }
+    }
+}
+
+/// How our packed kernel ends a product: onto C (`beta` 1), with a bias row, or plainly.
+fn finish_of(beta: f32, bias: Option<&[f32]>) -> packed::Finish {
+    match bias {
+        Some(row) => packed::Finish::AddRow(row.as_ptr()),
+        None => packed::Finish::new(beta != 0.0),
+    }
 }
 
 /// One product (one batch position) on our own kernels: as dot products
@@ -163,11 +198,14 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
 ///
 /// # Safety
 /// As [`packed::product`], for the whole of `g`'s M × N.
-unsafe fn on_own_kernels(g: &Gemm, a: *const f32, b: *const f32, c: *mut f32, beta: f32, parallel: bool) {
+/// Returns whether it added `bias` too (the panel kernel does; dots leave it to the caller).
+unsafe fn on_own_kernels(g: &Gemm, a: *const f32, b: *const f32, c: *mut f32, beta: f32, bias: Option<&[f32]>, parallel: bool) -> bool {
     if packed::prefers_dots(g.m, g.n, g.a_strides, g.b_strides) {
-        own_dots(g, a, b, c, beta, parallel)
+        own_dots(g, a, b, c, beta, parallel);
+        false
     } else {
-        own_product(g, a, BSource::Strided { ptr: b, strides: g.b_strides }, c, beta, parallel)
+        own_product(g, a, BSource::Strided { ptr: b, strides: g.b_strides }, c, finish_of(beta, bias), parallel);
+        true
     }
 }
 
@@ -177,27 +215,40 @@ unsafe fn on_own_kernels(g: &Gemm, a: *const f32, b: *const f32, c: *mut f32, be
 ///
 /// # Safety
 /// As [`packed::product`], for the whole of `g`'s M × N.
-unsafe fn own_product(g: &Gemm, a: *const f32, b: BSource, c: *mut f32, beta: f32, parallel: bool) {
+unsafe fn own_product(g: &Gemm, a: *const f32, b: BSource, c: *mut f32, finish: packed::Finish, parallel: bool) {
     let panels = g.n.div_ceil(packed::NR);
-    let accumulate = beta != 0.0;
     if !parallel {
-        return packed::product(g.m, g.n, g.k, a, g.a_strides, b, c, g.c_strides.0, accumulate, 0..panels);
+        return packed::product(g.m, g.n, g.k, a, g.a_strides, b, c, g.c_strides.0, finish, 0..panels);
     }
     let (a_addr, c_addr) = (a as usize, c as usize);
-    let b = SendB(b);
+    let (b, finish) = (SendB(b), SendFinish(finish));
     pool::run2(&|part: usize| {
         let (a, c) = (a_addr as *const f32, c_addr as *mut f32);
-        let b = b.get();
+        let (b, finish) = (b.get(), finish.get());
         if panels >= 2 {
             let range = if part == 0 { 0..panels / 2 } else { panels / 2..panels };
-            packed::product(g.m, g.n, g.k, a, g.a_strides, b, c, g.c_strides.0, accumulate, range);
+            packed::product(g.m, g.n, g.k, a, g.a_strides, b, c, g.c_strides.0, finish, range);
         } else {
             let half = g.m / 2;
             let (from, rows) = if part == 0 { (0, half) } else { (half, g.m - half) };
             let (a, c) = (a.offset(from as isize * g.a_strides.0), c.offset(from as isize * g.c_strides.0));
-            packed::product(rows, g.n, g.k, a, g.a_strides, b, c, g.c_strides.0, accumulate, 0..panels);
+            packed::product(rows, g.n, g.k, a, g.a_strides, b, c, g.c_strides.0, finish, 0..panels);
         }
     });
+}
+
+/// A [`packed::Finish`] handed to the helper thread.
+#[derive(Clone, Copy)]
+struct SendFinish(packed::Finish);
+
+// SAFETY: its bias row is only read, while the caller waits for both threads.
+unsafe impl Sync for SendFinish {}
+
+impl SendFinish {
+    // A method, so that closures capture the whole wrapper, not its field.
+    fn get(&self) -> packed::Finish {
+        self.0
+    }
 }
 
 /// One product as dot products along K ([`packed::dots`]), split by rows
@@ -261,7 +312,7 @@ fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize
                 let bp = b.as_ptr().offset(bo);
                 let cp = (c_addrs[part] as *mut f32).offset(co);
                 if own {
-                    on_own_kernels(g, ap, bp, cp, beta, false);
+                    on_own_kernels(g, ap, bp, cp, beta, None, false);
                 } else {
                     sgemm(g, (g.m, g.n, g.k), ap, bp, cp, g.c_strides, beta);
                 }

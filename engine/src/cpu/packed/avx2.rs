@@ -14,7 +14,9 @@ const MR: usize = 6;
 /// Columns of C per tile: half a panel, two vectors.
 const HALF: usize = NR / 2;
 
-/// All rows of C for one panel of B (`cols` of its NR columns real).
+/// All rows of C for one panel of B (`cols` of its NR columns real), whose
+/// rows start `panel_row` floats apart (NR when packed); `bias`, unless null,
+/// is a row of the panel's `cols` floats added to every row of C at the end.
 #[target_feature(enable = "avx2,fma")]
 #[allow(clippy::too_many_arguments)]
 pub(super) unsafe fn panel_product(
@@ -23,10 +25,12 @@ pub(super) unsafe fn panel_product(
     a: *const f32,
     a_strides: (isize, isize),
     panel: *const f32,
+    panel_row: usize,
     c: *mut f32,
     c_row: isize,
     cols: usize,
     start: Start,
+    bias: *const f32,
 ) {
     for from in [0, HALF] {
         if cols <= from {
@@ -34,13 +38,14 @@ pub(super) unsafe fn panel_product(
         }
         let half_cols = HALF.min(cols - from);
         let (panel, c) = (panel.add(from), c.add(from));
+        let bias = if bias.is_null() { bias } else { bias.add(from) };
         let mut i = 0;
         while i < m {
             let rows = MR.min(m - i);
             let (a, c) = (a.offset(i as isize * a_strides.0), c.offset(i as isize * c_row));
             macro_rules! tile {
                 ($r:literal) => {
-                    tile::<$r>(k, a, a_strides, panel, c, c_row, half_cols, start)
+                    tile::<$r>(k, a, a_strides, panel, panel_row, c, c_row, half_cols, start, bias)
                 };
             }
             match rows {
@@ -71,10 +76,12 @@ unsafe fn tile<const R: usize>(
     a: *const f32,
     (a_row, a_col): (isize, isize),
     panel: *const f32,
+    panel_row: usize,
     c: *mut f32,
     c_row: isize,
     cols: usize,
     start: Start,
+    bias: *const f32,
 ) {
     // Full tiles use plain loads and stores: masked ones are slow on some CPUs.
     let full = cols == HALF;
@@ -97,7 +104,8 @@ unsafe fn tile<const R: usize>(
     for (i, row) in rows.iter_mut().enumerate() {
         *row = a.offset(i as isize * a_row);
     }
-    // The panel is zero-padded to NR columns, so its rows can always be read whole.
+    // The panel's rows (`panel_row` apart) can always be read 16 floats wide:
+    // packed ones are zero-padded to NR columns, and B read in place has them.
     let mut b = panel;
     for _ in 0..k {
         let (b0, b1) = (_mm256_loadu_ps(b), _mm256_loadu_ps(b.add(8)));
@@ -107,8 +115,10 @@ unsafe fn tile<const R: usize>(
             right[i] = _mm256_fmadd_ps(x, b1, right[i]);
             rows[i] = rows[i].offset(a_col);
         }
-        b = b.add(NR);
+        b = b.add(panel_row);
     }
+    // A bias row added to every row of C, as the product's last step.
+    let row_bias = (!bias.is_null()).then(|| load(bias));
     for i in 0..R {
         let row = c.offset(i as isize * c_row);
         let (mut x0, mut x1) = (left[i], right[i]);
@@ -116,6 +126,10 @@ unsafe fn tile<const R: usize>(
             let (c0, c1) = load(row);
             x0 = _mm256_add_ps(c0, x0);
             x1 = _mm256_add_ps(c1, x1);
+        }
+        if let Some((b0, b1)) = row_bias {
+            x0 = _mm256_add_ps(x0, b0);
+            x1 = _mm256_add_ps(x1, b1);
         }
         if full {
             _mm256_storeu_ps(row, x0);

@@ -1,13 +1,15 @@
 //! The packed product and dot products in AVX-512: tiles of 8 rows × 32
 //! columns (16 accumulators of 16 floats), masked loads and stores at the edges.
 
-use super::{Start, NR};
+use super::Start;
 use std::arch::x86_64::*;
 
 /// Rows of C per tile: 8 rows × 2 vectors = 16 of the 32 registers.
 const MR: usize = 8;
 
-/// All rows of C for one panel of B (`cols` of its NR columns real), in tiles of MR rows.
+/// All rows of C for one panel of B (`cols` of its NR columns real, rows
+/// `panel_row` floats apart: NR when packed), in tiles of MR rows; `bias`,
+/// unless null, is a row of `cols` floats added to every row of C at the end.
 #[target_feature(enable = "avx512f")]
 #[allow(clippy::too_many_arguments)]
 pub(super) unsafe fn panel_product(
@@ -16,10 +18,12 @@ pub(super) unsafe fn panel_product(
     a: *const f32,
     a_strides: (isize, isize),
     panel: *const f32,
+    panel_row: usize,
     c: *mut f32,
     c_row: isize,
     cols: usize,
     start: Start,
+    bias: *const f32,
 ) {
     let mut i = 0;
     while i < m {
@@ -27,7 +31,7 @@ pub(super) unsafe fn panel_product(
         let (a, c) = (a.offset(i as isize * a_strides.0), c.offset(i as isize * c_row));
         macro_rules! tile {
             ($r:literal) => {
-                tile::<$r>(k, a, a_strides, panel, c, c_row, cols, start)
+                tile::<$r>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, bias)
             };
         }
         match rows {
@@ -52,10 +56,12 @@ unsafe fn tile<const R: usize>(
     a: *const f32,
     (a_row, a_col): (isize, isize),
     panel: *const f32,
+    panel_row: usize,
     c: *mut f32,
     c_row: isize,
     cols: usize,
     start: Start,
+    bias: *const f32,
 ) {
     let mask = |from: usize| -> __mmask16 {
         let n = cols.saturating_sub(from).min(16);
@@ -84,14 +90,20 @@ unsafe fn tile<const R: usize>(
             right[i] = _mm512_fmadd_ps(x, b1, right[i]);
             rows[i] = rows[i].offset(a_col);
         }
-        b = b.add(NR);
+        b = b.add(panel_row);
     }
+    // A bias row added to every row of C, as the product's last step.
+    let row_bias = (!bias.is_null()).then(|| (_mm512_maskz_loadu_ps(m0, bias), _mm512_maskz_loadu_ps(m1, bias.add(16))));
     for i in 0..R {
         let row = c.offset(i as isize * c_row);
         let (mut x0, mut x1) = (left[i], right[i]);
         if start == Start::AddToC {
             x0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, row), x0);
             x1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, row.add(16)), x1);
+        }
+        if let Some((b0, b1)) = row_bias {
+            x0 = _mm512_add_ps(x0, b0);
+            x1 = _mm512_add_ps(x1, b1);
         }
         _mm512_mask_storeu_ps(row, m0, x0);
         _mm512_mask_storeu_ps(row.add(16), m1, x1);

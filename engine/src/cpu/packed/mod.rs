@@ -39,6 +39,26 @@ enum Start {
     Continue,
 }
 
+/// How a product ends: C overwritten, added onto, or overwritten with a bias
+/// row added to every row (a layer's `x·Wᵀ + b`, the bias read from here:
+/// the `n` floats of its row, added last, the bits of a separate addition).
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) enum Finish {
+    Overwrite,
+    AddToC,
+    AddRow(*const f32),
+}
+
+impl Finish {
+    pub(crate) fn new(accumulate: bool) -> Finish {
+        if accumulate {
+            Finish::AddToC
+        } else {
+            Finish::Overwrite
+        }
+    }
+}
+
 impl Start {
     fn new(accumulate: bool) -> Start {
         if accumulate {
@@ -119,21 +139,49 @@ pub(crate) fn pack(src: &[f32], offset: isize, strides: (isize, isize), k: usize
     }
 }
 
+/// Rows of B in K beyond which a panel is packed rather than read in place:
+/// a short B's rows stay in L1 wherever they are, but a long one read in
+/// place at a large power-of-two stride thrashes L1's sets (measured: the
+/// weight gradients, K = 1024, 20% slower).
+const MAX_IN_PLACE_K: usize = 64;
+
+/// Whether a block of `len` rows of B (with `strides`), `cols` columns of a
+/// panel, is read where it is instead of packed: its rows are contiguous and
+/// short in K, and the kernel reads exactly `cols` floats of each row (a
+/// whole panel; half of one on AVX2, whose tiles are half a panel wide).
+/// Attention's products (K 16 or 32) spent 40% of their time packing.
+fn reads_in_place((rs, cs): (isize, isize), len: usize, cols: usize) -> bool {
+    let read = cols == NR || (cols == NR / 2 && kernel() == Some(SimdPath::Avx2));
+    cs == 1 && rs >= cols as isize && len <= MAX_IN_PLACE_K && read
+}
+
 /// Packs `cols` (≤ NR) columns of B starting at `b` into `panel` (k × NR), zero-padding the rest.
 ///
 /// # Safety
 /// `b + p * strides.0 + c * strides.1` must be readable for `p < k`, `c < cols`.
 unsafe fn pack_panel(b: *const f32, (rs, cs): (isize, isize), k: usize, cols: usize, panel: &mut [f32]) {
     debug_assert_eq!(panel.len(), k * NR);
+    if cs == 1 {
+        // Row-major: each row of the panel is a run of B's row (an element
+        // loop for short runs: a call to memcpy costs more), then zeros.
+        for (p, row) in panel.chunks_exact_mut(NR).enumerate() {
+            let (real, padding) = row.split_at_mut(cols);
+            let from = std::slice::from_raw_parts(b.offset(p as isize * rs), cols);
+            if cols == NR {
+                real.copy_from_slice(from);
+            } else {
+                for (o, &x) in real.iter_mut().zip(from) {
+                    *o = x;
+                }
+            }
+            padding.fill(0.0);
+        }
+        return;
+    }
     if cols < NR {
         panel.fill(0.0);
     }
-    if cs == 1 {
-        // Row-major: each row of the panel is a run of B's row.
-        for (p, row) in panel.chunks_exact_mut(NR).enumerate() {
-            row[..cols].copy_from_slice(std::slice::from_raw_parts(b.offset(p as isize * rs), cols));
-        }
-    } else if rs == 1 {
+    if rs == 1 {
         // Column-major (a transposed weight): read each column in order.
         for c in 0..cols {
             let column = std::slice::from_raw_parts(b.offset(c as isize * cs), k);
@@ -150,7 +198,7 @@ unsafe fn pack_panel(b: *const f32, (rs, cs): (isize, isize), k: usize, cols: us
     }
 }
 
-/// `C = A·B` (or `C += A·B` when `accumulate`) for the columns of B's
+/// `C = A·B` (`C += A·B`, or `C = A·B + bias`, as `finish` says) for the columns of B's
 /// panels `panels`: A is `m × k` at `a` with `a_strides`, C row-major with
 /// row stride `c_row` (C's column stride is 1).
 ///
@@ -167,11 +215,17 @@ pub(crate) unsafe fn product(
     b: BSource,
     c: *mut f32,
     c_row: isize,
-    accumulate: bool,
+    finish: Finish,
     panels: Range<usize>,
 ) {
     #[cfg(target_arch = "x86_64")]
     {
+        let accumulate = finish == Finish::AddToC;
+        // The bias row for panel `j`, passed with K's last block only.
+        let bias_for = |j: usize, last: bool| match finish {
+            Finish::AddRow(bias) if last => bias.add(j * NR),
+            _ => std::ptr::null(),
+        };
         // K in blocks of at most KC, so the part of a panel all rows of A
         // pass over stays in L1. Later blocks continue from C's stored sums:
         // the same FMAs in the same order, so the same bits as one block.
@@ -191,11 +245,17 @@ pub(crate) unsafe fn product(
                     let cols = NR.min(n - j * NR);
                     for k0 in (0..k).step_by(kc.max(1)) {
                         let len = kc.min(k - k0);
-                        let panel = &mut buf[..len * NR];
-                        pack_panel(ptr.offset(k0 as isize * strides.0 + (j * NR) as isize * strides.1), strides, len, cols, panel);
+                        let from = ptr.offset(k0 as isize * strides.0 + (j * NR) as isize * strides.1);
                         let a = a.offset(k0 as isize * a_strides.1);
                         let start = if k0 == 0 { Start::new(accumulate) } else { Start::Continue };
-                        panel_product(m, len, a, a_strides, panel.as_ptr(), c.add(j * NR), c_row, cols, start);
+                        let bias = bias_for(j, k0 + len == k);
+                        if reads_in_place(strides, len, cols) {
+                            panel_product(m, len, a, a_strides, from, strides.0 as usize, c.add(j * NR), c_row, cols, start, bias);
+                            continue;
+                        }
+                        let panel = &mut buf[..len * NR];
+                        pack_panel(from, strides, len, cols, panel);
+                        panel_product(m, len, a, a_strides, panel.as_ptr(), NR, c.add(j * NR), c_row, cols, start, bias);
                     }
                 }
             }),
@@ -207,7 +267,7 @@ pub(crate) unsafe fn product(
                         let panel = packed.add(j * k * NR + k0 * NR);
                         let a = a.offset(k0 as isize * a_strides.1);
                         let start = if k0 == 0 { Start::new(accumulate) } else { Start::Continue };
-                        panel_product(m, len, a, a_strides, panel, c.add(j * NR), c_row, cols, start);
+                        panel_product(m, len, a, a_strides, panel, NR, c.add(j * NR), c_row, cols, start, bias_for(j, k0 + len == k));
                     }
                 }
             }
@@ -215,7 +275,7 @@ pub(crate) unsafe fn product(
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        let _ = (m, n, k, a, a_strides, b, c, c_row, accumulate, panels);
+        let _ = (m, n, k, a, a_strides, b, c, c_row, finish, panels);
         unreachable!("the packed product needs AVX2 or AVX-512");
     }
 }
