@@ -160,13 +160,13 @@ impl SubmissionCrate {
     }
 }
 
-/// The learner's crate, inside the submission's folder: its own library, which depends
-/// on the engine alone, so nothing the grader generates can be named from it.
 /// Largest file a submission's compiler or linker may write. A test binary with the
 /// engine linked in is a few MB; this leaves room for any honest file while a constant
 /// of gigabytes stops at the limit instead of filling the disk.
 const BUILD_FILE_MB: u64 = 512;
 
+/// The learner's crate, inside the submission's folder: its own library, which depends
+/// on the engine alone, so nothing the grader generates can be named from it.
 const LEARNER_DIR: &str = "learner";
 /// The learner's file as rustc names it (relative to the submission's workspace root),
 /// in diagnostics and panic locations.
