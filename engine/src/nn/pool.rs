@@ -96,9 +96,10 @@ pub fn max_pool2d(
     let (k, s, p) = (kernel_size.into(), stride.into(), padding.into());
     if let Some(t) = tiles(x, k, s, p) {
         if crate::realize::fused_operators_here() {
-            let [n, c, h, w] = check_nchw("max_pool2d", x);
+            // `t` is `[N, C, Ho, kh, Wo, kw]`.
+            let s = t.shape();
             let op = Op::MaxPoolTiles { kh: k.0, kw: k.1 };
-            return Tensor::from_op(op, vec![x.contiguous()], vec![n, c, h / k.0, w / k.1]);
+            return Tensor::from_op(op, vec![x.contiguous()], vec![s[0], s[1], s[2], s[4]]);
         }
         return t.max_dim(5, false).max_dim(3, false).with_gradient(x, max_pool_tiles_gradient);
     }

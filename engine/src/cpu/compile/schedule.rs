@@ -123,9 +123,9 @@ pub(super) fn schedule(g: &Lowered, uses: &Uses, mut p: Products, f: &Fusion, mu
 /// The kernel of fused operator node `i` (an LSTM loop, max pooling, or
 /// their adjoints), which reads its inputs in buffer order.
 fn fused_operator(g: &Lowered, i: usize, slot_of: &[usize]) -> Kernel {
+    let (e, shape) = (&g.edges[i], &g.order[i].shape);
     match g.order[i].op {
         Op::LstmLoop { reverse } => {
-            let (e, shape) = (&g.edges[i], &g.order[i].shape);
             debug_assert!((0..5).all(|k| reads_in_order(g, i, k)), "an LSTM loop reads its inputs in buffer order");
             Kernel::LstmLoop(LstmLoop {
                 dims: Dims { steps: shape[0] - 1, batch: shape[1], hidden: shape[2] / 6, reverse },
@@ -137,7 +137,6 @@ fn fused_operator(g: &Lowered, i: usize, slot_of: &[usize]) -> Kernel {
             })
         }
         Op::LstmLoopBackward { reverse } => {
-            let (e, shape) = (&g.edges[i], &g.order[i].shape);
             debug_assert!((1..3).all(|k| reads_in_order(g, i, k)), "an LSTM loop's adjoint reads the tape and weight in buffer order");
             Kernel::LstmLoopBackward(LstmLoopBackward {
                 dims: Dims { steps: shape[0] - 2, batch: shape[1], hidden: shape[2] / 4, reverse },
@@ -149,16 +148,15 @@ fn fused_operator(g: &Lowered, i: usize, slot_of: &[usize]) -> Kernel {
         }
         Op::MaxPoolTiles { kh, kw } => {
             debug_assert!(reads_in_order(g, i, 0), "max pooling reads its input in buffer order");
-            Kernel::MaxPoolTiles { x: slot_of[g.edges[i][0]], tiles: pool_tiles(&g.order[i].inputs[0].shape(), kh, kw) }
+            Kernel::MaxPoolTiles { x: slot_of[e[0]], tiles: pool_tiles(&g.order[i].inputs[0].shape(), kh, kw) }
         }
         Op::MaxPoolTilesBackward { kh, kw } => {
-            let e = &g.edges[i];
             debug_assert!((0..3).all(|k| reads_in_order(g, i, k)), "max pooling's adjoint reads its inputs in buffer order");
             Kernel::MaxPoolTilesBackward {
                 g: slot_of[e[0]],
                 x: slot_of[e[1]],
                 y: slot_of[e[2]],
-                tiles: pool_tiles(&g.order[i].shape, kh, kw),
+                tiles: pool_tiles(shape, kh, kw),
             }
         }
         other => unreachable!("{other:?} is not a fused operator"),

@@ -26,8 +26,8 @@ impl PoolTiles {
         (self.h / self.kh) * (self.w / self.kw)
     }
 
-    /// Runs `f(planes, first plane, out)` over `out` (`per_plane` floats a
-    /// plane), in two parts on two threads when `out` is long enough.
+    /// Runs `f(planes, out)` over `out` (`per_plane` floats a plane), for all
+    /// planes or in two parts on two threads when `out` is long enough.
     fn split(&self, out: &mut [f32], per_plane: usize, f: &(dyn Fn(std::ops::Range<usize>, &mut [f32]) + Sync)) {
         if !worth_splitting(out.len()) || self.planes < 2 {
             return f(0..self.planes, out);

@@ -496,15 +496,15 @@ fn column_dots(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], unit: usize, bet
     let (inner, ..) = rest.batch.remove(unit);
     let outer: usize = rest.batch.iter().map(|d| d.0).product();
     let mut acc = vec![0.0f32; inner];
+    // The `inner` elements from `at` (negative offsets cannot pass `as usize` unnoticed).
+    let row = |at: isize| -> std::ops::Range<usize> {
+        let at = usize::try_from(at).expect("a column dot reads before its buffer");
+        at..at + inner
+    };
     for o in 0..outer {
         let (ao, bo, co) = rest.batch_offsets(o);
         acc.fill(0.0);
         for k in 0..g.k as isize {
-            // Negative offsets cannot pass `as usize` unnoticed: indexing checks them.
-            let row = |at: isize| -> std::ops::Range<usize> {
-                let at = usize::try_from(at).expect("a column dot reads before its buffer");
-                at..at + inner
-            };
             add_products(&mut acc, &a[row(ao + k * ak)], &b[row(bo + k * bk)]);
         }
         let c = &mut out[co as usize..co as usize + inner];

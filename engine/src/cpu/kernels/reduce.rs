@@ -16,17 +16,18 @@ fn reduce_loops(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32
     let nd = v.ndim;
     let (k_len, k_step) = (v.shape[axis], v.strides[axis]);
     let combine = |acc: f32, x: f32| if max { acc.max(x) } else { acc + x };
-    // Axes kept in the output, in order.
+    // Axes kept in the output, in order, and the view over them (the source
+    // at the reduced axis's first index, in the output's order).
     let kept: Vec<usize> = (0..nd).filter(|&a| a != axis).collect();
+    let mut kept_view = Strided { ndim: kept.len(), ..*v };
+    for (i, &a) in kept.iter().enumerate() {
+        kept_view.shape[i] = v.shape[a];
+        kept_view.strides[i] = v.strides[a];
+    }
     if v.valid.is_none() && k_len <= 8 && !kept.is_empty() && out.len() >= 64 {
         // A short axis (a pooling window's 2): combine k whole slices, each
         // gathered row by row, instead of visiting the axis per output.
-        let mut slice = Strided { ndim: nd - 1, ..*v };
-        for (i, &a) in kept.iter().enumerate() {
-            slice.shape[i] = v.shape[a];
-            slice.strides[i] = v.strides[a];
-        }
-        let chunks = |out: &mut [f32], first: usize| short_axis_chunks(src, &slice, k_len, k_step, max, out, first);
+        let chunks = |out: &mut [f32], first: usize| short_axis_chunks(src, &kept_view, k_len, k_step, max, out, first);
         if !worth_splitting(out.len()) {
             return chunks(out, 0);
         }
@@ -39,12 +40,7 @@ fn reduce_loops(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32
     if v.valid.is_none() && (inner_step.is_none() || (k_step == 1 && inner_step != Some(1))) {
         // The reduced axis is contiguous (or the only one): a plain strided
         // loop over the axis per output element, over the kept axes' view.
-        let mut rows = Strided { ndim: kept.len(), ..*v };
-        for (i, &a) in kept.iter().enumerate() {
-            rows.shape[i] = v.shape[a];
-            rows.strides[i] = v.strides[a];
-        }
-        let part = |out: &mut [f32], first: usize| along_contiguous_axis(src, &rows, k_len, k_step, max, out, first);
+        let part = |out: &mut [f32], first: usize| along_contiguous_axis(src, &kept_view, k_len, k_step, max, out, first);
         if pool::threads() > 1 && out.len() >= 16 && out.len() * k_len >= PARALLEL_MIN_ELEMENTS {
             let mid = out.len() / 2;
             let (a, b) = out.split_at_mut(mid);
