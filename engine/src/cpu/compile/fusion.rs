@@ -1,5 +1,9 @@
 //! Pass 2: fusion. Which elementwise nodes are inlined into their one
 //! consumer, decided in dependency order so each fused tree's size is known.
+//! A tiny value of one buffer read by several elementwise kernels (ReLU's
+//! mask `0 < x`, read by the forward product and by its gradient) is
+//! inlined into each of them: recomputing it costs an instruction per
+//! element, materializing it a write of a whole buffer and a read per reader.
 //! Sums turned into products (pass 1b) are not elementwise any more.
 
 #![allow(clippy::needless_range_loop)]
@@ -24,6 +28,8 @@ pub(super) fn fuse(g: &Lowered, uses: &Uses, p: &Products) -> Fusion {
     let mut pure_sum = vec![false; n];
     // Padded reads in a node's fused tree.
     let mut padded_reads = vec![0usize; n];
+    // Reads of materialized (non-constant) values in a node's fused tree.
+    let mut loads = vec![0usize; n];
     let mut constant_needs_buffer = vec![false; n];
     for i in 0..n {
         if g.is_input(i) || p.absorbed[i] {
@@ -53,16 +59,25 @@ pub(super) fn fuse(g: &Lowered, uses: &Uses, p: &Products) -> Fusion {
             .enumerate()
             .map(|(e, &s)| if inlined[s] { padded_reads[s] } else { edge_view(g, i, e).valid.is_some() as usize })
             .sum();
-        let into_sum = !uses.consumers[i].is_empty() && g.order[uses.consumers[i][0].0].op == Op::Add;
+        loads[i] = g.edges[i]
+            .iter()
+            .map(|&s| match g.order[s].op {
+                _ if inlined[s] => loads[s],
+                Op::Constant(_) => 0,
+                _ => 1,
+            })
+            .sum();
+        let consumers = &uses.consumers[i];
+        let into_sum = !consumers.is_empty() && g.order[consumers[0].0].op == Op::Add;
         let limit = if pure_sum[i] && into_sum { MAX_SUM_TERMS } else { MAX_FUSED };
         // A sum of padded views (a concatenation) read by anything but
         // another sum stays its own kernel: fused, every element would read
         // every term, mostly padding.
         let concatenation = pure_sum[i] && padded_reads[i] >= 2 && !into_sum;
+        let recomputed = tree_size[i] <= MAX_RECOMPUTED && loads[i] <= 1 && padded_reads[i] == 0;
         inlined[i] = !uses.is_target[i]
-            && uses.consumers[i].len() == 1
-            && fusable_consumer(uses.consumers[i][0].0)
-            && reads_plainly(g, uses.consumers[i][0].0, uses.consumers[i][0].1)
+            && (consumers.len() == 1 || (consumers.len() > 1 && recomputed))
+            && consumers.iter().all(|&(c, e)| fusable_consumer(c) && reads_plainly(g, c, e))
             && tree_size[i] <= limit
             && !concatenation;
     }

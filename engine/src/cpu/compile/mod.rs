@@ -14,7 +14,8 @@
 //!    there, becomes the product added onto x in place.
 //! 2. **fusion** (`fusion.rs`): an elementwise node (`Add`, `Mul`, `Mod`,
 //!    `LessThan`, the unary ops, `Contiguous`) used once, by another
-//!    elementwise node that reads it plainly, is inlined into that consumer;
+//!    elementwise node that reads it plainly, is inlined into that consumer
+//!    (a tiny one of one buffer, like ReLU's mask, into each of several);
 //!    `Constant`s become immediates. Each remaining elementwise root is one
 //!    loop over its output.
 //! 3. **shared weights** (`products.rs`): a B that several products read (a
@@ -45,6 +46,9 @@ mod schedule;
 
 /// Most instructions inlined into one fused kernel before a value is materialized.
 const MAX_FUSED: usize = 24;
+/// Most instructions of a value inlined into each of several readers
+/// instead of materialized once (see `fusion.rs`).
+const MAX_RECOMPUTED: usize = 2;
 /// Most terms of a pure sum of views (see [`Kernel::SumOfViews`]) in one
 /// kernel: it needs no registers, so it can be far larger.
 const MAX_SUM_TERMS: usize = 512;

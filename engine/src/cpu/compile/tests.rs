@@ -70,6 +70,28 @@ fn fusion_inlines_a_chain_used_once_but_not_a_value_read_twice() {
 }
 
 #[test]
+fn fusion_recomputes_a_tiny_value_of_one_buffer_in_each_reader_but_materializes_a_value_of_two() {
+    let (x, g) = (Tensor::rand(&[8], 1), Tensor::rand(&[8], 2));
+    // One instruction on one buffer (like ReLU's mask): cheaper to recompute than to store.
+    let scaled = &x * 2.0;
+    let (a, b) = (&scaled + &g, &scaled * &g);
+    // One instruction on two buffers: recomputing it would add a read to each reader.
+    let sum = &x + &g;
+    let (c, d) = (&sum * 2.0, &sum + 1.0);
+    on_graph(&[&a, &b, &c, &d], |g| {
+        let uses = Uses::of(g);
+        let mut found = find(g, &uses);
+        let fused = fuse(g, &uses, &found);
+        assert_eq!(uses.consumers[position_of(g, &scaled)].len(), 2);
+        assert!(fused.inlined[position_of(g, &scaled)], "recomputed inside both readers");
+        assert!(!fused.inlined[position_of(g, &sum)], "a value of two buffers read twice is computed once");
+        let shared = share_weights(&mut found);
+        let program = schedule(g, &uses, found, &fused, shared);
+        assert_eq!(program.steps.len(), 5, "a, b, c, d and sum; no step for the scaled value");
+    });
+}
+
+#[test]
 fn products_reading_one_weight_share_one_packed_or_copied_b() {
     let w = Tensor::rand(&[6, 5], 1);
     let outs: Vec<Tensor> = (0..4).map(|s| Tensor::rand(&[3, 5], 10 + s).matmul(&w.t())).collect();
