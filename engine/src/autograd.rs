@@ -587,6 +587,12 @@ fn view_adjoint(input: &Tensor, g: Tensor) -> Tensor {
         inverse[p] = i;
     }
     let mut g = g.permute(&inverse);
+    // Where the view splits the node's axes (heads split off a slice of one
+    // projection) and slices them, pad a copy: a reshape can keep padding as
+    // a view, but the copy it would make of a padded, permuted view is mostly
+    // zeros.
+    let physical: Vec<usize> = (0..n).filter(|&p| !v.fake[p]).map(|p| v.dims[p]).collect();
+    let mut copy_before_padding = physical != *target;
     for p in (0..n).rev() {
         if v.fake[p] {
             // Every position of a broadcast dim reads the same element
@@ -610,6 +616,10 @@ fn view_adjoint(input: &Tensor, g: Tensor) -> Tensor {
         let kept = end - first;
         if first != 0 || end != logical {
             g = g.slice(p, first, end);
+        }
+        if copy_before_padding && kept != size {
+            g = g.contiguous();
+            copy_before_padding = false;
         }
         g = g.padded(p, source_start, size - source_start - kept);
     }

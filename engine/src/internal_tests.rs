@@ -153,3 +153,47 @@ fn realize_all_computes_several_targets_in_one_pass() {
     assert_eq!(b.item(), 54.0);
     Tensor::realize_all(&[]);
 }
+
+/// Reshapes that a view can say stay views of the same node (no copy), and
+/// every reshape, view or copy, keeps the row-major order of the elements;
+/// gradients through the view equal those through a copy.
+#[test]
+fn reshapes_of_views_need_no_copy_where_a_view_can_say_them() {
+    let cube = || Tensor::arange(0.0, 72.0, 1.0).reshape(&[2, 3, 12]).requires_grad();
+    type Case = (&'static str, fn(&Tensor) -> Tensor, &'static [usize], bool);
+    let cases: [Case; 13] = [
+        ("heads of the first third", |t| t.slice(2, 0, 4), &[2, 3, 2, 2], true),
+        ("heads of the last third", |t| t.slice(2, 8, 12), &[2, 3, 2, 2], true),
+        ("a slice of rows merged", |t| t.slice(0, 1, 2), &[36], true),
+        ("rows and columns of a slice merged", |t| t.slice(1, 1, 3), &[2, 24], true),
+        ("a column slice merged with its rows", |t| t.slice(2, 0, 6), &[36], false),
+        ("a split off the slice's boundaries", |t| t.slice(2, 2, 8), &[2, 3, 2, 3], false),
+        ("a split on the slice's boundaries", |t| t.slice(2, 3, 9), &[2, 3, 2, 3], true),
+        ("unit axes around a slice", |t| t.slice(2, 4, 8), &[1, 2, 1, 3, 4, 1], true),
+        ("a broadcast folded into another shape", |t| t.sum_dim(2, true).expand(&[2, 3, 5]), &[6, 5], true),
+        ("two broadcasts merged", |t| t.sum_dim(0, false).sum_dim(0, false).expand(&[4, 5, 12]), &[20, 12], true),
+        ("a permutation merged", |t| t.permute(&[0, 2, 1]), &[2, 36], false),
+        ("a row sliced to one element, merged", |t| t.slice(1, 1, 2), &[2, 12], true),
+        ("a row sliced to one element, last", |t| t.slice(2, 5, 6), &[6], false),
+    ];
+    for (what, make, shape, is_view) in cases {
+        let x = cube();
+        let seen = make(&x);
+        let reshaped = seen.reshape(shape);
+        assert_eq!(reshaped.shape(), shape, "{what}");
+        assert_eq!(reshaped.to_vec(), seen.to_vec(), "{what}: row-major order kept");
+        assert_eq!(Rc::ptr_eq(&reshaped.node, &seen.node), is_view, "{what}: a view, not a copy ({:?})", reshaped.view);
+        assert_eq!(view::is_plain(&reshaped.view), !is_view || view::is_plain(&seen.view), "{what}: plain exactly when a copy");
+        // Gradients through the view and through a copy, with distinct weights per element.
+        let n = reshaped.numel();
+        let w = Tensor::arange(1.0, n as f32 + 1.0, 1.0).reshape(shape);
+        let grad_of = |r: &Tensor| {
+            x.zero_grad();
+            r.mul(&w).sum().backward();
+            x.grad().expect("x has a gradient").to_vec()
+        };
+        let through_view = grad_of(&reshaped);
+        let through_copy = grad_of(&make(&x).contiguous().reshape(shape));
+        assert_eq!(through_view, through_copy, "{what}: gradient");
+    }
+}

@@ -276,6 +276,149 @@ pub(crate) fn unit_dim_removable(view: &View, axis: usize) -> bool {
     view.fake[p] || (view.dims[p] == 1 && dim_untouched(view, p))
 }
 
+/// `view` read in logical shape `shape` (the same elements in the same
+/// row-major order), when a view can say it, so that a reshape needs no copy:
+/// the query, key and value slices of one projection split into heads, or a
+/// broadcast gradient folded back into its input's shape. Axes are grouped
+/// where the two shapes' products meet; a group of old axes merges when they
+/// are all broadcast, or all real and adjacent in the buffer with only the
+/// outermost sliced, and splits when its slice falls on the split's
+/// boundaries (padding the same: a slice's adjoint, padded back to its
+/// source, keeps its padding through the reshape to the source's shape).
+/// `None` (a copy is needed) for axes permuted, sliced or padded across a group.
+pub(crate) fn reshaped(view: &View, shape: &[usize]) -> Option<View> {
+    if shape.contains(&0) {
+        return None;
+    }
+    // The stride of each physical dimension (broadcast ones count for nothing).
+    let n = view.len();
+    let mut stride = [0usize; MAX_DIMS];
+    let mut acc = 1;
+    for p in (0..n).rev() {
+        stride[p] = acc;
+        if !view.fake[p] {
+            acc *= view.dims[p];
+        }
+    }
+    // Logical axes as physical dimensions, less those of one element that
+    // read nothing of their own (one sliced out of a longer dimension stays,
+    // to be merged into the axes after it).
+    let axes: Vec<usize> = (0..view.indexes.len())
+        .filter(|&a| logical_size(view, view.indexes[a]) > 1 || !unit_dim_removable(view, a))
+        .map(|a| view.indexes[a])
+        .collect();
+    let sizes: Vec<usize> = shape.iter().copied().filter(|&s| s > 1).collect();
+    // (physical dims in buffer order, the group's first old physical dim) per group.
+    let mut groups: Vec<(Vec<Physical>, usize)> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < axes.len() || j < sizes.len() {
+        let (i0, j0) = (i, j);
+        if i == axes.len() || j == sizes.len() {
+            return None;
+        }
+        let (mut old, mut new) = (logical_size(view, axes[i]), sizes[j]);
+        (i, j) = (i + 1, j + 1);
+        while old != new {
+            if old < new && i < axes.len() {
+                old *= logical_size(view, axes[i]);
+                i += 1;
+            } else if new < old && j < sizes.len() {
+                new *= sizes[j];
+                j += 1;
+            } else {
+                return None;
+            }
+        }
+        let merged = merge(view, &stride, &axes[i0..i])?;
+        groups.push((split(merged, &sizes[j0..j])?, axes[i0]));
+    }
+    // Real dimensions keep the buffer order of the groups they came from;
+    // broadcast ones go last, where they change no stride.
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by_key(|&g| (groups[g].0[0].fake, groups[g].1));
+    let mut first_physical = vec![0; groups.len()];
+    let mut out = View::new(&[]);
+    for &g in &order {
+        first_physical[g] = out.dims.len();
+        for d in &groups[g].0 {
+            out.dims.push(d.size);
+            out.fake.push(d.fake);
+            out.slices.push(d.slice);
+            out.padding.push(d.padding);
+        }
+    }
+    for (g, (dims, _)) in groups.iter().enumerate() {
+        for k in 0..dims.len() {
+            out.indexes.push(first_physical[g] + k);
+        }
+    }
+    if out.is_contiguous() && !out.is_sliced() && !out.is_padded() {
+        return Some(plain(shape));
+    }
+    for (a, &s) in shape.iter().enumerate() {
+        if s == 1 {
+            out.add_dim(a, 1usize);
+        }
+    }
+    Some(out)
+}
+
+/// One physical dimension of a view being built by [`reshaped`].
+#[derive(Clone, Copy)]
+struct Physical {
+    size: usize,
+    fake: bool,
+    slice: (usize, usize),
+    padding: (usize, usize),
+}
+
+const WHOLE: (usize, usize) = (0, UNSLICED);
+
+/// Old logical axes (physical dims `dims`, outermost first) as one dimension.
+fn merge(view: &View, stride: &[usize], dims: &[usize]) -> Option<Physical> {
+    let logical: usize = dims.iter().map(|&p| logical_size(view, p)).product();
+    if dims.iter().all(|&p| view.fake[p]) {
+        return Some(Physical { size: logical, fake: true, slice: WHOLE, padding: (0, 0) });
+    }
+    let first = dims[0];
+    // Each inner dimension whole, and directly inside the one before it in the buffer.
+    let adjacent = dims.windows(2).all(|w| {
+        !view.fake[w[1]] && dim_untouched(view, w[1]) && stride[w[0]] == stride[w[1]] * view.dims[w[1]]
+    });
+    if view.fake[first] || !adjacent {
+        return None;
+    }
+    // Coordinates of the first dimension (padded, then sliced) scale by the inner size.
+    let inner: usize = dims[1..].iter().map(|&p| view.dims[p]).product();
+    let start = view.slices[first].0;
+    let (before, after) = view.padding[first];
+    Some(Physical {
+        size: view.dims[first] * inner,
+        fake: false,
+        slice: (start * inner, start * inner + logical),
+        padding: (before * inner, after * inner),
+    })
+}
+
+/// `d` as dimensions of `sizes` (their product is `d`'s logical size).
+fn split(d: Physical, sizes: &[usize]) -> Option<Vec<Physical>> {
+    if d.fake {
+        return Some(sizes.iter().map(|&size| Physical { size, fake: true, slice: WHOLE, padding: (0, 0) }).collect());
+    }
+    let inner: usize = sizes[1..].iter().product();
+    let (start, end) = d.slice;
+    let (before, after) = d.padding;
+    if [start, d.size, before, after].iter().any(|&x| x % inner != 0) {
+        return None;
+    }
+    let padding = (before / inner, after / inner);
+    let whole = start == 0 && end == d.size + before + after;
+    let slice = if whole { WHOLE } else { (start / inner, end / inner) };
+    let mut dims = vec![Physical { size: d.size / inner, fake: false, slice, padding }];
+    dims.extend(sizes[1..].iter().map(|&size| Physical { size, fake: false, slice: WHOLE, padding: (0, 0) }));
+    Some(dims)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,7 +24,14 @@ impl Tensor {
         if numel(shape) == 0 {
             return Tensor::leaf(Rc::new(Vec::new()), shape.to_vec());
         }
-        // A reshape is only a view of a plain buffer; otherwise copy first.
+        // A view where one can say it (heads split off a slice, a broadcast
+        // folded into another shape); otherwise copy first.
+        if let Some(view) = view::reshaped(&self.view, shape) {
+            return Tensor {
+                node: self.node.clone(),
+                view,
+            };
+        }
         let source = self.contiguous();
         Tensor {
             node: source.node,
