@@ -26,8 +26,6 @@ pub(crate) struct Fused {
     pub instrs: Vec<Instr>,
 }
 
-
-
 /// [`run_fused`] over the whole of `out` in two halves on two threads (see
 /// [`worth_splitting`]). `second` is the second thread's registers.
 pub(crate) fn run_fused_parallel(
@@ -45,6 +43,7 @@ pub(crate) fn run_fused_parallel(
     });
 }
 
+/// `2^x` without a libm call, so that loops over it vectorise (sigmoids
 /// and softmaxes spend most of their time here): `2^x = 2^n · 2^f` with
 /// `n` the nearest integer to `x`, `2^f` for `|f| ≤ 1/2` by its Taylor series to degree 7
 /// (truncation below 1e-8), and `2^n` built from exponent bits in two
