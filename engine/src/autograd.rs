@@ -746,10 +746,11 @@ mod tests {
         };
         let total = |c: &[(String, usize)]| c.iter().map(|(_, k)| k).sum::<usize>();
         // The max subtracted inside log_softmax gets no gradient (stop_gradient),
-        // so backward adds no MaxReduce and no tie mask (LessThan).
+        // so backward adds no MaxReduce and no tie mask (LessThan); its only
+        // masks are the two ReLUs' own, read from their outputs.
         assert_eq!(count(&forward, "MaxReduce"), 1);
         assert_eq!(count(&both, "MaxReduce"), 1);
-        assert_eq!(count(&both, "LessThan"), count(&forward, "LessThan"));
+        assert_eq!(count(&both, "LessThan"), count(&forward, "LessThan") + 2);
         // Three matmuls forward; backward adds two contractions for each
         // weight (dW, dX; none for the input) and one sum per bias.
         assert_eq!(count(&forward, "SumReduce"), 5);

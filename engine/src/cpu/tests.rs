@@ -799,12 +799,22 @@ fn products_with_a_bias_row() {
         let y3 = x3.matmul(&w.t()).add(&b);
         let wide = random(&[m + 2], &mut rng).slice(0, 1, m + 1).unsqueeze(1);
         let down_columns = x.matmul(&w.t()).add(&wide);
+        // ReLU as the product's epilogue, after the bias or alone; not where
+        // the product is read elsewhere too.
+        let (relu, relu_alone) = (x.matmul(&w.t()).add(&b).relu(), x.matmul(&w.t()).relu());
+        let read_twice = x.matmul(&w.t());
+        let relu_of_shared = read_twice.relu().add(&read_twice);
         runtime::set_profiling(true);
-        check(&[&y, &y3, &down_columns], 1e-4);
+        check(&[&y, &y3, &down_columns, &relu, &relu_alone, &relu_of_shared], 1e-4);
         let kernels = runtime::take_kernel_profile(usize::MAX);
         runtime::set_profiling(false);
-        let fused = kernels.iter().filter(|(what, _, _)| what.ends_with("+ bias")).count();
-        assert_eq!(fused, 2, "{m}x{k}x{n}: {kernels:?}");
+        let ending = |suffix: &str| kernels.iter().filter(|(what, _, _)| what.trim_end_matches(" (B packed)").ends_with(suffix)).count();
+        assert_eq!(ending("+ bias"), 2, "{m}x{k}x{n}: {kernels:?}");
+        assert_eq!((ending("+ bias + relu"), ending("] + relu") + ending(") + relu")), (1, 1), "{m}x{k}x{n}: {kernels:?}");
+        // The bits of ReLU's two operators on the product with its bias.
+        for (got, x) in relu.to_vec().iter().zip(y.to_vec()) {
+            assert_eq!(got.to_bits(), (x * if 0.0 < x { 1.0 } else { 0.0 }).to_bits(), "{m}x{k}x{n}: ReLU of {x}");
+        }
     }
 }
 
@@ -846,22 +856,26 @@ fn the_packed_kernel_matches_a_naive_product_for_every_layout_and_edge() {
 }
 
 fn packed_product_matches_a_naive_product() {
-    use super::packed::{pack, packed_len, product, BSource, Finish, NR};
+    use super::packed::{pack, packed_len, product, BSource, Epilogue, Finish, NR};
     let mut rng = Rng::new(53);
     let mut values = |len: usize| -> Vec<f32> { (0..len).map(|_| rng.normal()).collect() };
     const GUARD: f32 = 7.0;
     for (m, n, k) in [(1, 1, 1), (3, 5, 7), (8, 32, 4), (9, 33, 37), (17, 70, 16), (7, 48, 20), (16, 64, 300), (5, 40, 600)] {
         for a_column_major in [false, true] {
             for b_layout in 0..3 {
-                // Overwrite C, add onto it, or overwrite it with a bias row added.
-                for finish in 0..3 {
+                // Overwrite C, add onto it, or overwrite it after an epilogue:
+                // a bias row added, ReLU, or both.
+                for finish in 0..5 {
                     for prepacked in [false, true] {
                         let av = values(m * k);
                         let bias = values(n);
+                        let (with_bias, without) = (bias.as_ptr(), std::ptr::null());
                         let finish = match finish {
                             0 => Finish::Overwrite,
                             1 => Finish::AddToC,
-                            _ => Finish::AddRow(bias.as_ptr()),
+                            2 => Finish::Epilogue(Epilogue { bias: with_bias, relu: false }),
+                            3 => Finish::Epilogue(Epilogue { bias: without, relu: true }),
+                            _ => Finish::Epilogue(Epilogue { bias: with_bias, relu: true }),
                         };
                         let a_strides = if a_column_major { (1, m as isize) } else { (k as isize, 1) };
                         // Row-major, column-major, or every other element of a wider buffer from offset 3.
@@ -884,7 +898,7 @@ fn packed_product_matches_a_naive_product() {
                         } else {
                             BSource::Strided { ptr: bv[b_offset as usize..].as_ptr(), strides: b_strides }
                         };
-                        let run = |first: std::ops::Range<usize>, second: std::ops::Range<usize>| {
+                        let run = |finish: Finish, first: std::ops::Range<usize>, second: std::ops::Range<usize>| {
                             let mut c = start.clone();
                             for j in 0..m {
                                 c[j * c_row + n..(j + 1) * c_row].fill(GUARD);
@@ -897,7 +911,12 @@ fn packed_product_matches_a_naive_product() {
                             }
                             c
                         };
-                        let whole = run(0..panels, panels..panels);
+                        let whole = run(finish, 0..panels, panels..panels);
+                        // ReLU gives the bits of `x · (0 < x)` on the product without it.
+                        let before_relu = match finish {
+                            Finish::Epilogue(e) if e.relu => Some(run(Finish::Epilogue(Epilogue { relu: false, ..e }), 0..panels, panels..panels)),
+                            _ => None,
+                        };
                         let case = format!("m {m} n {n} k {k}, A column-major {a_column_major}, B layout {b_layout}, {finish:?}, prepacked {prepacked}");
                         for i in 0..m {
                             for j in 0..c_row {
@@ -909,10 +928,16 @@ fn packed_product_matches_a_naive_product() {
                                 let sum: f64 = (0..k).map(|p| at(i, p) * bt(p, j)).sum();
                                 let added = match finish {
                                     Finish::AddToC => start[i * c_row + j] as f64,
-                                    Finish::AddRow(_) => bias[j] as f64,
-                                    Finish::Overwrite => 0.0,
+                                    Finish::Epilogue(e) if !e.bias.is_null() => bias[j] as f64,
+                                    _ => 0.0,
                                 };
-                                let want = sum + added;
+                                let mut want = sum + added;
+                                if let Some(x) = &before_relu {
+                                    let x = x[i * c_row + j];
+                                    let relu = x * if 0.0 < x { 1.0 } else { 0.0 };
+                                    assert_eq!(got.to_bits(), relu.to_bits(), "{case}: ReLU of {x} at ({i}, {j})");
+                                    want = want.max(0.0);
+                                }
                                 assert!(
                                     (got as f64 - want).abs() <= 1e-5 * want.abs().max(1.0) * (k as f64).sqrt(),
                                     "{case}: C[{i}, {j}] = {got}, expected {want}"
@@ -920,7 +945,7 @@ fn packed_product_matches_a_naive_product() {
                             }
                         }
                         // Panels computed in two calls (as two threads do) give the same bits.
-                        let halves = run(0..panels / 2, panels / 2..panels);
+                        let halves = run(finish, 0..panels / 2, panels / 2..panels);
                         assert!(whole.iter().zip(&halves).all(|(x, y)| x.to_bits() == y.to_bits()), "{case}: split differs");
                     }
                 }

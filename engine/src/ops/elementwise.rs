@@ -184,8 +184,12 @@ impl Tensor {
     /// Rectified linear unit `max(x, 0)`, computed as `x · (x > 0)`.
     /// NaN stays NaN; `-inf` gives NaN (as `-inf · 0`).
     pub fn relu(&self) -> Tensor {
-        let positive = Tensor::constant(0.0).zip("relu", Op::LessThan, self);
-        self.zip("relu", Op::Mul, &positive)
+        let positive = |t: &Tensor| Tensor::constant(0.0).zip("relu", Op::LessThan, t);
+        // The gradient reads the output (0 < y exactly where 0 < x, NaN
+        // included), so a layer's product can store y alone (the CPU
+        // compiler's ReLU epilogue) and x is never kept for the backward pass.
+        self.zip("relu", Op::Mul, &positive(self))
+            .with_gradient(self, move |g, _, y| g.mul(&positive(y)))
     }
 
     /// Logistic sigmoid `1 / (1 + e^-x)`.

@@ -11,7 +11,9 @@
 //!    nothing) and the `[.., M, N, K]` product is never built. Padded
 //!    operands, or views that reach outside their buffer, keep the plain
 //!    multiply-then-reduce. Then `x + A·B`, where the product is used only
-//!    there, becomes the product added onto x in place.
+//!    there, becomes the product added onto x in place; `A·B + b` with `b`
+//!    one row (a layer's bias), and ReLU of either, become the product's
+//!    epilogue, run as it stores C.
 //! 2. **fusion** (`fusion.rs`): an elementwise node (`Add`, `Mul`, `Mod`,
 //!    `LessThan`, the unary ops, `Contiguous`) used once, by another
 //!    elementwise node that reads it plainly, is inlined into that consumer
@@ -147,7 +149,8 @@ impl Kernel {
                 g.b_strides,
                 g.c_strides,
                 if g.onto.is_some() { " onto" } else if g.bias.is_some() { " + bias" } else { "" }
-            ) + if g.b_packed { " (B packed)" } else { "" },
+            ) + if g.relu { " + relu" } else { "" }
+                + if g.b_packed { " (B packed)" } else { "" },
             Kernel::PackB { k, n, strides, .. } => format!("{} k {k} n {n} strides {strides:?}", self.name()),
             Kernel::LstmLoop(LstmLoop { dims, .. }) | Kernel::LstmLoopBackward(LstmLoopBackward { dims, .. }) => {
                 format!("{} steps {} batch {} hidden {}", self.name(), dims.steps, dims.batch, dims.hidden)
@@ -295,6 +298,7 @@ pub(crate) fn compile(g: &Lowered) -> Program {
     let uses = Uses::of(g);
     let mut found = products::find(g, &uses);
     products::add_onto_sums(g, &uses, &mut found);
+    products::relu_epilogues(g, &uses, &mut found);
     let fused = fusion::fuse(g, &uses, &found);
     let shared = products::share_weights(&mut found);
     schedule::schedule(g, &uses, found, &fused, shared)

@@ -1,5 +1,5 @@
 //! Pass 1 (matrix products), pass 1b (products added onto a sum in place, or
-//! with a bias row added as C is stored)
+//! with a bias row added and ReLU applied as C is stored)
 //! and the shared-weights step: which nodes become [`Gemm`]s, with operand
 //! slots still given as node positions (scheduling turns them into slots).
 
@@ -89,6 +89,43 @@ pub(super) fn add_onto_sums(g: &Lowered, uses: &Uses, found: &mut Products) {
                 let mut gemm = found.gemms[p].take().unwrap();
                 gemm.bias = Some((o, offset));
                 found.absorbed[p] = true;
+                found.gemms[i] = Some(gemm);
+                break;
+            }
+        }
+    }
+}
+
+/// Pass 1b, continued: ReLU (`x · (0 < x)`) of a plain product `x` (with a
+/// bias or without), read by nothing else, runs as the product's epilogue:
+/// a layer's forward pass is one step, and `x` is never stored (ReLU's
+/// gradient reads its output).
+pub(super) fn relu_epilogues(g: &Lowered, uses: &Uses, found: &mut Products) {
+    for i in 0..g.order.len() {
+        if g.is_input(i) || g.order[i].op != Op::Mul {
+            continue;
+        }
+        for e in [0, 1] {
+            let (x, mask) = (g.edges[i][e], g.edges[i][1 - e]);
+            let is_mask = !g.is_input(mask)
+                && g.order[mask].op == Op::LessThan
+                && g.edges[mask][1] == x
+                && matches!(g.order[g.edges[mask][0]].op, Op::Constant(c) if c == 0.0)
+                && reads_plainly(g, mask, 1);
+            let plain_product = !g.is_input(x)
+                && found.gemms[x].as_ref().is_some_and(|gm| {
+                    gm.onto.is_none() && !gm.relu && gm.batch.is_empty() && gm.c_strides == (gm.n as isize, 1)
+                });
+            let read_only_here = !uses.is_target[x]
+                && !uses.is_target[mask]
+                && uses.consumers[mask] == [(i, 1 - e)]
+                && uses.consumers[x].len() == 2
+                && uses.consumers[x].iter().all(|&(c, _)| c == i || c == mask);
+            if is_mask && plain_product && read_only_here && reads_plainly(g, i, 0) && reads_plainly(g, i, 1) {
+                let mut gemm = found.gemms[x].take().unwrap();
+                gemm.relu = true;
+                found.absorbed[x] = true;
+                found.absorbed[mask] = true;
                 found.gemms[i] = Some(gemm);
                 break;
             }
@@ -212,6 +249,7 @@ fn as_gemm(g: &Lowered, mul: usize, perm: &[usize], axis: usize) -> Option<Gemm>
             .collect(),
         onto: None,
         bias: None,
+        relu: false,
         b_packed: false,
     };
     merge_batch(&mut gemm);

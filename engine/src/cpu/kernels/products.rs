@@ -29,6 +29,9 @@ pub(crate) struct Gemm {
     /// product): the slot and offset of its `n` contiguous floats. Only on a
     /// product without batch loops or `onto`, with C's rows contiguous.
     pub bias: Option<(usize, isize)>,
+    /// ReLU (`x · (0 < x)`) applied to C after any bias: a layer's forward
+    /// product and activation in one step. Only where a bias could be.
+    pub relu: bool,
     /// B's slot holds it packed in panels (a `PackB` step's output, see
     /// [`packed`]); B's offset and strides are then unused.
     pub b_packed: bool,
@@ -72,17 +75,16 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
     if g.m == 0 || g.n == 0 {
         return;
     }
-    let bias = g.bias.map(|(slot, offset)| {
-        let row = &slots.get(slot)[offset as usize..offset as usize + g.n];
-        assert!(beta == 0.0 && batches == 1 && g.c_strides.1 == 1, "a bias row ends a plain product only");
-        row
-    });
-    // Our packed kernel adds the bias as it stores C; every other path after the product.
-    let mut bias_added = false;
+    let bias = g.bias.map(|(slot, offset)| &slots.get(slot)[offset as usize..offset as usize + g.n]);
+    if bias.is_some() || g.relu {
+        assert!(beta == 0.0 && batches == 1 && g.c_strides.1 == 1, "a bias row or ReLU ends a plain product only");
+    }
+    // Our packed kernel runs the epilogue as it stores C; every other path after the product.
+    let mut epilogue_done = false;
     // (A packed B always has N > 1: see the compiler's `shared_b_key`.)
     if g.m == 1 && g.n == 1 {
         dots(g, a, b, out, batches, beta);
-        return add_bias_rows(g, bias, out);
+        return finish_rows(g, bias, out);
     }
     let threads = pool::threads();
     let per_call = g.m * g.n * g.k;
@@ -93,7 +95,7 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
         assert!(own && batches == 1, "a packed B needs the packed kernel and one product");
         assert_eq!(b.len(), packed::packed_len(g.k, g.n), "packed B has the wrong length");
         // SAFETY: as below; the packed B was sized for this product (checked).
-        let finish = finish_of(beta, bias);
+        let finish = finish_of(g, beta, bias);
         unsafe { own_product(g, a.as_ptr().offset(g.a_offset), BSource::Packed(b.as_ptr()), out.as_mut_ptr(), finish, parallel) };
         return;
     }
@@ -115,7 +117,7 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
         let b_ptr = unsafe { b.as_ptr().offset(bo) };
         let c_ptr = unsafe { out.as_mut_ptr().offset(co) };
         if own {
-            bias_added = unsafe { on_own_kernels(g, a_ptr, b_ptr, c_ptr, beta, bias, parallel) };
+            epilogue_done = unsafe { on_own_kernels(g, a_ptr, b_ptr, c_ptr, beta, bias, parallel) };
         } else if along_k {
             // Small M×N, long K (a layer's forward product on a small
             // batch): halving M or N would make each thread pack the whole
@@ -169,28 +171,39 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
             unsafe { sgemm(g, (g.m, g.n, g.k), a_ptr, b_ptr, c_ptr, g.c_strides, beta) };
         }
     }
-    if !bias_added {
-        add_bias_rows(g, bias, out);
+    if !epilogue_done {
+        finish_rows(g, bias, out);
     }
 }
 
-/// `C += b` on every row, after a product whose kernel did not add its bias.
-fn add_bias_rows(g: &Gemm, bias: Option<&[f32]>, out: &mut [f32]) {
-    let Some(bias) = bias else { return };
+/// `C += b` on every row, then ReLU, after a product whose kernel did not
+/// run its epilogue.
+fn finish_rows(g: &Gemm, bias: Option<&[f32]>, out: &mut [f32]) {
+    if bias.is_none() && !g.relu {
+        return;
+    }
     for i in 0..g.m {
         let row = &mut out[i * g.c_strides.0 as usize..][..g.n];
-        for (c, &b) in row.iter_mut().zip(bias) {
-            *c += b;
+        if let Some(bias) = bias {
+            for (c, &b) in row.iter_mut().zip(bias) {
+                *c += b;
+            }
+        }
+        if g.relu {
+            for c in row.iter_mut() {
+                *c *= if 0.0 < *c { 1.0 } else { 0.0 };
+            }
         }
     }
 }
 
-/// How our packed kernel ends a product: onto C (`beta` 1), with a bias row, or plainly.
-fn finish_of(beta: f32, bias: Option<&[f32]>) -> packed::Finish {
-    match bias {
-        Some(row) => packed::Finish::AddRow(row.as_ptr()),
-        None => packed::Finish::new(beta != 0.0),
+/// How our packed kernel ends a product: onto C (`beta` 1), with an epilogue, or plainly.
+fn finish_of(g: &Gemm, beta: f32, bias: Option<&[f32]>) -> packed::Finish {
+    if bias.is_none() && !g.relu {
+        return packed::Finish::new(beta != 0.0);
     }
+    let bias = bias.map_or(std::ptr::null(), |row| row.as_ptr());
+    packed::Finish::Epilogue(packed::Epilogue { bias, relu: g.relu })
 }
 
 /// One product (one batch position) on our own kernels: as dot products
@@ -198,13 +211,13 @@ fn finish_of(beta: f32, bias: Option<&[f32]>) -> packed::Finish {
 ///
 /// # Safety
 /// As [`packed::product`], for the whole of `g`'s M × N.
-/// Returns whether it added `bias` too (the panel kernel does; dots leave it to the caller).
+/// Returns whether it ran the epilogue too (the panel kernel does; dots leave it to the caller).
 unsafe fn on_own_kernels(g: &Gemm, a: *const f32, b: *const f32, c: *mut f32, beta: f32, bias: Option<&[f32]>, parallel: bool) -> bool {
     if packed::prefers_dots(g.m, g.n, g.a_strides, g.b_strides) {
         own_dots(g, a, b, c, beta, parallel);
         false
     } else {
-        own_product(g, a, BSource::Strided { ptr: b, strides: g.b_strides }, c, finish_of(beta, bias), parallel);
+        own_product(g, a, BSource::Strided { ptr: b, strides: g.b_strides }, c, finish_of(g, beta, bias), parallel);
         true
     }
 }

@@ -6,7 +6,7 @@
 //! Each element of C is the same chain of FMAs, in the same order, as in the
 //! AVX-512 kernel, so both give the same bits.
 
-use super::{Start, NR};
+use super::{Epilogue, Start, NR};
 use std::arch::x86_64::*;
 
 /// Rows of C per tile.
@@ -15,8 +15,8 @@ const MR: usize = 6;
 const HALF: usize = NR / 2;
 
 /// All rows of C for one panel of B (`cols` of its NR columns real), whose
-/// rows start `panel_row` floats apart (NR when packed); `bias`, unless null,
-/// is a row of the panel's `cols` floats added to every row of C at the end.
+/// rows start `panel_row` floats apart (NR when packed); `epilogue` ends
+/// every row of C (its bias a row of the panel's `cols` floats).
 #[target_feature(enable = "avx2,fma")]
 #[allow(clippy::too_many_arguments)]
 pub(super) unsafe fn panel_product(
@@ -30,7 +30,7 @@ pub(super) unsafe fn panel_product(
     c_row: isize,
     cols: usize,
     start: Start,
-    bias: *const f32,
+    epilogue: Epilogue,
 ) {
     for from in [0, HALF] {
         if cols <= from {
@@ -38,14 +38,14 @@ pub(super) unsafe fn panel_product(
         }
         let half_cols = HALF.min(cols - from);
         let (panel, c) = (panel.add(from), c.add(from));
-        let bias = if bias.is_null() { bias } else { bias.add(from) };
+        let epilogue = epilogue.from_column(from);
         let mut i = 0;
         while i < m {
             let rows = MR.min(m - i);
             let (a, c) = (a.offset(i as isize * a_strides.0), c.offset(i as isize * c_row));
             macro_rules! tile {
                 ($r:literal) => {
-                    tile::<$r>(k, a, a_strides, panel, panel_row, c, c_row, half_cols, start, bias)
+                    tile::<$r>(k, a, a_strides, panel, panel_row, c, c_row, half_cols, start, epilogue)
                 };
             }
             match rows {
@@ -81,7 +81,7 @@ unsafe fn tile<const R: usize>(
     c_row: isize,
     cols: usize,
     start: Start,
-    bias: *const f32,
+    epilogue: Epilogue,
 ) {
     // Full tiles use plain loads and stores: masked ones are slow on some CPUs.
     let full = cols == HALF;
@@ -117,8 +117,8 @@ unsafe fn tile<const R: usize>(
         }
         b = b.add(panel_row);
     }
-    // A bias row added to every row of C, as the product's last step.
-    let row_bias = (!bias.is_null()).then(|| load(bias));
+    // A bias row added to every row of C, then ReLU, as the product's last steps.
+    let row_bias = (!epilogue.bias.is_null()).then(|| load(epilogue.bias));
     for i in 0..R {
         let row = c.offset(i as isize * c_row);
         let (mut x0, mut x1) = (left[i], right[i]);
@@ -131,6 +131,9 @@ unsafe fn tile<const R: usize>(
             x0 = _mm256_add_ps(x0, b0);
             x1 = _mm256_add_ps(x1, b1);
         }
+        if epilogue.relu {
+            (x0, x1) = (relu(x0), relu(x1));
+        }
         if full {
             _mm256_storeu_ps(row, x0);
             _mm256_storeu_ps(row.add(8), x1);
@@ -139,6 +142,14 @@ unsafe fn tile<const R: usize>(
             _mm256_maskstore_ps(row.add(8), m1, x1);
         }
     }
+}
+
+/// `x · (0 < x)` lane by lane: the bits of ReLU's two operators (-0 for a
+/// negative x, NaN for NaN).
+#[inline(always)]
+unsafe fn relu(x: __m256) -> __m256 {
+    let positive = _mm256_cmp_ps::<_CMP_LT_OQ>(_mm256_setzero_ps(), x);
+    _mm256_mul_ps(x, _mm256_and_ps(positive, _mm256_set1_ps(1.0)))
 }
 
 /// Tiles of up to 4 × 3 dot products: 12 accumulators of 8 lanes, 3 vectors of B, 1 of A.

@@ -1,15 +1,15 @@
 //! The packed product and dot products in AVX-512: tiles of 8 rows × 32
 //! columns (16 accumulators of 16 floats), masked loads and stores at the edges.
 
-use super::Start;
+use super::{Epilogue, Start};
 use std::arch::x86_64::*;
 
 /// Rows of C per tile: 8 rows × 2 vectors = 16 of the 32 registers.
 const MR: usize = 8;
 
 /// All rows of C for one panel of B (`cols` of its NR columns real, rows
-/// `panel_row` floats apart: NR when packed), in tiles of MR rows; `bias`,
-/// unless null, is a row of `cols` floats added to every row of C at the end.
+/// `panel_row` floats apart: NR when packed), in tiles of MR rows;
+/// `epilogue` ends every row of C (its bias a row of `cols` floats).
 #[target_feature(enable = "avx512f")]
 #[allow(clippy::too_many_arguments)]
 pub(super) unsafe fn panel_product(
@@ -23,7 +23,7 @@ pub(super) unsafe fn panel_product(
     c_row: isize,
     cols: usize,
     start: Start,
-    bias: *const f32,
+    epilogue: Epilogue,
 ) {
     let mut i = 0;
     while i < m {
@@ -31,7 +31,7 @@ pub(super) unsafe fn panel_product(
         let (a, c) = (a.offset(i as isize * a_strides.0), c.offset(i as isize * c_row));
         macro_rules! tile {
             ($r:literal) => {
-                tile::<$r>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, bias)
+                tile::<$r>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue)
             };
         }
         match rows {
@@ -61,7 +61,7 @@ unsafe fn tile<const R: usize>(
     c_row: isize,
     cols: usize,
     start: Start,
-    bias: *const f32,
+    epilogue: Epilogue,
 ) {
     let mask = |from: usize| -> __mmask16 {
         let n = cols.saturating_sub(from).min(16);
@@ -92,7 +92,8 @@ unsafe fn tile<const R: usize>(
         }
         b = b.add(panel_row);
     }
-    // A bias row added to every row of C, as the product's last step.
+    // A bias row added to every row of C, then ReLU, as the product's last steps.
+    let bias = epilogue.bias;
     let row_bias = (!bias.is_null()).then(|| (_mm512_maskz_loadu_ps(m0, bias), _mm512_maskz_loadu_ps(m1, bias.add(16))));
     for i in 0..R {
         let row = c.offset(i as isize * c_row);
@@ -105,9 +106,20 @@ unsafe fn tile<const R: usize>(
             x0 = _mm512_add_ps(x0, b0);
             x1 = _mm512_add_ps(x1, b1);
         }
+        if epilogue.relu {
+            (x0, x1) = (relu(x0), relu(x1));
+        }
         _mm512_mask_storeu_ps(row, m0, x0);
         _mm512_mask_storeu_ps(row.add(16), m1, x1);
     }
+}
+
+/// `x · (0 < x)` lane by lane: the bits of ReLU's two operators (-0 for a
+/// negative x, NaN for NaN).
+#[inline(always)]
+unsafe fn relu(x: __m512) -> __m512 {
+    let positive = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(_mm512_setzero_ps(), x);
+    _mm512_mul_ps(x, _mm512_maskz_mov_ps(positive, _mm512_set1_ps(1.0)))
 }
 
 /// Tiles of up to 4 × 4 dot products, 16 accumulators of 16 lanes each.

@@ -39,14 +39,33 @@ enum Start {
     Continue,
 }
 
-/// How a product ends: C overwritten, added onto, or overwritten with a bias
-/// row added to every row (a layer's `x·Wᵀ + b`, the bias read from here:
-/// the `n` floats of its row, added last, the bits of a separate addition).
+/// How a product ends: C overwritten, added onto, or overwritten after an
+/// [`Epilogue`].
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub(crate) enum Finish {
     Overwrite,
     AddToC,
-    AddRow(*const f32),
+    Epilogue(Epilogue),
+}
+
+/// What a layer does with its product as the tile stores C, instead of a
+/// pass of its own: a bias row added to every row (`x·Wᵀ + b`, the `n`
+/// floats at `bias` unless it is null), then ReLU (`x · (0 < x)`) if `relu`.
+/// The bits of the separate operators.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) struct Epilogue {
+    pub bias: *const f32,
+    pub relu: bool,
+}
+
+impl Epilogue {
+    pub(crate) const NONE: Epilogue = Epilogue { bias: std::ptr::null(), relu: false };
+
+    /// The epilogue of the columns from `from` on.
+    unsafe fn from_column(self, from: usize) -> Epilogue {
+        let bias = if self.bias.is_null() { self.bias } else { self.bias.add(from) };
+        Epilogue { bias, ..self }
+    }
 }
 
 impl Finish {
@@ -198,7 +217,7 @@ unsafe fn pack_panel(b: *const f32, (rs, cs): (isize, isize), k: usize, cols: us
     }
 }
 
-/// `C = A·B` (`C += A·B`, or `C = A·B + bias`, as `finish` says) for the columns of B's
+/// `C = A·B` (`C += A·B`, or an epilogue of `A·B`, as `finish` says) for the columns of B's
 /// panels `panels`: A is `m × k` at `a` with `a_strides`, C row-major with
 /// row stride `c_row` (C's column stride is 1).
 ///
@@ -221,10 +240,10 @@ pub(crate) unsafe fn product(
     #[cfg(target_arch = "x86_64")]
     {
         let accumulate = finish == Finish::AddToC;
-        // The bias row for panel `j`, passed with K's last block only.
-        let bias_for = |j: usize, last: bool| match finish {
-            Finish::AddRow(bias) if last => bias.add(j * NR),
-            _ => std::ptr::null(),
+        // Panel `j`'s epilogue, run with K's last block only.
+        let epilogue_for = |j: usize, last: bool| match finish {
+            Finish::Epilogue(e) if last => e.from_column(j * NR),
+            _ => Epilogue::NONE,
         };
         // K in blocks of at most KC, so the part of a panel all rows of A
         // pass over stays in L1. Later blocks continue from C's stored sums:
@@ -248,14 +267,14 @@ pub(crate) unsafe fn product(
                         let from = ptr.offset(k0 as isize * strides.0 + (j * NR) as isize * strides.1);
                         let a = a.offset(k0 as isize * a_strides.1);
                         let start = if k0 == 0 { Start::new(accumulate) } else { Start::Continue };
-                        let bias = bias_for(j, k0 + len == k);
+                        let epilogue = epilogue_for(j, k0 + len == k);
                         if reads_in_place(strides, len, cols) {
-                            panel_product(m, len, a, a_strides, from, strides.0 as usize, c.add(j * NR), c_row, cols, start, bias);
+                            panel_product(m, len, a, a_strides, from, strides.0 as usize, c.add(j * NR), c_row, cols, start, epilogue);
                             continue;
                         }
                         let panel = &mut buf[..len * NR];
                         pack_panel(from, strides, len, cols, panel);
-                        panel_product(m, len, a, a_strides, panel.as_ptr(), NR, c.add(j * NR), c_row, cols, start, bias);
+                        panel_product(m, len, a, a_strides, panel.as_ptr(), NR, c.add(j * NR), c_row, cols, start, epilogue);
                     }
                 }
             }),
@@ -267,7 +286,7 @@ pub(crate) unsafe fn product(
                         let panel = packed.add(j * k * NR + k0 * NR);
                         let a = a.offset(k0 as isize * a_strides.1);
                         let start = if k0 == 0 { Start::new(accumulate) } else { Start::Continue };
-                        panel_product(m, len, a, a_strides, panel, NR, c.add(j * NR), c_row, cols, start, bias_for(j, k0 + len == k));
+                        panel_product(m, len, a, a_strides, panel, NR, c.add(j * NR), c_row, cols, start, epilogue_for(j, k0 + len == k));
                     }
                 }
             }
