@@ -804,13 +804,17 @@ fn products_with_a_bias_row() {
         let (relu, relu_alone) = (x.matmul(&w.t()).add(&b).relu(), x.matmul(&w.t()).relu());
         let read_twice = x.matmul(&w.t());
         let relu_of_shared = read_twice.relu().add(&read_twice);
+        // ReLU's gradient, (g·W) · (0 < relu), as the product's epilogue too.
+        let (g, w2) = (random(&[m, 7], &mut rng), random(&[7, n], &mut rng));
+        let masked = g.matmul(&w2).mul(&Tensor::constant(0.0).lt(&relu));
         runtime::set_profiling(true);
-        check(&[&y, &y3, &down_columns, &relu, &relu_alone, &relu_of_shared], 1e-4);
+        check(&[&y, &y3, &down_columns, &relu, &relu_alone, &relu_of_shared, &masked], 1e-4);
         let kernels = runtime::take_kernel_profile(usize::MAX);
         runtime::set_profiling(false);
         let ending = |suffix: &str| kernels.iter().filter(|(what, _, _)| what.trim_end_matches(" (B packed)").ends_with(suffix)).count();
         assert_eq!(ending("+ bias"), 2, "{m}x{k}x{n}: {kernels:?}");
         assert_eq!((ending("+ bias + relu"), ending("] + relu") + ending(") + relu")), (1, 1), "{m}x{k}x{n}: {kernels:?}");
+        assert_eq!(ending(") * (0 < y)"), 1, "{m}x{k}x{n}: {kernels:?}");
         // The bits of ReLU's two operators on the product with its bias.
         for (got, x) in relu.to_vec().iter().zip(y.to_vec()) {
             assert_eq!(got.to_bits(), (x * if 0.0 < x { 1.0 } else { 0.0 }).to_bits(), "{m}x{k}x{n}: ReLU of {x}");
@@ -864,18 +868,24 @@ fn packed_product_matches_a_naive_product() {
         for a_column_major in [false, true] {
             for b_layout in 0..3 {
                 // Overwrite C, add onto it, or overwrite it after an epilogue:
-                // a bias row added, ReLU, or both.
-                for finish in 0..5 {
+                // a bias row added, ReLU, or both; ReLU's gradient mask, with a bias or not.
+                for finish in 0..7 {
                     for prepacked in [false, true] {
                         let av = values(m * k);
                         let bias = values(n);
-                        let (with_bias, without) = (bias.as_ptr(), std::ptr::null());
+                        let with_bias = bias.as_ptr();
+                        // The mask's y, laid out as C (its origin is set per run, below).
+                        let y = values(m * (n + 3));
+                        let masked = (y.as_ptr(), std::ptr::null());
+                        let none = Epilogue::NONE;
                         let finish = match finish {
                             0 => Finish::Overwrite,
                             1 => Finish::AddToC,
-                            2 => Finish::Epilogue(Epilogue { bias: with_bias, relu: false }),
-                            3 => Finish::Epilogue(Epilogue { bias: without, relu: true }),
-                            _ => Finish::Epilogue(Epilogue { bias: with_bias, relu: true }),
+                            2 => Finish::Epilogue(Epilogue { bias: with_bias, ..none }),
+                            3 => Finish::Epilogue(Epilogue { relu: true, ..none }),
+                            4 => Finish::Epilogue(Epilogue { bias: with_bias, relu: true, ..none }),
+                            5 => Finish::Epilogue(Epilogue { mask: masked, ..none }),
+                            _ => Finish::Epilogue(Epilogue { bias: with_bias, mask: masked, ..none }),
                         };
                         let a_strides = if a_column_major { (1, m as isize) } else { (k as isize, 1) };
                         // Row-major, column-major, or every other element of a wider buffer from offset 3.
@@ -903,6 +913,10 @@ fn packed_product_matches_a_naive_product() {
                             for j in 0..m {
                                 c[j * c_row + n..(j + 1) * c_row].fill(GUARD);
                             }
+                            let finish = match finish {
+                                Finish::Epilogue(e) if !e.mask.0.is_null() => Finish::Epilogue(Epilogue { mask: (e.mask.0, c.as_ptr()), ..e }),
+                                other => other,
+                            };
                             for range in [first, second] {
                                 // SAFETY: the buffers above have exactly the sizes the arguments describe.
                                 unsafe {
@@ -912,9 +926,12 @@ fn packed_product_matches_a_naive_product() {
                             c
                         };
                         let whole = run(finish, 0..panels, panels..panels);
-                        // ReLU gives the bits of `x · (0 < x)` on the product without it.
-                        let before_relu = match finish {
-                            Finish::Epilogue(e) if e.relu => Some(run(Finish::Epilogue(Epilogue { relu: false, ..e }), 0..panels, panels..panels)),
+                        // ReLU gives the bits of `x · (0 < x)`, and the mask those of
+                        // `x · (0 < y)`, on the product without them.
+                        let without_them = match finish {
+                            Finish::Epilogue(e) if e.relu || !e.mask.0.is_null() => {
+                                Some(run(Finish::Epilogue(Epilogue { bias: e.bias, ..none }), 0..panels, panels..panels))
+                            }
                             _ => None,
                         };
                         let case = format!("m {m} n {n} k {k}, A column-major {a_column_major}, B layout {b_layout}, {finish:?}, prepacked {prepacked}");
@@ -932,11 +949,12 @@ fn packed_product_matches_a_naive_product() {
                                     _ => 0.0,
                                 };
                                 let mut want = sum + added;
-                                if let Some(x) = &before_relu {
+                                if let (Some(x), Finish::Epilogue(e)) = (&without_them, finish) {
                                     let x = x[i * c_row + j];
-                                    let relu = x * if 0.0 < x { 1.0 } else { 0.0 };
-                                    assert_eq!(got.to_bits(), relu.to_bits(), "{case}: ReLU of {x} at ({i}, {j})");
-                                    want = want.max(0.0);
+                                    let by = if e.relu { x } else { y[i * c_row + j] };
+                                    let expected = x * if 0.0 < by { 1.0 } else { 0.0 };
+                                    assert_eq!(got.to_bits(), expected.to_bits(), "{case}: {x} times (0 < {by}) at ({i}, {j})");
+                                    want *= if 0.0 < by { 1.0 } else { 0.0 };
                                 }
                                 assert!(
                                     (got as f64 - want).abs() <= 1e-5 * want.abs().max(1.0) * (k as f64).sqrt(),

@@ -12,8 +12,9 @@
 //!    operands, or views that reach outside their buffer, keep the plain
 //!    multiply-then-reduce. Then `x + A·B`, where the product is used only
 //!    there, becomes the product added onto x in place; `A·B + b` with `b`
-//!    one row (a layer's bias), and ReLU of either, become the product's
-//!    epilogue, run as it stores C.
+//!    one row (a layer's bias), ReLU of either, and a product times
+//!    `0 < y` (ReLU's gradient) become the product's epilogue, run as it
+//!    stores C.
 //! 2. **fusion** (`fusion.rs`): an elementwise node (`Add`, `Mul`, `Mod`,
 //!    `LessThan`, the unary ops, `Contiguous`) used once, by another
 //!    elementwise node that reads it plainly, is inlined into that consumer
@@ -150,6 +151,7 @@ impl Kernel {
                 g.c_strides,
                 if g.onto.is_some() { " onto" } else if g.bias.is_some() { " + bias" } else { "" }
             ) + if g.relu { " + relu" } else { "" }
+                + if g.mask.is_some() { " * (0 < y)" } else { "" }
                 + if g.b_packed { " (B packed)" } else { "" },
             Kernel::PackB { k, n, strides, .. } => format!("{} k {k} n {n} strides {strides:?}", self.name()),
             Kernel::LstmLoop(LstmLoop { dims, .. }) | Kernel::LstmLoopBackward(LstmLoopBackward { dims, .. }) => {

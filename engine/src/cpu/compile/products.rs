@@ -96,34 +96,40 @@ pub(super) fn add_onto_sums(g: &Lowered, uses: &Uses, found: &mut Products) {
     }
 }
 
-/// Pass 1b, continued: ReLU (`x · (0 < x)`) of a plain product `x` (with a
-/// bias or without), read by nothing else, runs as the product's epilogue:
-/// a layer's forward pass is one step, and `x` is never stored (ReLU's
-/// gradient reads its output).
+/// Pass 1b, continued: a plain product `x` (with a bias or without) times
+/// `0 < y`, where the product and the mask are read by nothing else, runs
+/// as the product's epilogue. With `y = x`, that is ReLU: a layer's forward
+/// pass is one step, and `x` is never stored (ReLU's gradient reads its
+/// output). With `y` another buffer, it is ReLU's gradient `(g·W) · (0 < y)`.
 pub(super) fn relu_epilogues(g: &Lowered, uses: &Uses, found: &mut Products) {
     for i in 0..g.order.len() {
-        if g.is_input(i) || g.order[i].op != Op::Mul {
+        if g.is_input(i) || g.order[i].op != Op::Mul || !reads_plainly(g, i, 0) || !reads_plainly(g, i, 1) {
             continue;
         }
         for e in [0, 1] {
             let (x, mask) = (g.edges[i][e], g.edges[i][1 - e]);
-            let is_mask = !g.is_input(mask)
-                && g.order[mask].op == Op::LessThan
-                && g.edges[mask][1] == x
-                && matches!(g.order[g.edges[mask][0]].op, Op::Constant(c) if c == 0.0)
-                && reads_plainly(g, mask, 1);
+            let Some(y) = positive_mask(g, mask) else { continue };
             let plain_product = !g.is_input(x)
                 && found.gemms[x].as_ref().is_some_and(|gm| {
-                    gm.onto.is_none() && !gm.relu && gm.batch.is_empty() && gm.c_strides == (gm.n as isize, 1)
+                    gm.onto.is_none() && !gm.relu && gm.mask.is_none() && gm.batch.is_empty() && gm.c_strides == (gm.n as isize, 1)
                 });
+            // ReLU: x is read by the mask and the multiply; its gradient: x only by the multiply,
+            // and y stored (not computed inside another product).
+            let relu = y == x;
+            let x_readers: &[usize] = if relu { &[i, mask] } else { &[i] };
             let read_only_here = !uses.is_target[x]
                 && !uses.is_target[mask]
                 && uses.consumers[mask] == [(i, 1 - e)]
-                && uses.consumers[x].len() == 2
-                && uses.consumers[x].iter().all(|&(c, _)| c == i || c == mask);
-            if is_mask && plain_product && read_only_here && reads_plainly(g, i, 0) && reads_plainly(g, i, 1) {
+                && uses.consumers[x].len() == x_readers.len()
+                && uses.consumers[x].iter().all(|(c, _)| x_readers.contains(c))
+                && (relu || !found.absorbed[y]);
+            if plain_product && read_only_here {
                 let mut gemm = found.gemms[x].take().unwrap();
-                gemm.relu = true;
+                if relu {
+                    gemm.relu = true;
+                } else {
+                    gemm.mask = Some(y);
+                }
                 found.absorbed[x] = true;
                 found.absorbed[mask] = true;
                 found.gemms[i] = Some(gemm);
@@ -131,6 +137,15 @@ pub(super) fn relu_epilogues(g: &Lowered, uses: &Uses, found: &mut Products) {
             }
         }
     }
+}
+
+/// `y` where node `mask` is `0 < y`, reading `y` plainly.
+fn positive_mask(g: &Lowered, mask: usize) -> Option<usize> {
+    let is_mask = !g.is_input(mask)
+        && g.order[mask].op == Op::LessThan
+        && matches!(g.order[g.edges[mask][0]].op, Op::Constant(c) if c == 0.0)
+        && reads_plainly(g, mask, 1);
+    is_mask.then(|| g.edges[mask][1])
 }
 
 /// Whether edge `e` of the `Add` node `i` reads a row of `gemm.n` contiguous
@@ -250,6 +265,7 @@ fn as_gemm(g: &Lowered, mul: usize, perm: &[usize], axis: usize) -> Option<Gemm>
         onto: None,
         bias: None,
         relu: false,
+        mask: None,
         b_packed: false,
     };
     merge_batch(&mut gemm);

@@ -74,6 +74,7 @@ pub(super) fn schedule(g: &Lowered, uses: &Uses, mut p: Products, f: &Fusion, mu
                 gemm.a = slot_of[gemm.a];
                 gemm.onto = gemm.onto.map(|o| slot_of[o]);
                 gemm.bias = gemm.bias.map(|(b, offset)| (slot_of[b], offset));
+                gemm.mask = gemm.mask.map(|y| slot_of[y]);
                 Kernel::Gemm(gemm)
             }
             Op::Constant(value) => {
@@ -190,7 +191,7 @@ fn count_readers(steps: &[Step], slot_is_target: &[bool]) -> Vec<usize> {
                 }
             }
             Kernel::Gemm(gm) => {
-                for slot in [Some(gm.a), Some(gm.b), gm.onto, gm.bias.map(|b| b.0)].into_iter().flatten() {
+                for slot in [Some(gm.a), Some(gm.b), gm.onto, gm.bias.map(|b| b.0), gm.mask].into_iter().flatten() {
                     readers[slot] += 1;
                 }
             }

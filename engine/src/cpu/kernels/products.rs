@@ -32,6 +32,10 @@ pub(crate) struct Gemm {
     /// ReLU (`x · (0 < x)`) applied to C after any bias: a layer's forward
     /// product and activation in one step. Only where a bias could be.
     pub relu: bool,
+    /// ReLU's gradient applied to C: each element times `(0 < y)`, for the
+    /// `y` in this slot, laid out as C is (`g·W` masked by the layer's
+    /// output, in one step). Only where a bias could be.
+    pub mask: Option<usize>,
     /// B's slot holds it packed in panels (a `PackB` step's output, see
     /// [`packed`]); B's offset and strides are then unused.
     pub b_packed: bool,
@@ -75,16 +79,21 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
     if g.m == 0 || g.n == 0 {
         return;
     }
-    let bias = g.bias.map(|(slot, offset)| &slots.get(slot)[offset as usize..offset as usize + g.n]);
-    if bias.is_some() || g.relu {
-        assert!(beta == 0.0 && batches == 1 && g.c_strides.1 == 1, "a bias row or ReLU ends a plain product only");
+    let ends = RowEnds {
+        bias: g.bias.map(|(slot, offset)| &slots.get(slot)[offset as usize..offset as usize + g.n]),
+        relu: g.relu,
+        mask: g.mask.map(|slot| slots.get(slot)),
+    };
+    if ends.any() {
+        assert!(beta == 0.0 && batches == 1 && g.c_strides == (g.n as isize, 1), "an epilogue ends a plain product only");
+        assert!(ends.mask.is_none_or(|y| y.len() == out.len()), "ReLU's gradient mask is laid out as C");
     }
     // Our packed kernel runs the epilogue as it stores C; every other path after the product.
     let mut epilogue_done = false;
     // (A packed B always has N > 1: see the compiler's `shared_b_key`.)
     if g.m == 1 && g.n == 1 {
         dots(g, a, b, out, batches, beta);
-        return finish_rows(g, bias, out);
+        return ends.apply(g, out);
     }
     let threads = pool::threads();
     let per_call = g.m * g.n * g.k;
@@ -95,7 +104,7 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
         assert!(own && batches == 1, "a packed B needs the packed kernel and one product");
         assert_eq!(b.len(), packed::packed_len(g.k, g.n), "packed B has the wrong length");
         // SAFETY: as below; the packed B was sized for this product (checked).
-        let finish = finish_of(g, beta, bias);
+        let finish = ends.finish(beta, out.as_ptr());
         unsafe { own_product(g, a.as_ptr().offset(g.a_offset), BSource::Packed(b.as_ptr()), out.as_mut_ptr(), finish, parallel) };
         return;
     }
@@ -117,7 +126,7 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
         let b_ptr = unsafe { b.as_ptr().offset(bo) };
         let c_ptr = unsafe { out.as_mut_ptr().offset(co) };
         if own {
-            epilogue_done = unsafe { on_own_kernels(g, a_ptr, b_ptr, c_ptr, beta, bias, parallel) };
+            epilogue_done = unsafe { on_own_kernels(g, a_ptr, b_ptr, c_ptr, beta, &ends, parallel) };
         } else if along_k {
             // Small M×N, long K (a layer's forward product on a small
             // batch): halving M or N would make each thread pack the whole
@@ -172,38 +181,61 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
         }
     }
     if !epilogue_done {
-        finish_rows(g, bias, out);
+        ends.apply(g, out);
     }
 }
 
-/// `C += b` on every row, then ReLU, after a product whose kernel did not
-/// run its epilogue.
-fn finish_rows(g: &Gemm, bias: Option<&[f32]>, out: &mut [f32]) {
-    if bias.is_none() && !g.relu {
-        return;
-    }
-    for i in 0..g.m {
-        let row = &mut out[i * g.c_strides.0 as usize..][..g.n];
-        if let Some(bias) = bias {
-            for (c, &b) in row.iter_mut().zip(bias) {
-                *c += b;
-            }
-        }
-        if g.relu {
-            for c in row.iter_mut() {
-                *c *= if 0.0 < *c { 1.0 } else { 0.0 };
-            }
-        }
-    }
+/// What a plain product does to C after its sums (see [`packed::Epilogue`]).
+struct RowEnds<'a> {
+    bias: Option<&'a [f32]>,
+    relu: bool,
+    mask: Option<&'a [f32]>,
 }
 
-/// How our packed kernel ends a product: onto C (`beta` 1), with an epilogue, or plainly.
-fn finish_of(g: &Gemm, beta: f32, bias: Option<&[f32]>) -> packed::Finish {
-    if bias.is_none() && !g.relu {
-        return packed::Finish::new(beta != 0.0);
+impl RowEnds<'_> {
+    /// Batched products have no epilogue.
+    const NONE: RowEnds<'static> = RowEnds { bias: None, relu: false, mask: None };
+
+    fn any(&self) -> bool {
+        self.bias.is_some() || self.relu || self.mask.is_some()
     }
-    let bias = bias.map_or(std::ptr::null(), |row| row.as_ptr());
-    packed::Finish::Epilogue(packed::Epilogue { bias, relu: g.relu })
+
+    /// How our packed kernel ends the product whose C is at `c`: onto C
+    /// (`beta` 1), with the epilogue, or plainly.
+    fn finish(&self, beta: f32, c: *const f32) -> packed::Finish {
+        if !self.any() {
+            return packed::Finish::new(beta != 0.0);
+        }
+        let bias = self.bias.map_or(std::ptr::null(), |row| row.as_ptr());
+        let mask = (self.mask.map_or(std::ptr::null(), |y| y.as_ptr()), c);
+        packed::Finish::Epilogue(packed::Epilogue { bias, relu: self.relu, mask })
+    }
+
+    /// The epilogue as a pass over C, after a product whose kernel did not run it.
+    fn apply(&self, g: &Gemm, out: &mut [f32]) {
+        if !self.any() {
+            return;
+        }
+        for i in 0..g.m {
+            let at = i * g.c_strides.0 as usize;
+            let row = &mut out[at..][..g.n];
+            if let Some(bias) = self.bias {
+                for (c, &b) in row.iter_mut().zip(bias) {
+                    *c += b;
+                }
+            }
+            if self.relu {
+                for c in row.iter_mut() {
+                    *c *= if 0.0 < *c { 1.0 } else { 0.0 };
+                }
+            }
+            if let Some(y) = self.mask {
+                for (c, &y) in row.iter_mut().zip(&y[at..][..g.n]) {
+                    *c *= if 0.0 < y { 1.0 } else { 0.0 };
+                }
+            }
+        }
+    }
 }
 
 /// One product (one batch position) on our own kernels: as dot products
@@ -212,12 +244,12 @@ fn finish_of(g: &Gemm, beta: f32, bias: Option<&[f32]>) -> packed::Finish {
 /// # Safety
 /// As [`packed::product`], for the whole of `g`'s M × N.
 /// Returns whether it ran the epilogue too (the panel kernel does; dots leave it to the caller).
-unsafe fn on_own_kernels(g: &Gemm, a: *const f32, b: *const f32, c: *mut f32, beta: f32, bias: Option<&[f32]>, parallel: bool) -> bool {
+unsafe fn on_own_kernels(g: &Gemm, a: *const f32, b: *const f32, c: *mut f32, beta: f32, ends: &RowEnds, parallel: bool) -> bool {
     if packed::prefers_dots(g.m, g.n, g.a_strides, g.b_strides) {
         own_dots(g, a, b, c, beta, parallel);
         false
     } else {
-        own_product(g, a, BSource::Strided { ptr: b, strides: g.b_strides }, c, finish_of(g, beta, bias), parallel);
+        own_product(g, a, BSource::Strided { ptr: b, strides: g.b_strides }, c, ends.finish(beta, c), parallel);
         true
     }
 }
@@ -254,7 +286,7 @@ unsafe fn own_product(g: &Gemm, a: *const f32, b: BSource, c: *mut f32, finish: 
 #[derive(Clone, Copy)]
 struct SendFinish(packed::Finish);
 
-// SAFETY: its bias row is only read, while the caller waits for both threads.
+// SAFETY: its bias row and mask are only read, while the caller waits for both threads.
 unsafe impl Sync for SendFinish {}
 
 impl SendFinish {
@@ -325,7 +357,7 @@ fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize
                 let bp = b.as_ptr().offset(bo);
                 let cp = (c_addrs[part] as *mut f32).offset(co);
                 if own {
-                    on_own_kernels(g, ap, bp, cp, beta, None, false);
+                    on_own_kernels(g, ap, bp, cp, beta, &RowEnds::NONE, false);
                 } else {
                     sgemm(g, (g.m, g.n, g.k), ap, bp, cp, g.c_strides, beta);
                 }

@@ -117,7 +117,7 @@ unsafe fn tile<const R: usize>(
         }
         b = b.add(panel_row);
     }
-    // A bias row added to every row of C, then ReLU, as the product's last steps.
+    // A bias row added to every row of C, then ReLU or its gradient's mask, as the product's last steps.
     let row_bias = (!epilogue.bias.is_null()).then(|| load(epilogue.bias));
     for i in 0..R {
         let row = c.offset(i as isize * c_row);
@@ -134,6 +134,10 @@ unsafe fn tile<const R: usize>(
         if epilogue.relu {
             (x0, x1) = (relu(x0), relu(x1));
         }
+        if !epilogue.mask.0.is_null() {
+            let (y0, y1) = load(epilogue.mask_row(row));
+            (x0, x1) = (times_positive(x0, y0), times_positive(x1, y1));
+        }
         if full {
             _mm256_storeu_ps(row, x0);
             _mm256_storeu_ps(row.add(8), x1);
@@ -148,7 +152,13 @@ unsafe fn tile<const R: usize>(
 /// negative x, NaN for NaN).
 #[inline(always)]
 unsafe fn relu(x: __m256) -> __m256 {
-    let positive = _mm256_cmp_ps::<_CMP_LT_OQ>(_mm256_setzero_ps(), x);
+    times_positive(x, x)
+}
+
+/// `x · (0 < y)` lane by lane.
+#[inline(always)]
+unsafe fn times_positive(x: __m256, y: __m256) -> __m256 {
+    let positive = _mm256_cmp_ps::<_CMP_LT_OQ>(_mm256_setzero_ps(), y);
     _mm256_mul_ps(x, _mm256_and_ps(positive, _mm256_set1_ps(1.0)))
 }
 

@@ -92,7 +92,7 @@ unsafe fn tile<const R: usize>(
         }
         b = b.add(panel_row);
     }
-    // A bias row added to every row of C, then ReLU, as the product's last steps.
+    // A bias row added to every row of C, then ReLU or its gradient's mask, as the product's last steps.
     let bias = epilogue.bias;
     let row_bias = (!bias.is_null()).then(|| (_mm512_maskz_loadu_ps(m0, bias), _mm512_maskz_loadu_ps(m1, bias.add(16))));
     for i in 0..R {
@@ -109,6 +109,11 @@ unsafe fn tile<const R: usize>(
         if epilogue.relu {
             (x0, x1) = (relu(x0), relu(x1));
         }
+        if !epilogue.mask.0.is_null() {
+            let y = epilogue.mask_row(row);
+            let (y0, y1) = (_mm512_maskz_loadu_ps(m0, y), _mm512_maskz_loadu_ps(m1, y.add(16)));
+            (x0, x1) = (times_positive(x0, y0), times_positive(x1, y1));
+        }
         _mm512_mask_storeu_ps(row, m0, x0);
         _mm512_mask_storeu_ps(row.add(16), m1, x1);
     }
@@ -118,7 +123,13 @@ unsafe fn tile<const R: usize>(
 /// negative x, NaN for NaN).
 #[inline(always)]
 unsafe fn relu(x: __m512) -> __m512 {
-    let positive = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(_mm512_setzero_ps(), x);
+    times_positive(x, x)
+}
+
+/// `x · (0 < y)` lane by lane.
+#[inline(always)]
+unsafe fn times_positive(x: __m512, y: __m512) -> __m512 {
+    let positive = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(_mm512_setzero_ps(), y);
     _mm512_mul_ps(x, _mm512_maskz_mov_ps(positive, _mm512_set1_ps(1.0)))
 }
 

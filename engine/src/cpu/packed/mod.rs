@@ -50,16 +50,26 @@ pub(crate) enum Finish {
 
 /// What a layer does with its product as the tile stores C, instead of a
 /// pass of its own: a bias row added to every row (`x·Wᵀ + b`, the `n`
-/// floats at `bias` unless it is null), then ReLU (`x · (0 < x)`) if `relu`.
-/// The bits of the separate operators.
+/// floats at `bias` unless it is null), then ReLU (`x · (0 < x)`) if `relu`,
+/// then, if `mask.0` is not null, ReLU's gradient: each element times
+/// `(0 < y)` for the `y` laid out as C is, at `mask.0`, where C is at
+/// `mask.1` (so any part of C finds its part of `y`). The bits of the
+/// separate operators.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub(crate) struct Epilogue {
     pub bias: *const f32,
     pub relu: bool,
+    pub mask: (*const f32, *const f32),
 }
 
 impl Epilogue {
-    pub(crate) const NONE: Epilogue = Epilogue { bias: std::ptr::null(), relu: false };
+    pub(crate) const NONE: Epilogue = Epilogue { bias: std::ptr::null(), relu: false, mask: (std::ptr::null(), std::ptr::null()) };
+
+    /// Where the mask's row for C's row at `row` starts.
+    #[inline(always)]
+    unsafe fn mask_row(&self, row: *const f32) -> *const f32 {
+        self.mask.0.offset(row.offset_from(self.mask.1))
+    }
 
     /// The epilogue of the columns from `from` on.
     unsafe fn from_column(self, from: usize) -> Epilogue {
