@@ -105,7 +105,7 @@ fn reduce_loops(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32
 /// side and their chains overlap.
 #[inline(always)]
 fn along_contiguous_axis(src: &[f32], rows: &Strided, k_len: usize, k_step: isize, max: bool, out: &mut [f32], first: usize) {
-    use super::rows::{sum_rows, LANES};
+    use super::rows::{max_rows, sum_rows, LANES};
     let init = if max { f32::NEG_INFINITY } else { 0.0 };
     let combine = |acc: f32, x: f32| if max { acc.max(x) } else { acc + x };
     let nk = rows.ndim;
@@ -126,11 +126,15 @@ fn along_contiguous_axis(src: &[f32], rows: &Strided, k_len: usize, k_step: isiz
                 base -= rows.shape[a] as isize * rows.strides[a];
             }
         }
-        if group.len() == LANES && !max && k_step == 1 {
-            // Sums along contiguous rows: eight at a time, transposed.
+        if group.len() == LANES && k_step == 1 {
+            // Sums and maxima along contiguous rows: eight at a time, transposed.
             let rows: [&[f32]; LANES] = bases.map(|b| &src[b as usize..b as usize + k_len]);
             let mut acc = [init; LANES];
-            sum_rows(&rows, k_len, &mut acc);
+            if max {
+                max_rows(&rows, k_len, &mut acc);
+            } else {
+                sum_rows(&rows, k_len, &mut acc);
+            }
             group.copy_from_slice(&acc);
         } else if group.len() == LANES {
             let mut acc = [init; LANES];

@@ -1,6 +1,7 @@
-//! Sums and dot products along eight rows at once, each row still one chain
-//! in index order (`((0 + x₀) + x₁) + …`, the bits of a plain loop), as the
-//! row reductions and row-wise dots of softmax and layer norm need.
+//! Sums, maxima and dot products along eight rows at once, each row still
+//! one chain in index order (`((0 + x₀) + x₁) + …`, the bits of a plain
+//! loop), as the row reductions and row-wise dots of softmax and layer norm
+//! need.
 //!
 //! A row's chain waits on its previous add; eight rows side by side overlap
 //! their chains. With AVX2 each 8 × 8 block (eight rows, eight elements) is
@@ -33,6 +34,26 @@ pub(crate) fn dot_rows(a: &[&[f32]; LANES], b: &[&[f32]; LANES], len: usize, acc
         return unsafe { avx2::chains(a, Some(b), len, acc) };
     }
     scalar_chains(a, Some(b), len, acc)
+}
+
+/// `acc[l] = acc[l].max(rows[l][0]).max(rows[l][1])…` in order (`f32::max`:
+/// a NaN element is skipped); every row has `len` elements.
+pub(crate) fn max_rows(rows: &[&[f32]; LANES], len: usize, acc: &mut [f32; LANES]) {
+    assert!(rows.iter().all(|r| r.len() >= len), "a row shorter than its maximum");
+    #[cfg(target_arch = "x86_64")]
+    if super::simd::path() >= SimdPath::Avx2 {
+        // SAFETY: the CPU has AVX2 (checked), and every row has `len` elements (checked).
+        return unsafe { avx2::max_chains(rows, len, acc) };
+    }
+    scalar_max_chains(rows, len, acc)
+}
+
+fn scalar_max_chains(rows: &[&[f32]; LANES], len: usize, acc: &mut [f32; LANES]) {
+    for k in 0..len {
+        for l in 0..LANES {
+            acc[l] = acc[l].max(rows[l][k]);
+        }
+    }
 }
 
 /// The eight chains of `a` (times `b`, when given) as scalars.
@@ -86,6 +107,31 @@ mod avx2 {
         }
     }
 
+    /// The eight maxima of `a`, 8 × 8 blocks transposed.
+    ///
+    /// # Safety
+    /// AVX2 is available, and every row of `a` has at least `len` elements.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn max_chains(a: &[&[f32]; LANES], len: usize, acc: &mut [f32; LANES]) {
+        let mut best = _mm256_loadu_ps(acc.as_ptr());
+        for block in 0..len / 8 {
+            let v: [__m256; 8] = std::array::from_fn(|l| _mm256_loadu_ps(a[l].as_ptr().add(block * 8)));
+            for column in transpose(v) {
+                // `f32::max`: maxps returns its second operand when either is
+                // NaN, which skips a NaN element; a NaN so far gives way to
+                // the element.
+                let max = _mm256_max_ps(column, best);
+                best = _mm256_blendv_ps(max, column, _mm256_cmp_ps::<_CMP_UNORD_Q>(best, best));
+            }
+        }
+        _mm256_storeu_ps(acc.as_mut_ptr(), best);
+        for k in len / 8 * 8..len {
+            for l in 0..LANES {
+                acc[l] = acc[l].max(a[l][k]);
+            }
+        }
+    }
+
     /// The 8 × 8 transpose: lane `l` of output `j` is lane `j` of input `l`.
     #[inline(always)]
     unsafe fn transpose(r: [__m256; 8]) -> [__m256; 8] {
@@ -133,6 +179,9 @@ mod tests {
             if len > 5 {
                 a[2][5] = f32::NAN;
                 a[3][1] = f32::INFINITY;
+                a[5] = (0..len).map(|k| if k % 2 == 0 { 0.0 } else { -0.0 }).collect();
+                a[6][0] = f32::NAN;
+                a[7][len - 1] = f32::NEG_INFINITY;
             }
             let rows = |v: &Vec<Vec<f32>>| -> [Vec<f32>; LANES] { std::array::from_fn(|l| v[l].clone()) };
             let (ra, rb) = (rows(&a), rows(&b));
@@ -143,10 +192,17 @@ mod tests {
             dot_rows(&ar, &br, len, &mut dots);
             scalar_chains(&ar, None, len, &mut scalar_sums);
             scalar_chains(&ar, Some(&br), len, &mut scalar_dots);
+            // Maxima from -inf, and from a NaN (which gives way), over rows with NaN, ±0 and ±inf.
+            let mut max_start = [f32::NEG_INFINITY; LANES];
+            max_start[4] = f32::NAN;
+            let (mut maxima, mut scalar_maxima) = (max_start, max_start);
+            max_rows(&ar, len, &mut maxima);
+            scalar_max_chains(&ar, len, &mut scalar_maxima);
             for l in 0..LANES {
                 let sum = (0..len).fold(start[l], |s, k| s + a[l][k]);
                 let dot = (0..len).fold(start[l], |s, k| s + a[l][k] * b[l][k]);
-                for (got, want, what) in [(sums, sum, "sum"), (scalar_sums, sum, "scalar sum"), (dots, dot, "dot"), (scalar_dots, dot, "scalar dot")] {
+                let max = (0..len).fold(max_start[l], |m, k| m.max(a[l][k]));
+                for (got, want, what) in [(sums, sum, "sum"), (scalar_sums, sum, "scalar sum"), (dots, dot, "dot"), (scalar_dots, dot, "scalar dot"), (maxima, max, "max"), (scalar_maxima, max, "scalar max")] {
                     assert_eq!(got[l].to_bits(), want.to_bits(), "row {l} of {len}: {what}");
                 }
             }
