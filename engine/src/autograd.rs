@@ -53,8 +53,9 @@
 //!
 //! Some composites carry their own gradient rule (`with_gradient`), so the
 //! backward graph does not contain the derivative of each of their
-//! operators: sigmoid (`g·y·(1-y)`), tanh (`g·(1-y²)`), tiling max pooling
-//! and a convolution's patches (col2im).
+//! operators: sigmoid (`g·y·(1-y)`), tanh (`g·(1-y²)`), ReLU (`g·(0 < y)`),
+//! softmax (`y·(g − Σ g·y)`, also the fused `SoftmaxRows`' only gradient),
+//! tiling max pooling and a convolution's patches (col2im).
 //!
 //! Kinks follow from how the composite operations are built: `relu(x) = x·(0 < x)`
 //! has gradient 0 at 0; `abs(x) = x·sign(x)` has gradient 0 at 0;
@@ -559,6 +560,7 @@ fn op_adjoint(node: &Rc<Node>, g: &Tensor, needs: &[bool]) -> Vec<Option<Tensor>
         Op::Contiguous => vec![Some(g.clone())],
         Op::LstmLoop { reverse } => crate::nn::lstm_loop::adjoint(inputs, out(), g, reverse, needs),
         Op::MaxPoolTiles { kh, kw } => vec![Some(crate::nn::pool::fused_max_pool_adjoint(&inputs[0], out(), g, kh, kw))],
+        Op::SoftmaxRows => unreachable!("softmax's gradient is the rule it is built with (nn::softmax)"),
         // Gradients are realized by `backward`, never differentiated again.
         Op::LstmLoopBackward { .. } | Op::MaxPoolTilesBackward { .. } => {
             panic!("backward: second derivatives through an LSTM layer or max pooling are not supported")

@@ -8,9 +8,10 @@
 //! a `Tensor`, so every edge carries its own view.
 //!
 //! Keeping the IR this small is deliberate: reverse-mode autograd
-//! (`autograd.rs`) and the CPU compiler's passes (`cpu/compile.rs`) are
+//! (`autograd.rs`) and the CPU compiler's passes (`cpu/compile/`) are
 //! written against exactly these operators, plus the few fused operators
-//! (`Op::LstmLoop`, `Op::MaxPoolTiles`) that the CPU compiler runs as one kernel.
+//! (`Op::LstmLoop`, `Op::MaxPoolTiles`, `Op::SoftmaxRows`) that the CPU
+//! compiler runs as one kernel.
 //!
 //! Invariant: a node's output buffer is contiguous, row-major, with
 //! `node.shape` as its shape; all reshaping/permuting lives in the views.
@@ -65,6 +66,11 @@ pub(crate) enum Op {
     /// input and the output (all in buffer order); output the input's
     /// gradient, each window's share split evenly among its maxima.
     MaxPoolTilesBackward { kh: usize, kw: usize },
+    /// Softmax along the last axis: input read in buffer order, output of its
+    /// shape (see `nn/functional.rs`; its gradient is a rule on the output).
+    /// Only the CPU backend runs it, like [`Op::LstmLoop`]; elsewhere it is a
+    /// max and a sum reduction and two elementwise passes.
+    SoftmaxRows,
 }
 
 impl Op {

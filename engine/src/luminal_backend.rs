@@ -121,7 +121,8 @@ fn luminal_operator(op: Op, graph: &Graph) -> Box<dyn Operator> {
         Op::LstmLoop { .. }
         | Op::LstmLoopBackward { .. }
         | Op::MaxPoolTiles { .. }
-        | Op::MaxPoolTilesBackward { .. } => {
+        | Op::MaxPoolTilesBackward { .. }
+        | Op::SoftmaxRows => {
             unreachable!("fused operators are built only where the engine's CPU compiler runs them")
         }
     }

@@ -246,3 +246,47 @@ fn frozen_module_passes_gradients_to_its_input_but_does_not_train() {
     let body = nn::freeze(body);
     assert!(body.frozen_parameters().iter().all(|p| p.grad().is_none()));
 }
+
+fn softmax_run(fused: bool, values: &[f32], shape: &[usize]) -> (Vec<f32>, Vec<f32>, bool) {
+    nma_engine::runtime::set_fused_operators(fused);
+    let x = Tensor::from_vec(values.to_vec(), shape).requires_grad();
+    nma_engine::runtime::set_profiling(true);
+    let y = nn::softmax(&x, shape.len() - 1);
+    let weights: Vec<f32> = (0..y.numel()).map(|i| (i % 13) as f32 - 6.5).collect();
+    y.mul(Tensor::from_vec(weights, &y.shape())).sum().backward();
+    let ran_fused = nma_engine::runtime::take_profile().iter().any(|(kind, _, _)| *kind == "softmax");
+    nma_engine::runtime::set_profiling(false);
+    nma_engine::runtime::set_fused_operators(true);
+    (y.to_vec(), x.grad().unwrap().to_vec(), ran_fused)
+}
+
+/// The fused softmax (one pass per eight rows) gives the bits of the max
+/// reduction, exponentials, sum and scaling it replaces, and so the same
+/// gradient: rows of 1, 7, 32 and 100, row counts with and without a group
+/// of fewer than eight, attention masks' -1e9, infinities and NaN, on one and
+/// two threads (the larger inputs are split between them).
+#[test]
+fn fused_softmax_gives_the_bits_of_the_reductions() {
+    let cases: [&[usize]; 5] = [&[3, 1], &[5, 7], &[2, 4, 32, 32], &[13, 100], &[64, 4, 32, 32]];
+    for threads in [1, 2] {
+        nma_engine::runtime::set_threads(threads);
+        for shape in cases {
+            let n: usize = shape.iter().product();
+            let row = shape[shape.len() - 1];
+            let mut values: Vec<f32> = (0..n).map(|i| ((i * 7919 + 13) % 101) as f32 * 0.173 - 8.0).collect();
+            if row > 2 && n > 4 * row {
+                values[1] = -1e9;
+                values[row + 2] = f32::INFINITY;
+                values[2 * row + 1] = f32::NEG_INFINITY;
+                values[3 * row] = f32::NAN;
+            }
+            let fused = softmax_run(true, &values, shape);
+            let reduced = softmax_run(false, &values, shape);
+            assert!(fused.2 && !reduced.2, "{shape:?}: the fused kernel ran only where it was on");
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&fused.0), bits(&reduced.0), "{shape:?} on {threads} threads: outputs differ");
+            assert_eq!(bits(&fused.1), bits(&reduced.1), "{shape:?} on {threads} threads: gradients differ");
+        }
+    }
+    nma_engine::runtime::set_threads(1);
+}

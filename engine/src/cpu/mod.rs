@@ -111,6 +111,7 @@ fn op_code(op: Op) -> (u64, u64) {
         Op::LstmLoopBackward { reverse } => (15, reverse as u64),
         Op::MaxPoolTiles { kh, kw } => (16, ((kh as u64) << 32) | kw as u64),
         Op::MaxPoolTilesBackward { kh, kw } => (17, ((kh as u64) << 32) | kw as u64),
+        Op::SoftmaxRows => (18, 0),
     }
 }
 
@@ -355,6 +356,7 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
             Kernel::LstmLoop(l) => l.run(&bufs, &mut out),
             Kernel::LstmLoopBackward(l) => l.run(&bufs, &mut out),
             Kernel::MaxPoolTiles { x, tiles } => kernels::max_pool_tiles(tiles, kernels::Slots::get(&bufs, *x), &mut out),
+            Kernel::SoftmaxRows { x, len } => kernels::softmax_rows(kernels::Slots::get(&bufs, *x), *len, &mut out),
             Kernel::MaxPoolTilesBackward { g, x, y, tiles } => {
                 let get = |slot: &usize| kernels::Slots::get(&bufs, *slot);
                 kernels::max_pool_tiles_adjoint(tiles, get(g), get(x), get(y), &mut out)

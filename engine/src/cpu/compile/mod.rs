@@ -86,6 +86,8 @@ pub(crate) enum Kernel {
     /// read in buffer order.
     MaxPoolTiles { x: usize, tiles: PoolTiles },
     MaxPoolTilesBackward { g: usize, x: usize, y: usize, tiles: PoolTiles },
+    /// Softmax along rows of `len` floats (`kernels/softmax.rs`), read in buffer order.
+    SoftmaxRows { x: usize, len: usize },
 }
 
 impl Kernel {
@@ -105,6 +107,7 @@ impl Kernel {
             Kernel::LstmLoopBackward(_) => "LSTM loop (adjoint)",
             Kernel::MaxPoolTiles { .. } => "max pool",
             Kernel::MaxPoolTilesBackward { .. } => "max pool (adjoint)",
+            Kernel::SoftmaxRows { .. } => "softmax",
         }
     }
 }
@@ -157,6 +160,7 @@ impl Kernel {
             Kernel::LstmLoop(LstmLoop { dims, .. }) | Kernel::LstmLoopBackward(LstmLoopBackward { dims, .. }) => {
                 format!("{} steps {} batch {} hidden {}", self.name(), dims.steps, dims.batch, dims.hidden)
             }
+            Kernel::SoftmaxRows { len, .. } => format!("{} out {out_len}, rows of {len}", self.name()),
             Kernel::MaxPoolTiles { tiles: t, .. } | Kernel::MaxPoolTilesBackward { tiles: t, .. } => {
                 format!("{} {} planes of {}x{}, windows {}x{}", self.name(), t.planes, t.h, t.w, t.kh, t.kw)
             }

@@ -92,7 +92,11 @@ pub(super) fn schedule(g: &Lowered, uses: &Uses, mut p: Products, f: &Fusion, mu
                 max: matches!(g.order[i].op, Op::MaxReduce(_)),
             },
             Op::Leaf => unreachable!("leaves always hold data"),
-            Op::LstmLoop { .. } | Op::LstmLoopBackward { .. } | Op::MaxPoolTiles { .. } | Op::MaxPoolTilesBackward { .. } => {
+            Op::LstmLoop { .. }
+            | Op::LstmLoopBackward { .. }
+            | Op::MaxPoolTiles { .. }
+            | Op::MaxPoolTilesBackward { .. }
+            | Op::SoftmaxRows => {
                 fused_operator(g, i, &slot_of)
             }
             _ => {
@@ -160,6 +164,10 @@ fn fused_operator(g: &Lowered, i: usize, slot_of: &[usize]) -> Kernel {
                 tiles: pool_tiles(shape, kh, kw),
             }
         }
+        Op::SoftmaxRows => {
+            debug_assert!(reads_in_order(g, i, 0), "softmax reads its input in buffer order");
+            Kernel::SoftmaxRows { x: slot_of[e[0]], len: shape[shape.len() - 1] }
+        }
         other => unreachable!("{other:?} is not a fused operator"),
     }
 }
@@ -206,7 +214,7 @@ fn count_readers(steps: &[Step], slot_is_target: &[bool]) -> Vec<usize> {
                     readers[slot] += 1;
                 }
             }
-            Kernel::MaxPoolTiles { x, .. } => readers[*x] += 1,
+            Kernel::MaxPoolTiles { x, .. } | Kernel::SoftmaxRows { x, .. } => readers[*x] += 1,
             Kernel::MaxPoolTilesBackward { g, x, y, .. } => {
                 for slot in [g, x, y] {
                     readers[*slot] += 1;

@@ -3,7 +3,7 @@
 //! in `packed` where the CPU has AVX2 or AVX-512, else `matrixmultiply`'s sgemm),
 //! split over the worker pool when large. Every kernel reads its inputs
 //! through [`Strided`] views computed at compile time. One file per family:
-//! `gather`, `sum_of_views`, `elementwise`, `reduce`, `rows`, `products`, `pooling`; here what
+//! `gather`, `sum_of_views`, `elementwise`, `reduce`, `rows`, `products`, `pooling`, `softmax`; here what
 //! they share (vector width, buffer access, when to split over two threads).
 
 use crate::ir::Op;
@@ -93,6 +93,7 @@ mod pooling;
 mod products;
 mod reduce;
 pub(crate) mod rows;
+mod softmax;
 mod sum_of_views;
 
 pub(crate) use elementwise::*;
@@ -100,4 +101,5 @@ pub(crate) use gather::*;
 pub(crate) use pooling::*;
 pub(crate) use products::*;
 pub(crate) use reduce::*;
+pub(crate) use softmax::*;
 pub(crate) use sum_of_views::*;
