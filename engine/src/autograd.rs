@@ -593,8 +593,8 @@ fn view_adjoint(input: &Tensor, g: Tensor) -> Tensor {
     // projection) and slices them, pad a copy: a reshape can keep padding as
     // a view, but the copy it would make of a padded, permuted view is mostly
     // zeros.
-    let physical: Vec<usize> = (0..n).filter(|&p| !v.fake[p]).map(|p| v.dims[p]).collect();
-    let mut copy_before_padding = physical != *target;
+    let physical = (0..n).filter(|&p| !v.fake[p]).map(|p| v.dims[p]);
+    let mut copy_before_padding = !physical.eq(target.iter().copied());
     for p in (0..n).rev() {
         if v.fake[p] {
             // Every position of a broadcast dim reads the same element

@@ -77,6 +77,14 @@ impl Op {
     pub(crate) fn is_unary(self) -> bool {
         matches!(self, Op::Log2 | Op::Exp2 | Op::Sin | Op::Sqrt | Op::Recip)
     }
+
+    /// One of the fused operators only the CPU compiler runs, each as one kernel.
+    pub(crate) fn is_fused(self) -> bool {
+        matches!(
+            self,
+            Op::LstmLoop { .. } | Op::LstmLoopBackward { .. } | Op::MaxPoolTiles { .. } | Op::MaxPoolTilesBackward { .. } | Op::SoftmaxRows
+        )
+    }
 }
 
 pub(crate) struct Node {

@@ -92,13 +92,7 @@ pub(super) fn schedule(g: &Lowered, uses: &Uses, mut p: Products, f: &Fusion, mu
                 max: matches!(g.order[i].op, Op::MaxReduce(_)),
             },
             Op::Leaf => unreachable!("leaves always hold data"),
-            Op::LstmLoop { .. }
-            | Op::LstmLoopBackward { .. }
-            | Op::MaxPoolTiles { .. }
-            | Op::MaxPoolTilesBackward { .. }
-            | Op::SoftmaxRows => {
-                fused_operator(g, i, &slot_of)
-            }
+            op if op.is_fused() => fused_operator(g, i, &slot_of),
             _ => {
                 let mut instrs = Vec::new();
                 emit(g, i, &f.inlined, &slot_of, &mut instrs);
@@ -125,8 +119,8 @@ pub(super) fn schedule(g: &Lowered, uses: &Uses, mut p: Products, f: &Fusion, mu
     }
 }
 
-/// The kernel of fused operator node `i` (an LSTM loop, max pooling, or
-/// their adjoints), which reads its inputs in buffer order.
+/// The kernel of fused operator node `i` (an LSTM loop, max pooling, their
+/// adjoints, or softmax), which reads its inputs in buffer order.
 fn fused_operator(g: &Lowered, i: usize, slot_of: &[usize]) -> Kernel {
     let (e, shape) = (&g.edges[i], &g.order[i].shape);
     match g.order[i].op {

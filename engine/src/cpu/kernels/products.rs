@@ -226,12 +226,12 @@ impl RowEnds<'_> {
             }
             if self.relu {
                 for c in row.iter_mut() {
-                    *c *= if 0.0 < *c { 1.0 } else { 0.0 };
+                    *c = packed::times_positive(*c, *c);
                 }
             }
             if let Some(y) = self.mask {
                 for (c, &y) in row.iter_mut().zip(&y[at..][..g.n]) {
-                    *c *= if 0.0 < y { 1.0 } else { 0.0 };
+                    *c = packed::times_positive(*c, y);
                 }
             }
         }

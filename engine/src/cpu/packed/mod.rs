@@ -62,6 +62,13 @@ pub(crate) struct Epilogue {
     pub mask: (*const f32, *const f32),
 }
 
+/// `x · (0 < y)`: ReLU's two operators (`y = x`), or its gradient's mask.
+/// The tiles' vector versions give the same bits.
+#[inline(always)]
+pub(crate) fn times_positive(x: f32, y: f32) -> f32 {
+    x * if 0.0 < y { 1.0 } else { 0.0 }
+}
+
 impl Epilogue {
     pub(crate) const NONE: Epilogue = Epilogue { bias: std::ptr::null(), relu: false, mask: (std::ptr::null(), std::ptr::null()) };
 
