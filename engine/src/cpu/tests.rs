@@ -572,6 +572,32 @@ fn reruns_reuse_every_intermediate_buffer_with_products_added_in_place() {
 }
 
 #[test]
+fn an_intermediate_read_for_the_last_time_lends_its_buffer_to_a_later_step() {
+    // A chain of eight products, each intermediate read only by the next:
+    // once a product has run, its input's buffer serves a later output, so
+    // two buffers carry the seven intermediates even on the first run (each
+    // had its own before), and a rerun allocates only the target. The values
+    // are luminal's on every run.
+    let mut rng = Rng::new(41);
+    let x = random(&[24, 16], &mut rng);
+    let chain = (0..8).fold(x, |h, _| h.matmul(&random(&[16, 16], &mut rng)));
+    let nodes = vec![chain.node.clone()];
+    let order = unrealized_in_dependency_order(&nodes);
+    let reference = luminal_execute(&order, &nodes);
+    for run in 0..4 {
+        let before = super::allocations();
+        let (fast, _) = execute(&order, &nodes);
+        let allocated = super::allocations() - before;
+        // Intermediates are kept between runs from the second run on.
+        let expected = if run < 2 { 3 } else { 1 };
+        assert_eq!(allocated, expected, "run {run}: buffers allocated");
+        for (i, (&f, &r)) in fast[0].iter().zip(&reference[0]).enumerate() {
+            assert!(close(f, r, 1e-4), "run {run}, element {i}: fast {f} vs luminal {r}");
+        }
+    }
+}
+
+#[test]
 fn long_elementwise_kernels_split_between_two_threads_match_the_reference() {
     // Outputs long enough to be split in two halves (on a chunk boundary),
     // with every kind of read: plain (aliased with an offset), sliced,

@@ -91,6 +91,28 @@ pub(crate) enum Kernel {
 }
 
 impl Kernel {
+    /// Calls `read` with each slot the kernel reads, once per read.
+    pub(crate) fn for_each_read(&self, mut read: impl FnMut(usize)) {
+        match self {
+            Kernel::Fused(f) => {
+                for instr in &f.instrs {
+                    if let Instr::Load { slot, .. } = instr {
+                        read(*slot);
+                    }
+                }
+            }
+            Kernel::Reduce { src, .. } | Kernel::PackB { src, .. } => read(*src),
+            Kernel::SumOfViews(sum) => sum.terms.iter().for_each(|&(slot, _, _)| read(slot)),
+            Kernel::Gemm(gm) => {
+                [Some(gm.a), Some(gm.b), gm.onto, gm.bias.map(|b| b.0), gm.mask].into_iter().flatten().for_each(read)
+            }
+            Kernel::LstmLoop(l) => [l.xw, l.bias, l.w, l.h0, l.c0].into_iter().for_each(read),
+            Kernel::LstmLoopBackward(l) => [l.dtape, l.tape, l.w].into_iter().for_each(read),
+            Kernel::MaxPoolTiles { x, .. } | Kernel::SoftmaxRows { x, .. } => read(*x),
+            Kernel::MaxPoolTilesBackward { g, x, y, .. } => [*g, *x, *y].into_iter().for_each(read),
+        }
+    }
+
     pub(crate) fn name(&self) -> &'static str {
         match self {
             Kernel::SumOfViews(_) => "sum of padded views",
@@ -187,6 +209,8 @@ pub(crate) struct Program {
     pub is_target: Vec<bool>,
     /// Per slot, how many reads the steps make of it (a target counts one more).
     pub readers: Vec<usize>,
+    /// Per step, the slots whose buffers are free once it has run (see `schedule::last_reads`).
+    pub frees: Vec<Vec<usize>>,
     /// Operator nodes this program computes (for the engine's own tests).
     pub op_count: usize,
     /// Times run, and intermediates kept from the last run (see `cpu::run`).

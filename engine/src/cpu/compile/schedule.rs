@@ -106,6 +106,7 @@ pub(super) fn schedule(g: &Lowered, uses: &Uses, mut p: Products, f: &Fusion, mu
         steps.push(Step { out, kernel });
     }
     let readers = count_readers(&steps, &slot_is_target);
+    let frees = last_reads(&steps, &slot_is_target);
     Program {
         lens,
         input_slots,
@@ -113,6 +114,7 @@ pub(super) fn schedule(g: &Lowered, uses: &Uses, mut p: Products, f: &Fusion, mu
         target_slots: g.targets.iter().map(|&t| slot_of[t]).collect(),
         is_target: slot_is_target,
         readers,
+        frees,
         op_count,
         runs: Cell::new(0),
         scratch: RefCell::new(Vec::new()),
@@ -173,50 +175,32 @@ fn pool_tiles(input: &[usize], kh: usize, kw: usize) -> PoolTiles {
 }
 
 /// How many times each slot is read: by the steps, and once more if it is a
-/// target (the caller reads it). `cpu::run` frees or reuses a buffer whose
-/// readers have all run.
+/// target (the caller reads it). `cpu::run` moves a buffer added onto by
+/// its only reader instead of copying it.
 fn count_readers(steps: &[Step], slot_is_target: &[bool]) -> Vec<usize> {
     let mut readers: Vec<usize> = slot_is_target.iter().map(|&t| t as usize).collect();
     for step in steps {
-        match &step.kernel {
-            Kernel::Fused(f) => {
-                for instr in &f.instrs {
-                    if let Instr::Load { slot, .. } = instr {
-                        readers[*slot] += 1;
-                    }
-                }
-            }
-            Kernel::Reduce { src, .. } => readers[*src] += 1,
-            Kernel::SumOfViews(sum) => {
-                for (slot, _, _) in &sum.terms {
-                    readers[*slot] += 1;
-                }
-            }
-            Kernel::Gemm(gm) => {
-                for slot in [Some(gm.a), Some(gm.b), gm.onto, gm.bias.map(|b| b.0), gm.mask].into_iter().flatten() {
-                    readers[slot] += 1;
-                }
-            }
-            Kernel::PackB { src, .. } => readers[*src] += 1,
-            Kernel::LstmLoop(l) => {
-                for slot in [l.xw, l.bias, l.w, l.h0, l.c0] {
-                    readers[slot] += 1;
-                }
-            }
-            Kernel::LstmLoopBackward(l) => {
-                for slot in [l.dtape, l.tape, l.w] {
-                    readers[slot] += 1;
-                }
-            }
-            Kernel::MaxPoolTiles { x, .. } | Kernel::SoftmaxRows { x, .. } => readers[*x] += 1,
-            Kernel::MaxPoolTilesBackward { g, x, y, .. } => {
-                for slot in [g, x, y] {
-                    readers[*slot] += 1;
-                }
-            }
-        }
+        step.kernel.for_each_read(|slot| readers[slot] += 1);
     }
     readers
+}
+
+/// Per step, the slots it reads last of all (computed ones, not targets):
+/// `cpu::run` hands their buffers to later steps' outputs once it has run,
+/// so a step's working set stays in cache instead of every intermediate
+/// living to the end of the run.
+fn last_reads(steps: &[Step], slot_is_target: &[bool]) -> Vec<Vec<usize>> {
+    let mut last = vec![None; slot_is_target.len()];
+    for (s, step) in steps.iter().enumerate() {
+        step.kernel.for_each_read(|slot| last[slot] = Some(s));
+    }
+    let mut frees = vec![Vec::new(); steps.len()];
+    for step in steps {
+        if let (Some(s), false) = (last[step.out], slot_is_target[step.out]) {
+            frees[s].push(step.out);
+        }
+    }
+    frees
 }
 
 /// A fused kernel that only adds loads, some of them padded, as a list of
