@@ -38,6 +38,10 @@ fn main() {
         }
     }
     attention();
+    // The LSTM bench's largest product: the recurrent weight's gradient,
+    // `dgatesᵀ·h` over 32 steps of 32 rows (4 × 128 gates, hidden 128).
+    let (dgates, h) = (Tensor::randn(&[1024, 512], 8), Tensor::randn(&[1024, 128], 9));
+    report("lstm 1024x512x128 dgᵀ·h", 2.0 * (1024 * 512 * 128) as f64, &|| dgates.t().matmul(&h));
 }
 
 /// Best of 30 runs of `product`, printed with its rate (unless the command

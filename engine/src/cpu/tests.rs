@@ -738,6 +738,28 @@ fn products_pass_the_same_checks_on_each_of_our_kernels() {
 }
 
 #[test]
+fn a_transposed_a_copied_row_major_gives_the_bits_of_a_row_major_a() {
+    // A weight gradient's `gᵀ·x` reads A transposed; with four panels of B
+    // or more, each K block of A is copied row-major first (8 × 8 blocks,
+    // then the edges). The same FMAs in the same order: the bits of the
+    // product on a row-major copy made beforehand. K over one block (256),
+    // sides off multiples of 8, and K shorter than a block of 8.
+    on_each_of_our_kernels(|| {
+        let mut rng = Rng::new(73);
+        for (m, n, k) in [(64, 256, 1024), (13, 130, 300), (8, 128, 7), (37, 200, 257), (100, 97, 64)] {
+            let a_t = random(&[k, m], &mut rng);
+            let b = random(&[k, n], &mut rng);
+            let copied = a_t.t().matmul(&b).to_vec();
+            let row_major = a_t.t().contiguous().matmul(&b).to_vec();
+            assert!(
+                copied.iter().zip(&row_major).all(|(x, y)| x.to_bits() == y.to_bits()),
+                "{m}×{n}×{k}: the product on a transposed A differs from the one on its row-major copy"
+            );
+        }
+    });
+}
+
+#[test]
 fn the_avx2_and_avx512_kernels_give_the_same_bits() {
     // Both sum each element's K products in order with one FMA each, so
     // a result does not depend on which CPU computed it (dot products

@@ -71,6 +71,7 @@ fn scalar_chains(a: &[&[f32]; LANES], b: Option<&[&[f32]; LANES]>, len: usize, a
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     use super::LANES;
+    use crate::cpu::simd::transpose8;
     use std::arch::x86_64::*;
 
     /// The eight chains of `a` (times `b`, when given), 8 × 8 blocks transposed.
@@ -91,7 +92,7 @@ mod avx2 {
                 }
             }
             // Column j of the block: element `at + j` of every row, in order.
-            for column in transpose(v) {
+            for column in transpose8(v) {
                 sums = _mm256_add_ps(sums, column);
             }
         }
@@ -116,7 +117,7 @@ mod avx2 {
         let mut best = _mm256_loadu_ps(acc.as_ptr());
         for block in 0..len / 8 {
             let v: [__m256; 8] = std::array::from_fn(|l| _mm256_loadu_ps(a[l].as_ptr().add(block * 8)));
-            for column in transpose(v) {
+            for column in transpose8(v) {
                 // `f32::max`: maxps returns its second operand when either is
                 // NaN, which skips a NaN element; a NaN so far gives way to
                 // the element.
@@ -130,37 +131,6 @@ mod avx2 {
                 acc[l] = acc[l].max(a[l][k]);
             }
         }
-    }
-
-    /// The 8 × 8 transpose: lane `l` of output `j` is lane `j` of input `l`.
-    #[inline(always)]
-    unsafe fn transpose(r: [__m256; 8]) -> [__m256; 8] {
-        let t0 = _mm256_unpacklo_ps(r[0], r[1]);
-        let t1 = _mm256_unpackhi_ps(r[0], r[1]);
-        let t2 = _mm256_unpacklo_ps(r[2], r[3]);
-        let t3 = _mm256_unpackhi_ps(r[2], r[3]);
-        let t4 = _mm256_unpacklo_ps(r[4], r[5]);
-        let t5 = _mm256_unpackhi_ps(r[4], r[5]);
-        let t6 = _mm256_unpacklo_ps(r[6], r[7]);
-        let t7 = _mm256_unpackhi_ps(r[6], r[7]);
-        let s0 = _mm256_shuffle_ps::<0x44>(t0, t2);
-        let s1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
-        let s2 = _mm256_shuffle_ps::<0x44>(t1, t3);
-        let s3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
-        let s4 = _mm256_shuffle_ps::<0x44>(t4, t6);
-        let s5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
-        let s6 = _mm256_shuffle_ps::<0x44>(t5, t7);
-        let s7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
-        [
-            _mm256_permute2f128_ps::<0x20>(s0, s4),
-            _mm256_permute2f128_ps::<0x20>(s1, s5),
-            _mm256_permute2f128_ps::<0x20>(s2, s6),
-            _mm256_permute2f128_ps::<0x20>(s3, s7),
-            _mm256_permute2f128_ps::<0x31>(s0, s4),
-            _mm256_permute2f128_ps::<0x31>(s1, s5),
-            _mm256_permute2f128_ps::<0x31>(s2, s6),
-            _mm256_permute2f128_ps::<0x31>(s3, s7),
-        ]
     }
 }
 

@@ -108,6 +108,8 @@ impl Start {
 thread_local! {
     /// One panel of B, packed just before use.
     static PANEL: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    /// A block of a transposed A, copied row-major (see [`copies_transposed_a`]).
+    static A_BLOCK: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
     /// Tests choose a kernel for the calling thread (see [`set_kernel_here`]).
     static HERE: Cell<Option<Option<SimdPath>>> = const { Cell::new(None) };
 }
@@ -183,12 +185,41 @@ const MAX_IN_PLACE_K: usize = 64;
 
 /// Whether a block of `len` rows of B (with `strides`), `cols` columns of a
 /// panel, is read where it is instead of packed: its rows are contiguous and
-/// short in K, and the kernel reads exactly `cols` floats of each row (a
-/// whole panel; half of one on AVX2, whose tiles are half a panel wide).
-/// Attention's products (K 16 or 32) spent 40% of their time packing.
+/// short in K, their lines do not crowd a few of L1's sets, and the kernel
+/// reads exactly `cols` floats of each row (a whole panel; half of one on
+/// AVX2, whose tiles are half a panel wide). Attention's products (K 16 or
+/// 32) spent 40% of their time packing.
 fn reads_in_place((rs, cs): (isize, isize), len: usize, cols: usize) -> bool {
     let read = cols == NR || (cols == NR / 2 && kernel() == Some(SimdPath::Avx2));
-    cs == 1 && rs >= cols as isize && len <= MAX_IN_PLACE_K && read
+    cs == 1 && rs >= cols as isize && len <= MAX_IN_PLACE_K && read && !crowds_l1_sets(rs as usize, len)
+}
+
+/// Whether `len` rows `row` floats apart, one cache line read from each,
+/// would put more than [`MAX_LINES_PER_SET`] lines in one set of a 32 KB,
+/// 8-way L1 (64 sets of 64-byte lines): a row stride of 256 floats reaches
+/// only 4 sets. (Measured: `g·W` of the transformer's feed-forward layer,
+/// K 64, B rows 256 floats apart, ran at ~65 GFLOP/s in place, ~83 packed.)
+fn crowds_l1_sets(row: usize, len: usize) -> bool {
+    const LINE: usize = 16;
+    const SETS: usize = 64;
+    if !row.is_multiple_of(LINE) {
+        // Rows off line boundaries spread over the sets.
+        return false;
+    }
+    let step = (row / LINE) % SETS;
+    let reached = SETS / gcd(step, SETS);
+    len.div_ceil(reached) > MAX_LINES_PER_SET
+}
+
+/// Lines of B a set may hold: half its ways, leaving the rest to A and C.
+const MAX_LINES_PER_SET: usize = 4;
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
 }
 
 /// Packs `cols` (≤ NR) columns of B starting at `b` into `panel` (k × NR), zero-padding the rest.
@@ -234,6 +265,23 @@ unsafe fn pack_panel(b: *const f32, (rs, cs): (isize, isize), k: usize, cols: us
     }
 }
 
+/// Whether a product copies each K block of its A row-major first: A is
+/// transposed in memory (a weight gradient `gᵀ·x`, A's rows adjacent
+/// floats), so the kernel's broadcasts of a tile's rows read one cache line
+/// per k, lines a large power of two apart that crowd L1's sets and are read
+/// again for every panel. Worth it when several panels share the copy, and
+/// only for blocks that fit in L2.
+fn copies_transposed_a(m: usize, kc: usize, (a_row, a_col): (isize, isize), panels: usize) -> bool {
+    a_row == 1 && a_col >= m as isize && m >= 8 && panels >= MIN_PANELS_FOR_A_COPY && m * kc <= MAX_A_BLOCK
+}
+
+/// Panels that share a copy of A: measured on AVX2, 8 panels (N 256) 13%
+/// faster, 2 panels (N 64) up to 28% slower (best of 30, `bench_products`).
+const MIN_PANELS_FOR_A_COPY: usize = 4;
+
+/// Most floats of a copied block of A (512 KB).
+const MAX_A_BLOCK: usize = 1 << 17;
+
 /// `C = A·B` (`C += A·B`, or an epilogue of `A·B`, as `finish` says) for the columns of B's
 /// panels `panels`: A is `m × k` at `a` with `a_strides`, C row-major with
 /// row stride `c_row` (C's column stride is 1).
@@ -273,40 +321,57 @@ pub(crate) unsafe fn product(
         };
         let blocks = if accumulate { 1 } else { k.div_ceil(KC).max(1) };
         let kc = k.div_ceil(blocks);
-        match b {
-            BSource::Strided { ptr, strides } => PANEL.with(|buf| {
-                let mut buf = buf.borrow_mut();
+        let copies_a = copies_transposed_a(m, kc, a_strides, panels.len());
+        // Reused between calls, like the panel; taken out so both can be borrowed.
+        let mut a_block = if copies_a { A_BLOCK.with(|v| std::mem::take(&mut *v.borrow_mut())) } else { Vec::new() };
+        PANEL.with(|buf| {
+            let mut buf = buf.borrow_mut();
+            if let BSource::Strided { .. } = b {
                 buf.resize(kc * NR, 0.0);
-                for j in panels {
-                    let cols = NR.min(n - j * NR);
-                    for k0 in (0..k).step_by(kc.max(1)) {
-                        let len = kc.min(k - k0);
+            }
+            // Panel `j` times the block of K from `k0`, A's block at `a` with `a_strides`.
+            let mut block = |j: usize, k0: usize, a: *const f32, a_strides: (isize, isize)| {
+                let cols = NR.min(n - j * NR);
+                let len = kc.min(k - k0);
+                let start = if k0 == 0 { Start::new(accumulate) } else { Start::Continue };
+                let (epilogue, c) = (epilogue_for(j, k0 + len == k), c.add(j * NR));
+                match b {
+                    BSource::Strided { ptr, strides } => {
                         let from = ptr.offset(k0 as isize * strides.0 + (j * NR) as isize * strides.1);
-                        let a = a.offset(k0 as isize * a_strides.1);
-                        let start = if k0 == 0 { Start::new(accumulate) } else { Start::Continue };
-                        let epilogue = epilogue_for(j, k0 + len == k);
                         if reads_in_place(strides, len, cols) {
-                            panel_product(m, len, a, a_strides, from, strides.0 as usize, c.add(j * NR), c_row, cols, start, epilogue);
-                            continue;
+                            return panel_product(m, len, a, a_strides, from, strides.0 as usize, c, c_row, cols, start, epilogue);
                         }
                         let panel = &mut buf[..len * NR];
                         pack_panel(from, strides, len, cols, panel);
-                        panel_product(m, len, a, a_strides, panel.as_ptr(), NR, c.add(j * NR), c_row, cols, start, epilogue);
+                        panel_product(m, len, a, a_strides, panel.as_ptr(), NR, c, c_row, cols, start, epilogue);
+                    }
+                    BSource::Packed(packed) => {
+                        let panel = packed.add(j * k * NR + k0 * NR);
+                        panel_product(m, len, a, a_strides, panel, NR, c, c_row, cols, start, epilogue);
                     }
                 }
-            }),
-            BSource::Packed(packed) => {
-                for j in panels {
-                    let cols = NR.min(n - j * NR);
+            };
+            if copies_a {
+                // Each block of a transposed A copied row-major once, then
+                // every panel over it: the same FMAs in the same order.
+                for k0 in (0..k).step_by(kc.max(1)) {
+                    let len = kc.min(k - k0);
+                    a_block.resize(a_block.len().max(m * len), 0.0);
+                    avx2::transpose(a.offset(k0 as isize * a_strides.1), a_strides.1, len, m, &mut a_block[..m * len]);
+                    for j in panels.clone() {
+                        block(j, k0, a_block.as_ptr(), (len as isize, 1));
+                    }
+                }
+            } else {
+                for j in panels.clone() {
                     for k0 in (0..k).step_by(kc.max(1)) {
-                        let len = kc.min(k - k0);
-                        let panel = packed.add(j * k * NR + k0 * NR);
-                        let a = a.offset(k0 as isize * a_strides.1);
-                        let start = if k0 == 0 { Start::new(accumulate) } else { Start::Continue };
-                        panel_product(m, len, a, a_strides, panel, NR, c.add(j * NR), c_row, cols, start, epilogue_for(j, k0 + len == k));
+                        block(j, k0, a.offset(k0 as isize * a_strides.1), a_strides);
                     }
                 }
             }
+        });
+        if copies_a {
+            A_BLOCK.with(|v| *v.borrow_mut() = a_block);
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
@@ -368,3 +433,25 @@ const DOTS_MAX_SIDE: usize = 16;
 mod avx512;
 #[cfg(target_arch = "x86_64")]
 mod avx2;
+
+#[cfg(test)]
+mod tests {
+    use super::crowds_l1_sets;
+
+    #[test]
+    fn b_rows_read_in_place_only_where_their_lines_spread_over_l1s_sets() {
+        // 256 floats apart (1 KB): 4 sets, so 64 rows put 16 lines in each.
+        assert!(crowds_l1_sets(256, 64));
+        assert!(!crowds_l1_sets(256, 16), "16 rows are 4 lines a set");
+        // 64 floats apart: 16 sets, 4 lines each for 64 rows.
+        assert!(!crowds_l1_sets(64, 64));
+        assert!(crowds_l1_sets(64, 65));
+        // Attention's V, 192 floats apart: 16 sets (gcd of 12 lines and 64).
+        assert!(!crowds_l1_sets(192, 32));
+        // A stride of a whole number of L1 ways (4 KB) reaches one set.
+        assert!(crowds_l1_sets(1024, 5));
+        assert!(!crowds_l1_sets(1024, 4));
+        // Rows off line boundaries spread over the sets.
+        assert!(!crowds_l1_sets(100, 64));
+    }
+}
