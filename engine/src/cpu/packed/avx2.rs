@@ -148,23 +148,27 @@ unsafe fn tile<const R: usize>(
     }
 }
 
-/// `dst[c · rows + r] = src[r · src_row + c]` for `r < rows`, `c < cols`:
+/// `dst[c · dst_row + r] = src[r · src_row + c]` for `r < rows`, `c < cols`:
 /// `rows` rows of `cols` floats copied column by column, 8 × 8 blocks
-/// through registers (a transposed A's block made row-major).
+/// through registers (a transposed A's block made row-major, a transposed
+/// B's columns made a panel's rows).
 ///
 /// # Safety
 /// AVX2 is available, and `src` is readable at every index above.
 #[target_feature(enable = "avx2")]
-pub(super) unsafe fn transpose(src: *const f32, src_row: isize, rows: usize, cols: usize, dst: &mut [f32]) {
-    assert_eq!(dst.len(), rows * cols, "a transposed copy of the wrong size");
+pub(super) unsafe fn transpose(src: *const f32, src_row: isize, rows: usize, cols: usize, dst: &mut [f32], dst_row: usize) {
+    if rows == 0 || cols == 0 {
+        return;
+    }
+    assert!(rows <= dst_row && (cols - 1) * dst_row + rows <= dst.len(), "a transposed copy outside its buffer");
     let d = dst.as_mut_ptr();
     let (full_rows, full_cols) = (rows / 8 * 8, cols / 8 * 8);
     for r in (0..full_rows).step_by(8) {
         for c in (0..full_cols).step_by(8) {
             let v: [__m256; 8] = std::array::from_fn(|i| _mm256_loadu_ps(src.offset((r + i) as isize * src_row).add(c)));
             for (j, column) in crate::cpu::simd::transpose8(v).into_iter().enumerate() {
-                // SAFETY: row c + j, floats r..r + 8 of `dst`, inside it (asserted).
-                _mm256_storeu_ps(d.add((c + j) * rows + r), column);
+                // SAFETY: floats r..r + 8 of row c + j of `dst`, inside it (asserted).
+                _mm256_storeu_ps(d.add((c + j) * dst_row + r), column);
             }
         }
     }
@@ -172,7 +176,7 @@ pub(super) unsafe fn transpose(src: *const f32, src_row: isize, rows: usize, col
     for r in 0..rows {
         let from = if r < full_rows { full_cols } else { 0 };
         for c in from..cols {
-            dst[c * rows + r] = *src.offset(r as isize * src_row).add(c);
+            dst[c * dst_row + r] = *src.offset(r as isize * src_row).add(c);
         }
     }
 }

@@ -249,7 +249,12 @@ unsafe fn pack_panel(b: *const f32, (rs, cs): (isize, isize), k: usize, cols: us
         panel.fill(0.0);
     }
     if rs == 1 {
-        // Column-major (a transposed weight): read each column in order.
+        // Column-major (a transposed weight, attention's keys): each column's
+        // run of K becomes a column of the panel, 8 × 8 blocks at a time.
+        #[cfg(target_arch = "x86_64")]
+        if enabled() {
+            return avx2::transpose(b, cs, cols, k, panel, NR);
+        }
         for c in 0..cols {
             let column = std::slice::from_raw_parts(b.offset(c as isize * cs), k);
             for (p, &x) in column.iter().enumerate() {
@@ -357,7 +362,7 @@ pub(crate) unsafe fn product(
                 for k0 in (0..k).step_by(kc.max(1)) {
                     let len = kc.min(k - k0);
                     a_block.resize(a_block.len().max(m * len), 0.0);
-                    avx2::transpose(a.offset(k0 as isize * a_strides.1), a_strides.1, len, m, &mut a_block[..m * len]);
+                    avx2::transpose(a.offset(k0 as isize * a_strides.1), a_strides.1, len, m, &mut a_block[..m * len], len);
                     for j in panels.clone() {
                         block(j, k0, a_block.as_ptr(), (len as isize, 1));
                     }
