@@ -163,14 +163,26 @@ pub(super) unsafe fn transpose(src: *const f32, src_row: isize, rows: usize, col
     assert!(rows <= dst_row && (cols - 1) * dst_row + rows <= dst.len(), "a transposed copy outside its buffer");
     let d = dst.as_mut_ptr();
     let (full_rows, full_cols) = (rows / 8 * 8, cols / 8 * 8);
-    for r in (0..full_rows).step_by(8) {
-        for c in (0..full_cols).step_by(8) {
-            let v: [__m256; 8] = std::array::from_fn(|i| _mm256_loadu_ps(src.offset((r + i) as isize * src_row).add(c)));
-            for (j, column) in crate::cpu::simd::transpose8(v).into_iter().enumerate() {
-                // SAFETY: floats r..r + 8 of row c + j of `dst`, inside it (asserted).
-                _mm256_storeu_ps(d.add((c + j) * dst_row + r), column);
+    let block = |r: usize, c: usize| {
+        let v: [__m256; 8] = std::array::from_fn(|i| _mm256_loadu_ps(src.offset((r + i) as isize * src_row).add(c)));
+        for (j, column) in crate::cpu::simd::transpose8(v).into_iter().enumerate() {
+            // SAFETY: floats r..r + 8 of row c + j of `dst`, inside it (asserted).
+            _mm256_storeu_ps(d.add((c + j) * dst_row + r), column);
+        }
+    };
+    // Sixteen columns (a cache line of each source row) down all rows at a
+    // time: every source line is read once, and the sixteen rows of `dst`
+    // fill from start to end while their lines are in L1.
+    let mut c = 0;
+    while c < full_cols {
+        let wide = c + 16 <= full_cols;
+        for r in (0..full_rows).step_by(8) {
+            block(r, c);
+            if wide {
+                block(r, c + 8);
             }
         }
+        c += if wide { 16 } else { 8 };
     }
     // The edges: columns past the last block of 8, then rows past it.
     for r in 0..rows {

@@ -274,15 +274,16 @@ unsafe fn pack_panel(b: *const f32, (rs, cs): (isize, isize), k: usize, cols: us
 /// transposed in memory (a weight gradient `gᵀ·x`, A's rows adjacent
 /// floats), so the kernel's broadcasts of a tile's rows read one cache line
 /// per k, lines a large power of two apart that crowd L1's sets and are read
-/// again for every panel. Worth it when several panels share the copy, and
-/// only for blocks that fit in L2.
+/// again for every panel. Worth it when panels share the copy, and only for
+/// blocks that fit in L2.
 fn copies_transposed_a(m: usize, kc: usize, (a_row, a_col): (isize, isize), panels: usize) -> bool {
     a_row == 1 && a_col >= m as isize && m >= 8 && panels >= MIN_PANELS_FOR_A_COPY && m * kc <= MAX_A_BLOCK
 }
 
-/// Panels that share a copy of A: measured on AVX2, 8 panels (N 256) 13%
-/// faster, 2 panels (N 64) up to 28% slower (best of 30, `bench_products`).
-const MIN_PANELS_FOR_A_COPY: usize = 4;
+/// Panels that share a copy of A. Measured on AVX2 (`bench_products`, best
+/// of 30, alternated): 8 panels (N 256) 17% faster, 4 (the LSTM's N 128)
+/// 10%, 2 (N 64) 4–9%.
+const MIN_PANELS_FOR_A_COPY: usize = 2;
 
 /// Most floats of a copied block of A (512 KB).
 const MAX_A_BLOCK: usize = 1 << 17;
