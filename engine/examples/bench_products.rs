@@ -42,6 +42,9 @@ fn main() {
     // `dgatesᵀ·h` over 32 steps of 32 rows (4 × 128 gates, hidden 128).
     let (dgates, h) = (Tensor::randn(&[1024, 512], 8), Tensor::randn(&[1024, 128], 9));
     report("lstm 1024x512x128 dgᵀ·h", 2.0 * (1024 * 512 * 128) as f64, &|| dgates.t().matmul(&h));
+    // And the input weight's, `dgatesᵀ·x` (input 32): one panel of B.
+    let x = Tensor::randn(&[1024, 32], 10);
+    report("lstm 1024x512x32 dgᵀ·x", 2.0 * (1024 * 512 * 32) as f64, &|| dgates.t().matmul(&x));
 }
 
 /// Best of 30 runs of `product`, printed with its rate (unless the command

@@ -282,7 +282,7 @@ fn copies_transposed_a(m: usize, kc: usize, (a_row, a_col): (isize, isize), pane
 
 /// Panels that share a copy of A. Measured on AVX2 (`bench_products`, best
 /// of 30, alternated): 8 panels (N 256) 17% faster, 4 (the LSTM's N 128)
-/// 10%, 2 (N 64) 4–9%.
+/// 10%, 2 (N 64) 4–9%; 1 (the LSTM's input weight, N 32) 10% slower.
 const MIN_PANELS_FOR_A_COPY: usize = 2;
 
 /// Most floats of a copied block of A (512 KB).
