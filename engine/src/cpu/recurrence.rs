@@ -228,10 +228,14 @@ widest_vectors!(
 /// slices apart, sees no aliasing and vectorises the arithmetic.
 const LANES: usize = 16;
 
-/// The units `j..j + n` of a row slice as an array of [`LANES`] (`n ≤ LANES`; the rest 0).
+/// The units `j..j + n` of a row slice as an array of [`LANES`] (`n ≤ LANES`;
+/// the rest 0). `FULL` (`n == LANES`) is a constant, so a whole chunk's
+/// code has no branch on `n` for LLVM to keep or not: left to it, the same
+/// source compiled into code 50% slower in one build of the crate than in
+/// the next (the LSTM's adjoint, measured).
 #[inline(always)]
-fn load(s: &[f32], j: usize, n: usize) -> [f32; LANES] {
-    if n == LANES {
+fn load<const FULL: bool>(s: &[f32], j: usize, n: usize) -> [f32; LANES] {
+    if FULL {
         return s[j..j + LANES].try_into().expect("LANES floats");
     }
     let mut v = [0.0; LANES];
@@ -240,8 +244,8 @@ fn load(s: &[f32], j: usize, n: usize) -> [f32; LANES] {
 }
 
 #[inline(always)]
-fn store(s: &mut [f32], j: usize, n: usize, v: &[f32; LANES]) {
-    if n == LANES {
+fn store<const FULL: bool>(s: &mut [f32], j: usize, n: usize, v: &[f32; LANES]) {
+    if FULL {
         let to: &mut [f32; LANES] = (&mut s[j..j + LANES]).try_into().expect("LANES floats");
         *to = *v;
         return;
@@ -255,33 +259,43 @@ fn lstm_cell_loops(xw: &[f32], bias: &[f32], prev: &[f32], out: &mut [f32], h: u
     for ((x, p), o) in xw.chunks_exact(4 * h).zip(prev.chunks_exact(row)).zip(out.chunks_exact_mut(row)) {
         for j in (0..h).step_by(LANES) {
             let n = LANES.min(h - j);
-            let mut gates = [[0.0; LANES]; 4];
-            for (k, gate) in gates.iter_mut().enumerate() {
-                let (pre, x, b) = (load(o, (2 + k) * h + j, n), load(x, k * h + j, n), load(bias, k * h + j, n));
-                for l in 0..LANES {
-                    gate[l] = pre[l] + x[l] + b[l];
-                }
-            }
-            let c_prev = load(p, h + j, n);
-            let (mut hh, mut cc) = ([0.0; LANES], [0.0; LANES]);
-            for l in 0..LANES {
-                let i = sigmoid(gates[0][l]);
-                let f = sigmoid(gates[1][l]);
-                let g = tanh(gates[2][l]);
-                let o = sigmoid(gates[3][l]);
-                cc[l] = f * c_prev[l] + i * g;
-                hh[l] = o * tanh(cc[l]);
-                gates[0][l] = i;
-                gates[1][l] = f;
-                gates[2][l] = g;
-                gates[3][l] = o;
-            }
-            store(o, j, n, &hh);
-            store(o, h + j, n, &cc);
-            for (k, gate) in gates.iter().enumerate() {
-                store(o, (2 + k) * h + j, n, gate);
+            if n == LANES {
+                cell_chunk::<true>(x, bias, p, o, h, j, n);
+            } else {
+                cell_chunk::<false>(x, bias, p, o, h, j, n);
             }
         }
+    }
+}
+
+/// Units `j..j + n` of one row of the cell (see [`load`] for `FULL`).
+#[inline(always)]
+fn cell_chunk<const FULL: bool>(x: &[f32], bias: &[f32], p: &[f32], o: &mut [f32], h: usize, j: usize, n: usize) {
+    let mut gates = [[0.0; LANES]; 4];
+    for (k, gate) in gates.iter_mut().enumerate() {
+        let (pre, x, b) = (load::<FULL>(o, (2 + k) * h + j, n), load::<FULL>(x, k * h + j, n), load::<FULL>(bias, k * h + j, n));
+        for l in 0..LANES {
+            gate[l] = pre[l] + x[l] + b[l];
+        }
+    }
+    let c_prev = load::<FULL>(p, h + j, n);
+    let (mut hh, mut cc) = ([0.0; LANES], [0.0; LANES]);
+    for l in 0..LANES {
+        let i = sigmoid(gates[0][l]);
+        let f = sigmoid(gates[1][l]);
+        let g = tanh(gates[2][l]);
+        let o = sigmoid(gates[3][l]);
+        cc[l] = f * c_prev[l] + i * g;
+        hh[l] = o * tanh(cc[l]);
+        gates[0][l] = i;
+        gates[1][l] = f;
+        gates[2][l] = g;
+        gates[3][l] = o;
+    }
+    store::<FULL>(o, j, n, &hh);
+    store::<FULL>(o, h + j, n, &cc);
+    for (k, gate) in gates.iter().enumerate() {
+        store::<FULL>(o, (2 + k) * h + j, n, gate);
     }
 }
 
@@ -405,46 +419,58 @@ widest_vectors!(fn lstm_cell_backward(step: &mut BackwardStep<'_>) => lstm_cell_
 
 #[inline(always)]
 fn lstm_cell_backward_loops(step: &mut BackwardStep<'_>) {
+    let h = step.h;
+    let row = 6 * h;
+    for r in 0..step.rows.len() / row {
+        for j in (0..h).step_by(LANES) {
+            let n = LANES.min(h - j);
+            if n == LANES {
+                cell_backward_chunk::<true>(step, r, j, n);
+            } else {
+                cell_backward_chunk::<false>(step, r, j, n);
+            }
+        }
+    }
+}
+
+/// Units `j..j + n` of row `r` of the cell's adjoint (see [`load`] for `FULL`).
+#[inline(always)]
+fn cell_backward_chunk<const FULL: bool>(step: &mut BackwardStep<'_>, r: usize, j: usize, n: usize) {
     let BackwardStep { incoming, rows, prev, dh, dc, dgates, dbias, h } = step;
     let (incoming, rows, prev, h) = (*incoming, *rows, *prev, *h);
     let row = 6 * h;
-    for r in 0..rows.len() / row {
-        let (t, p) = (&rows[r * row..(r + 1) * row], &prev[r * row..(r + 1) * row]);
-        let (dh, dc) = (&mut dh[r * h..(r + 1) * h], &mut dc[r * h..(r + 1) * h]);
-        let dgates = &mut dgates[r * 4 * h..(r + 1) * 4 * h];
-        for j in (0..h).step_by(LANES) {
-            let n = LANES.min(h - j);
-            let (mut dhv, mut dcv) = (load(dh, j, n), load(dc, j, n));
-            if let Some(inc) = incoming {
-                let inc = &inc[r * 2 * h..(r + 1) * 2 * h];
-                let (ih, ic) = (load(inc, j, n), load(inc, h + j, n));
-                for l in 0..LANES {
-                    dhv[l] += ih[l];
-                    dcv[l] += ic[l];
-                }
-            }
-            let (c, c_prev) = (load(t, h + j, n), load(p, h + j, n));
-            let (i, f) = (load(t, 2 * h + j, n), load(t, 3 * h + j, n));
-            let (g, o) = (load(t, 4 * h + j, n), load(t, 5 * h + j, n));
-            let mut d = [[0.0; LANES]; 4];
-            for l in 0..LANES {
-                let tc = tanh(c[l]);
-                let dcl = dcv[l] + dhv[l] * o[l] * (1.0 - tc * tc);
-                d[0][l] = dcl * g[l] * i[l] * (1.0 - i[l]);
-                d[1][l] = dcl * c_prev[l] * f[l] * (1.0 - f[l]);
-                d[2][l] = dcl * i[l] * (1.0 - g[l] * g[l]);
-                d[3][l] = dhv[l] * tc * o[l] * (1.0 - o[l]);
-                dcv[l] = dcl * f[l];
-            }
-            store(dc, j, n, &dcv);
-            for (k, dk) in d.iter().enumerate() {
-                store(dgates, k * h + j, n, dk);
-                let mut sum = load(dbias, k * h + j, n);
-                for l in 0..LANES {
-                    sum[l] += dk[l];
-                }
-                store(dbias, k * h + j, n, &sum);
-            }
+    let (t, p) = (&rows[r * row..(r + 1) * row], &prev[r * row..(r + 1) * row]);
+    let (dh, dc) = (&mut dh[r * h..(r + 1) * h], &mut dc[r * h..(r + 1) * h]);
+    let dgates = &mut dgates[r * 4 * h..(r + 1) * 4 * h];
+    let (mut dhv, mut dcv) = (load::<FULL>(dh, j, n), load::<FULL>(dc, j, n));
+    if let Some(inc) = incoming {
+        let inc = &inc[r * 2 * h..(r + 1) * 2 * h];
+        let (ih, ic) = (load::<FULL>(inc, j, n), load::<FULL>(inc, h + j, n));
+        for l in 0..LANES {
+            dhv[l] += ih[l];
+            dcv[l] += ic[l];
         }
+    }
+    let (c, c_prev) = (load::<FULL>(t, h + j, n), load::<FULL>(p, h + j, n));
+    let (i, f) = (load::<FULL>(t, 2 * h + j, n), load::<FULL>(t, 3 * h + j, n));
+    let (g, o) = (load::<FULL>(t, 4 * h + j, n), load::<FULL>(t, 5 * h + j, n));
+    let mut d = [[0.0; LANES]; 4];
+    for l in 0..LANES {
+        let tc = tanh(c[l]);
+        let dcl = dcv[l] + dhv[l] * o[l] * (1.0 - tc * tc);
+        d[0][l] = dcl * g[l] * i[l] * (1.0 - i[l]);
+        d[1][l] = dcl * c_prev[l] * f[l] * (1.0 - f[l]);
+        d[2][l] = dcl * i[l] * (1.0 - g[l] * g[l]);
+        d[3][l] = dhv[l] * tc * o[l] * (1.0 - o[l]);
+        dcv[l] = dcl * f[l];
+    }
+    store::<FULL>(dc, j, n, &dcv);
+    for (k, dk) in d.iter().enumerate() {
+        store::<FULL>(dgates, k * h + j, n, dk);
+        let mut sum = load::<FULL>(dbias, k * h + j, n);
+        for l in 0..LANES {
+            sum[l] += dk[l];
+        }
+        store::<FULL>(dbias, k * h + j, n, &sum);
     }
 }
