@@ -253,6 +253,8 @@ struct Owned {
     data: Vec<f32>,
     at: usize,
     len: usize,
+    /// The step that first took the buffer in this run (see [`FreeBuffers`]).
+    first_taken: usize,
 }
 
 impl Owned {
@@ -302,32 +304,54 @@ fn line_start(v: &[f32]) -> usize {
 }
 
 /// Buffers free for steps' outputs: the intermediates of the program's last
-/// run, and those whose readers have all run in this one.
-struct FreeBuffers(Vec<Vec<f32>>);
+/// run, and those whose readers have all run in this one, each with the
+/// step that first took it in this run (`usize::MAX`: none yet).
+///
+/// A run ends by stacking its buffers in the order its steps first took
+/// them (the first on top), so the next run, taking them by the same rule,
+/// hands each slot the same buffer: none wanders from slot to slot, and so
+/// from one pattern of threads writing it to another, run after run.
+struct FreeBuffers(Vec<(usize, Vec<f32>)>);
 
 impl FreeBuffers {
+    fn new(last_run: Vec<Vec<f32>>) -> FreeBuffers {
+        FreeBuffers(last_run.into_iter().map(|v| (usize::MAX, v)).collect())
+    }
+
     /// Room for `len` floats starting on a cache line (contents
-    /// unspecified): the shortest free buffer that has it, the latest freed
-    /// among equals (the likeliest still in cache), or a new one. On a cache
-    /// line, no vector load of a row start straddles two lines; where a
-    /// buffer starts otherwise is the allocator's luck (measured: the
-    /// transformer's and the LSTM's steps a few percent faster aligned).
-    fn take(&mut self, len: usize) -> Owned {
+    /// unspecified), for step `step`: the shortest free buffer that has it,
+    /// the latest freed among equals (the likeliest still in cache), or a
+    /// new one. On a cache line, no vector load of a row start straddles two
+    /// lines; where a buffer starts otherwise is the allocator's luck
+    /// (measured: the transformer's and the LSTM's steps a few percent
+    /// faster aligned).
+    fn take(&mut self, len: usize, step: usize) -> Owned {
         let room = |v: &Vec<f32>| v.len() - line_start(v);
         let mut best: Option<usize> = None;
-        for (i, v) in self.0.iter().enumerate().rev() {
-            if room(v) >= len && best.is_none_or(|b| room(v) < room(&self.0[b])) {
+        for (i, (_, v)) in self.0.iter().enumerate().rev() {
+            if room(v) >= len && best.is_none_or(|b| v.len() < self.0[b].1.len()) {
                 best = Some(i);
             }
         }
-        let data = match best {
+        let (first_taken, data) = match best {
             Some(i) => self.0.remove(i),
             None => {
                 ALLOCATIONS.with(|a| a.set(a.get() + 1));
-                vec![0.0; len + LINE_FLOATS - 1]
+                (usize::MAX, vec![0.0; len + LINE_FLOATS - 1])
             }
         };
-        Owned { at: line_start(&data), data, len }
+        Owned { at: line_start(&data), data, len, first_taken: first_taken.min(step) }
+    }
+
+    fn give_back(&mut self, o: Owned) {
+        self.0.push((o.first_taken, o.data));
+    }
+
+    /// The buffers for the next run, the first taken on top.
+    fn in_taking_order(mut self) -> Vec<Vec<f32>> {
+        // Stable: buffers no step took keep their order, at the bottom.
+        self.0.sort_by_key(|&(first, _)| std::cmp::Reverse(first));
+        self.0.into_iter().map(|(_, v)| v).collect()
     }
 }
 
@@ -339,8 +363,9 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
         bufs.0[slot] = Buf::Shared(data);
     }
     // Intermediates of this program's previous run, reused.
-    let mut free = FreeBuffers(std::mem::take(&mut *p.scratch.borrow_mut()));
-    let held = floats(&free.0);
+    let last_run = std::mem::take(&mut *p.scratch.borrow_mut());
+    let held = floats(&last_run);
+    let mut free = FreeBuffers::new(last_run);
     KEPT.with(|k| k.set(k.get().saturating_sub(held)));
     p.runs.set(p.runs.get() + 1);
     let mut registers = REGISTERS.with(|r| std::mem::take(&mut *r.borrow_mut()));
@@ -362,16 +387,16 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
                 o
             }
             Some(src) => {
-                let mut o = free.take(len);
+                let mut o = free.take(len, step_index);
                 o.floats_mut().copy_from_slice(kernels::Slots::get(&bufs, src));
                 o
             }
             // Targets are handed out: a new buffer each run.
             None if p.is_target[step.out] => {
                 ALLOCATIONS.with(|a| a.set(a.get() + 1));
-                Owned { data: vec![0.0; len], at: 0, len }
+                Owned { data: vec![0.0; len], at: 0, len, first_taken: usize::MAX }
             }
-            None => free.take(len),
+            None => free.take(len, step_index),
         };
         if profile {
             record("allocate outputs", t);
@@ -414,7 +439,7 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
         bufs.0[step.out] = Buf::Owned(out);
         for &slot in &p.frees[step_index] {
             if let Buf::Owned(o) = std::mem::replace(&mut bufs.0[slot], Buf::Empty) {
-                free.0.push(o.data);
+                free.give_back(o);
             }
         }
         if profile {
@@ -428,7 +453,7 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
         .iter()
         .map(|&s| match std::mem::replace(&mut bufs.0[s], Buf::Empty) {
             // (A target added onto an intermediate's buffer moves its floats to the start.)
-            Buf::Owned(Owned { mut data, at, len }) => {
+            Buf::Owned(Owned { mut data, at, len, .. }) => {
                 data.copy_within(at..at + len, 0);
                 data.truncate(len);
                 data
@@ -441,10 +466,10 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
     // loop), and only if they are small, so the cache's memory stays bounded.
     for buf in bufs.0 {
         if let Buf::Owned(o) = buf {
-            free.0.push(o.data);
+            free.give_back(o);
         }
     }
-    let mut spare = free.0;
+    let mut spare = free.in_taking_order();
     let kept = floats(&spare);
     let total = KEPT.with(|k| k.get());
     if p.runs.get() < 2 || kept > MAX_KEPT_SCRATCH || total + kept > MAX_KEPT_TOTAL {
