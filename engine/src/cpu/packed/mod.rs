@@ -327,7 +327,12 @@ pub(crate) unsafe fn product(
         };
         let blocks = if accumulate { 1 } else { k.div_ceil(KC).max(1) };
         let kc = k.div_ceil(blocks);
-        let copies_a = copies_transposed_a(m, kc, a_strides, panels.len());
+        // A product split between threads by panels copies A once per
+        // thread: only worth it for a thread's share of four panels or more
+        // (the LSTM's recurrent weight gradient at two threads, two panels
+        // each, spent 4% of its step copying).
+        let whole = panels.len() == n.div_ceil(NR);
+        let copies_a = (whole || panels.len() >= 4) && copies_transposed_a(m, kc, a_strides, panels.len());
         // Reused between calls, like the panel; taken out so both can be borrowed.
         let mut a_block = if copies_a { A_BLOCK.with(|v| std::mem::take(&mut *v.borrow_mut())) } else { Vec::new() };
         PANEL.with(|buf| {
