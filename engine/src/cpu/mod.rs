@@ -28,7 +28,7 @@ use std::time::Instant;
 
 
 use crate::ir::{Node, Op, Walk};
-use compile::{Kernel, Lowered, Program};
+use compile::{Kernel, Lowered, Program, Step};
 use crate::view::View;
 
 /// Compiled programs kept per thread.
@@ -355,6 +355,68 @@ impl FreeBuffers {
     }
 }
 
+/// The buffer step `step_index` writes its output into.
+fn output_buffer(p: &Program, step: &Step, step_index: usize, bufs: &mut Bufs, free: &mut FreeBuffers) -> Owned {
+    let len = p.lens[step.out];
+    let onto = match &step.kernel {
+        Kernel::Gemm(g) => g.onto,
+        _ => None,
+    };
+    match onto {
+        // A product added onto a buffer starts from that buffer: moved
+        // when this is its only reader, else copied.
+        Some(src) if p.readers[src] == 1 && matches!(bufs.0[src], Buf::Owned(_)) => {
+            let Buf::Owned(o) = std::mem::replace(&mut bufs.0[src], Buf::Empty) else { unreachable!() };
+            o
+        }
+        Some(src) => {
+            let mut o = free.take(len, step_index);
+            o.floats_mut().copy_from_slice(kernels::Slots::get(bufs, src));
+            o
+        }
+        // Targets are handed out: a new buffer each run.
+        None if p.is_target[step.out] => {
+            ALLOCATIONS.with(|a| a.set(a.get() + 1));
+            Owned { data: vec![0.0; len], at: 0, len, first_taken: usize::MAX }
+        }
+        None => free.take(len, step_index),
+    }
+}
+
+/// Target `slot`'s floats, as a vector of their own for the caller.
+fn hand_out(bufs: &mut Bufs, slot: usize) -> Vec<f32> {
+    match std::mem::replace(&mut bufs.0[slot], Buf::Empty) {
+        // (A target added onto an intermediate's buffer moves its floats to the start.)
+        Buf::Owned(Owned { mut data, at, len, .. }) => {
+            data.copy_within(at..at + len, 0);
+            data.truncate(len);
+            data
+        }
+        Buf::Shared(v) => v.as_ref().clone(),
+        Buf::Empty => unreachable!("a target listed twice"),
+    }
+}
+
+/// Keeps the run's intermediates for the program's next run, only for
+/// programs that run repeatedly (a training loop), and only if they are
+/// small, so the cache's memory stays bounded.
+fn keep_for_next_run(p: &Program, bufs: Bufs, mut free: FreeBuffers) {
+    for buf in bufs.0 {
+        if let Buf::Owned(o) = buf {
+            free.give_back(o);
+        }
+    }
+    let mut spare = free.in_taking_order();
+    let kept = floats(&spare);
+    let total = KEPT.with(|k| k.get());
+    if p.runs.get() < 2 || kept > MAX_KEPT_SCRATCH || total + kept > MAX_KEPT_TOTAL {
+        spare = Vec::new();
+    }
+    let held = floats(&spare);
+    KEPT.with(|k| k.set(k.get() + held));
+    *p.scratch.borrow_mut() = spare;
+}
+
 fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
     let started = Instant::now();
     let profile = profiling();
@@ -375,29 +437,7 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
     for (step_index, step) in p.steps.iter().enumerate() {
         let t = Instant::now();
         let len = p.lens[step.out];
-        let onto = match &step.kernel {
-            Kernel::Gemm(g) => g.onto,
-            _ => None,
-        };
-        let mut out = match onto {
-            // A product added onto a buffer starts from that buffer: moved
-            // when this is its only reader, else copied.
-            Some(src) if p.readers[src] == 1 && matches!(bufs.0[src], Buf::Owned(_)) => {
-                let Buf::Owned(o) = std::mem::replace(&mut bufs.0[src], Buf::Empty) else { unreachable!() };
-                o
-            }
-            Some(src) => {
-                let mut o = free.take(len, step_index);
-                o.floats_mut().copy_from_slice(kernels::Slots::get(&bufs, src));
-                o
-            }
-            // Targets are handed out: a new buffer each run.
-            None if p.is_target[step.out] => {
-                ALLOCATIONS.with(|a| a.set(a.get() + 1));
-                Owned { data: vec![0.0; len], at: 0, len, first_taken: usize::MAX }
-            }
-            None => free.take(len, step_index),
-        };
+        let mut out = output_buffer(p, step, step_index, &mut bufs, &mut free);
         if profile {
             record("allocate outputs", t);
         }
@@ -448,36 +488,8 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
         }
     }
     let t = Instant::now();
-    let outputs = p
-        .target_slots
-        .iter()
-        .map(|&s| match std::mem::replace(&mut bufs.0[s], Buf::Empty) {
-            // (A target added onto an intermediate's buffer moves its floats to the start.)
-            Buf::Owned(Owned { mut data, at, len, .. }) => {
-                data.copy_within(at..at + len, 0);
-                data.truncate(len);
-                data
-            }
-            Buf::Shared(v) => v.as_ref().clone(),
-            Buf::Empty => unreachable!("a target listed twice"),
-        })
-        .collect();
-    // Keep intermediates only for programs that run repeatedly (a training
-    // loop), and only if they are small, so the cache's memory stays bounded.
-    for buf in bufs.0 {
-        if let Buf::Owned(o) = buf {
-            free.give_back(o);
-        }
-    }
-    let mut spare = free.in_taking_order();
-    let kept = floats(&spare);
-    let total = KEPT.with(|k| k.get());
-    if p.runs.get() < 2 || kept > MAX_KEPT_SCRATCH || total + kept > MAX_KEPT_TOTAL {
-        spare = Vec::new();
-    }
-    let held = floats(&spare);
-    KEPT.with(|k| k.set(k.get() + held));
-    *p.scratch.borrow_mut() = spare;
+    let outputs = p.target_slots.iter().map(|&s| hand_out(&mut bufs, s)).collect();
+    keep_for_next_run(p, bufs, free);
     REGISTERS.with(|r| *r.borrow_mut() = registers);
     if profile {
         record("outputs + scratch", t);
