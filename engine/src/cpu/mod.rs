@@ -5,10 +5,11 @@
 //! A training loop rebuilds an identical graph every step, so the key finds
 //! an already compiled [`Program`](compile::Program) in a small LRU cache and
 //! realization is just: bind the input buffers, run the kernels. On a miss the
-//! graph is compiled by the passes in `compile.rs`.
+//! graph is compiled by the passes in `compile/`.
 //!
 //! Programs hold no tensor data (only shapes, strides and constants), plus
-//! reusable scratch buffers for their intermediates, so the cache's memory is
+//! reusable scratch buffers for their intermediates (shared between steps
+//! once their readers have run, see `FreeBuffers`), so the cache's memory is
 //! bounded by its capacity.
 
 pub(crate) mod alloc;
