@@ -323,9 +323,9 @@ impl FreeBuffers {
     /// unspecified), for step `step`: the shortest free buffer that has it,
     /// the latest freed among equals (the likeliest still in cache), or a
     /// new one. On a cache line, no vector load of a row start straddles two
-    /// lines; where a buffer starts otherwise is the allocator's luck
-    /// (measured: the transformer's and the LSTM's steps a few percent
-    /// faster aligned).
+    /// lines; where a buffer starts otherwise is the allocator's luck (one
+    /// comparison, in a noisy spell: the transformer's step ~8% faster
+    /// aligned).
     fn take(&mut self, len: usize, step: usize) -> Owned {
         let room = |v: &Vec<f32>| v.len() - line_start(v);
         let mut best: Option<usize> = None;

@@ -198,7 +198,7 @@ fn reads_in_place((rs, cs): (isize, isize), len: usize, cols: usize) -> bool {
 /// would put more than [`MAX_LINES_PER_SET`] lines in one set of a 32 KB,
 /// 8-way L1 (64 sets of 64-byte lines): a row stride of 256 floats reaches
 /// only 4 sets. (Measured: `g·W` of the transformer's feed-forward layer,
-/// K 64, B rows 256 floats apart, ran at ~65 GFLOP/s in place, ~83 packed.)
+/// K 64, B rows 256 floats apart, ran at ~65 GFLOP/s in place, ~80 packed.)
 fn crowds_l1_sets(row: usize, len: usize) -> bool {
     const LINE: usize = 16;
     const SETS: usize = 64;
