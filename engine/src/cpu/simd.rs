@@ -12,7 +12,8 @@ pub enum SimdPath {
     /// AVX2 with FMA (x86-64 since about 2013): 8-float vectors, our packed
     /// product with 6 × 16 tiles.
     Avx2,
-    /// AVX-512F: 16-float vectors, our packed product with 8 × 32 tiles.
+    /// AVX-512F (with AVX2 and FMA, which its path also runs): 16-float
+    /// vectors, our packed product with 8 × 32 tiles.
     Avx512,
 }
 
@@ -49,10 +50,14 @@ impl SimdPath {
 pub fn detected() -> SimdPath {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::is_x86_feature_detected!("avx512f") {
+        let avx2 = std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma");
+        // The AVX-512 path also runs AVX2 code (8 × 8 transposes, row
+        // chains): every real AVX-512 CPU has it, but a virtual CPU may show
+        // one without the other.
+        if avx2 && std::is_x86_feature_detected!("avx512f") {
             return SimdPath::Avx512;
         }
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+        if avx2 {
             return SimdPath::Avx2;
         }
     }
