@@ -3,7 +3,12 @@ prints one table: step, threads, engine ms, PyTorch ms, ratio (median and range)
 with the CPU model and the engine's code path. Called by scripts/bench-vs-torch,
 which builds the benches and provides a Python with torch.
 
-    python3 bench/compare.py --python PY --examples DIR [--rounds 5] [--simd avx2]
+    python3 bench/compare.py --python PY --examples DIR [--rounds 5] [--simd avx2] [--torch-widest]
+
+--simd lowers PyTorch's vector instructions to the same width (its own kernels,
+MKL's and oneDNN's, through their documented environment variables), so the
+AVX2 path is compared with PyTorch as it runs on an AVX2 CPU; --torch-widest
+leaves PyTorch on the widest instructions this CPU has.
 """
 import argparse
 import os
@@ -14,6 +19,12 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# What PyTorch runs on a CPU that has only the engine's path: ATen's own
+# kernels, MKL's products and oneDNN's convolutions, each capped.
+TORCH_ISA = {
+    "avx2": {"ATEN_CPU_CAPABILITY": "avx2", "MKL_ENABLE_INSTRUCTIONS": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2"},
+    "baseline": {"ATEN_CPU_CAPABILITY": "default", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2", "ONEDNN_MAX_CPU_ISA": "SSE41"},
+}
 # (engine example, PyTorch script, steps each side measures)
 PAIRS = [("bench_mlp", "torch_mlp.py"), ("bench_cnn", "torch_cnn.py"), ("bench_seq", "torch_seq.py")]
 ORDER = ["mlp", "cnn", "lstm", "transformer"]
@@ -53,11 +64,14 @@ def main():
     p.add_argument("--examples", required=True, help="the folder holding the built bench examples")
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--simd", default=None, help="NMA_SIMD for the engine: avx512, avx2 or baseline")
+    p.add_argument("--torch-widest", action="store_true", help="leave PyTorch on the widest instructions this CPU has")
     a = p.parse_args()
 
     env = dict(os.environ, NMA_BENCH_PROFILE="0")
     if a.simd:
         env["NMA_SIMD"] = a.simd
+        if not a.torch_widest:
+            env.update(TORCH_ISA.get(a.simd, {}))
     engine = {}  # (step, threads) -> [ms per round]
     torch = {}
     ratios = {}
@@ -83,7 +97,7 @@ def main():
         print(f"round {r + 1}/{a.rounds} done", file=sys.stderr, flush=True)
 
     print(f"CPU: {cpu_model()} ({os.cpu_count()} logical cores)")
-    print(f"engine code path: {path}; PyTorch {torch_version} CPU; {a.rounds} alternating rounds")
+    print(f"engine code path: {path}; PyTorch {torch_version}; {a.rounds} alternating rounds")
     print()
     print("| step | threads | nma-engine ms | PyTorch ms | ratio (median) | ratio range |")
     print("|---|---|---|---|---|---|")

@@ -8,7 +8,8 @@ import torch
 
 def result(step, threads, ms):
     """One machine-readable line per measurement, as the engine's benches print, for scripts/bench-vs-torch."""
-    print(f"result step={step} threads={threads} ms={ms:.4f} torch={torch.__version__}", flush=True)
+    isa = torch.backends.cpu.get_cpu_capability()
+    print(f"result step={step} threads={threads} ms={ms:.4f} torch={torch.__version__} CPU, {isa}", flush=True)
 
 
 def median_ms(step, steps, warmup):
