@@ -738,23 +738,45 @@ fn products_pass_the_same_checks_on_each_of_our_kernels() {
 }
 
 #[test]
-fn a_transposed_a_copied_row_major_gives_the_bits_of_a_row_major_a() {
-    // A weight gradient's `gᵀ·x` reads A transposed; with four panels of B
-    // or more, each K block of A is copied row-major first (8 × 8 blocks,
-    // then the edges). The same FMAs in the same order: the bits of the
-    // product on a row-major copy made beforehand. K over one block (256),
-    // sides off multiples of 8, and K shorter than a block of 8.
+fn a_transposed_a_packed_into_tiles_gives_the_bits_of_one_read_in_place() {
+    // A weight gradient's `gᵀ·x` reads A transposed; each K block of it is
+    // packed into the kernel's tiles first (8 rows on AVX-512, 6 on AVX2).
+    // The same FMAs in the same order: the same bits as read in place, and
+    // the product. Sides off the tile heights, K over one block (256) and
+    // shorter than 8, one panel and several, A's columns further apart than
+    // its rows (a slice of a wider gradient), C overwritten and added onto.
+    use super::packed::{product, set_a_packing_here, BSource, Finish, NR};
     on_each_of_our_kernels(|| {
         let mut rng = Rng::new(73);
-        for (m, n, k) in [(64, 256, 1024), (13, 130, 300), (8, 128, 7), (37, 200, 257), (100, 97, 64)] {
-            let a_t = random(&[k, m], &mut rng);
-            let b = random(&[k, n], &mut rng);
-            let copied = a_t.t().matmul(&b).to_vec();
-            let row_major = a_t.t().contiguous().matmul(&b).to_vec();
-            assert!(
-                copied.iter().zip(&row_major).all(|(x, y)| x.to_bits() == y.to_bits()),
-                "{m}×{n}×{k}: the product on a transposed A differs from the one on its row-major copy"
-            );
+        for (m, n, k) in [(64, 256, 1024), (13, 130, 300), (8, 128, 7), (37, 200, 257), (100, 97, 64), (5, 32, 9), (1, 40, 20)] {
+            let a = random(&[(m + 5) * k], &mut rng).to_vec();
+            let b = random(&[k, n], &mut rng).to_vec();
+            for a_strides in [(1, m as isize), (1, m as isize + 5)] {
+                for finish in [Finish::Overwrite, Finish::AddToC] {
+                    let start: Vec<f32> = (0..m * n).map(|i| (i % 7) as f32 - 3.0).collect();
+                    let run = |packs: bool| {
+                        set_a_packing_here(Some(packs));
+                        let mut c = start.clone();
+                        let b = BSource::Strided { ptr: b.as_ptr(), strides: (n as isize, 1) };
+                        // SAFETY: every element of A lies inside `a` for these strides, B and C are whole.
+                        unsafe { product(m, n, k, a.as_ptr(), a_strides, b, c.as_mut_ptr(), n as isize, finish, 0..n.div_ceil(NR)) };
+                        set_a_packing_here(None);
+                        c
+                    };
+                    let (in_place, packed) = (run(false), run(true));
+                    let case = format!("{m}×{n}×{k}, A strides {a_strides:?}, {finish:?}");
+                    assert!(
+                        in_place.iter().zip(&packed).all(|(x, y)| x.to_bits() == y.to_bits()),
+                        "{case}: the product on A packed into tiles differs from the one on A in place"
+                    );
+                    for (at, &got) in packed.iter().enumerate() {
+                        let (i, j) = (at / n, at % n);
+                        let dot: f64 = (0..k).map(|p| a[(i as isize * a_strides.0 + p as isize * a_strides.1) as usize] as f64 * b[p * n + j] as f64).sum();
+                        let want = dot + if finish == Finish::AddToC { start[at] as f64 } else { 0.0 };
+                        assert!((got as f64 - want).abs() <= 1e-4 * (1.0 + want.abs()), "{case}: C[{i}, {j}] is {got}, not {want}");
+                    }
+                }
+            }
         }
     });
 }
@@ -776,8 +798,12 @@ fn the_avx2_and_avx512_kernels_give_the_same_bits() {
             let b = random(&[k, n], &mut rng);
             let bt = random(&[n, k], &mut rng);
             outs.push(a.matmul(&b).to_vec());
-            outs.push(a.matmul(&bt.t()).to_vec());
+            // A·Bᵀ with a side of 16 or less runs as dot products (above).
+            if !super::packed::prefers_dots(m, n, (k as isize, 1), (1, k as isize)) {
+                outs.push(a.matmul(&bt.t()).to_vec());
+            }
         }
+        assert_eq!(outs.len(), 6, "the cases no longer cover both layouts of B");
         outs
     }
     let run = |kernel| {
@@ -789,8 +815,8 @@ fn the_avx2_and_avx512_kernels_give_the_same_bits() {
         .unwrap()
     };
     let (wide, narrow) = (run(SimdPath::Avx512), run(SimdPath::Avx2));
-    for (x, y) in wide.iter().zip(&narrow) {
-        assert!(x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits()), "the AVX2 kernel's product differs from the AVX-512 one's");
+    for (i, (x, y)) in wide.iter().zip(&narrow).enumerate() {
+        assert!(x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits()), "product {i}: the AVX2 kernel's product differs from the AVX-512 one's");
     }
 }
 

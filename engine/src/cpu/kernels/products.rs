@@ -3,6 +3,19 @@
 
 use super::*;
 
+/// [`pool::run2`], with a kernel a test chose for the calling thread
+/// chosen on the helper too (otherwise the helper's half of a product runs
+/// on the CPU's widest kernel, and dot products differ in their last bits).
+fn run2(f: &(dyn Fn(usize) + Sync)) {
+    #[cfg(test)]
+    {
+        let here = packed::kernel_here();
+        pool::run2(&|part| packed::with_kernel_here(here, || f(part)))
+    }
+    #[cfg(not(test))]
+    pool::run2(f)
+}
+
 /// `C[m, n] = Σ_k A[m, k] · B[k, n]` for every batch position, all operands
 /// given by offsets and element strides into their buffers. A batch loop
 /// whose C stride is 0 sums its products into the same C (a weight
@@ -135,7 +148,7 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
             let k0 = g.k / 2;
             let (a_addr, b_addr, c_addr) = (a_ptr as usize, b_ptr as usize, c_ptr as usize);
             let p_addr = partial.as_mut_ptr() as usize;
-            pool::run2(&|part: usize| unsafe {
+            run2(&|part: usize| unsafe {
                 let (ap, bp) = (a_addr as *const f32, b_addr as *const f32);
                 if part == 0 {
                     sgemm(g, (g.m, g.n, k0), ap, bp, c_addr as *mut f32, g.c_strides, beta);
@@ -160,7 +173,7 @@ pub(crate) fn gemm(g: &Gemm, slots: &dyn Slots, out: &mut [f32]) {
             let total = if split_m { g.m } else { g.n };
             let half = total / 2;
             let (a_addr, b_addr, c_addr) = (a_ptr as usize, b_ptr as usize, c_ptr as usize);
-            pool::run2(&|part: usize| {
+            run2(&|part: usize| {
                 let (from, len) = if part == 0 { (0, half) } else { (half, total - half) };
                 let (m, n) = if split_m { (len, g.n) } else { (g.m, len) };
                 let (mut ap, mut bp, mut cp) =
@@ -267,7 +280,7 @@ unsafe fn own_product(g: &Gemm, a: *const f32, b: BSource, c: *mut f32, finish: 
     }
     let (a_addr, c_addr) = (a as usize, c as usize);
     let (b, finish) = (SendB(b), SendFinish(finish));
-    pool::run2(&|part: usize| {
+    run2(&|part: usize| {
         let (a, c) = (a_addr as *const f32, c_addr as *mut f32);
         let (b, finish) = (b.get(), finish.get());
         if panels >= 2 {
@@ -316,7 +329,7 @@ unsafe fn own_dots(g: &Gemm, a: *const f32, b: *const f32, c: *mut f32, beta: f3
         return rows_of(0, g.m);
     }
     let half = g.m / 2;
-    pool::run2(&|part: usize| if part == 0 { rows_of(0, half) } else { rows_of(half, g.m - half) });
+    run2(&|part: usize| if part == 0 { rows_of(0, half) } else { rows_of(half, g.m - half) });
 }
 
 /// A [`BSource`] handed to the helper thread.
@@ -342,7 +355,7 @@ fn split_batches(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize
     let mut second = if sums { vec![0.0f32; out.len()] } else { Vec::new() };
     let half = batches / 2;
     let c_addrs = [out.as_mut_ptr() as usize, if sums { second.as_mut_ptr() as usize } else { out.as_mut_ptr() as usize }];
-    pool::run2(&|part: usize| {
+    run2(&|part: usize| {
         let range = if part == 0 { 0..half } else { half..batches };
         let end = range.end;
         for batch in range {

@@ -10,13 +10,14 @@ use super::{Epilogue, Start, NR};
 use std::arch::x86_64::*;
 
 /// Rows of C per tile.
-const MR: usize = 6;
+pub(super) const MR: usize = 6;
 /// Columns of C per tile: half a panel, two vectors.
 const HALF: usize = NR / 2;
 
 /// All rows of C for one panel of B (`cols` of its NR columns real), whose
-/// rows start `panel_row` floats apart (NR when packed); `epilogue` ends
-/// every row of C (its bias a row of the panel's `cols` floats).
+/// rows start `panel_row` floats apart (NR when packed), in tiles of MR rows,
+/// each tile's A `a_tile` floats after the last's; `epilogue` ends every row
+/// of C (its bias a row of the panel's `cols` floats).
 #[target_feature(enable = "avx2,fma")]
 #[allow(clippy::too_many_arguments)]
 pub(super) unsafe fn panel_product(
@@ -24,6 +25,7 @@ pub(super) unsafe fn panel_product(
     k: usize,
     a: *const f32,
     a_strides: (isize, isize),
+    a_tile: isize,
     panel: *const f32,
     panel_row: usize,
     c: *mut f32,
@@ -32,6 +34,7 @@ pub(super) unsafe fn panel_product(
     start: Start,
     epilogue: Epilogue,
 ) {
+    let packed_a = a_strides == (1, MR as isize);
     for from in [0, HALF] {
         if cols <= from {
             break;
@@ -42,10 +45,16 @@ pub(super) unsafe fn panel_product(
         let mut i = 0;
         while i < m {
             let rows = MR.min(m - i);
-            let (a, c) = (a.offset(i as isize * a_strides.0), c.offset(i as isize * c_row));
+            let (a, c) = (a.offset((i / MR) as isize * a_tile), c.offset(i as isize * c_row));
+            // A packed into tiles is read at offsets known here (one
+            // pointer, immediate displacements); A in place through R row pointers.
             macro_rules! tile {
                 ($r:literal) => {
-                    tile::<$r>(k, a, a_strides, panel, panel_row, c, c_row, half_cols, start, epilogue)
+                    if packed_a {
+                        tile::<$r, true>(k, a, (1, MR as isize), panel, panel_row, c, c_row, half_cols, start, epilogue)
+                    } else {
+                        tile::<$r, false>(k, a, a_strides, panel, panel_row, c, c_row, half_cols, start, epilogue)
+                    }
                 };
             }
             match rows {
@@ -68,10 +77,11 @@ unsafe fn lanes_below(len: usize, from: usize) -> __m256i {
     _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
 }
 
-/// R rows × 16 columns of C (`cols` ≤ 16 of them real): 2R accumulators.
+/// R rows × 16 columns of C (`cols` ≤ 16 of them real): 2R accumulators
+/// (`PACKED`: A's strides are `(1, MR)`).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn tile<const R: usize>(
+unsafe fn tile<const R: usize, const PACKED: bool>(
     k: usize,
     a: *const f32,
     (a_row, a_col): (isize, isize),
@@ -100,22 +110,36 @@ unsafe fn tile<const R: usize>(
             (left[i], right[i]) = load(c.offset(i as isize * c_row));
         }
     }
-    let mut rows = [a; R];
-    for (i, row) in rows.iter_mut().enumerate() {
-        *row = a.offset(i as isize * a_row);
-    }
     // The panel's rows (`panel_row` apart) can always be read 16 floats wide:
     // packed ones are zero-padded to NR columns, and B read in place has them.
     let mut b = panel;
-    for _ in 0..k {
-        let (b0, b1) = (_mm256_loadu_ps(b), _mm256_loadu_ps(b.add(8)));
-        for i in 0..R {
-            let x = _mm256_broadcast_ss(&*rows[i]);
-            left[i] = _mm256_fmadd_ps(x, b0, left[i]);
-            right[i] = _mm256_fmadd_ps(x, b1, right[i]);
-            rows[i] = rows[i].offset(a_col);
+    if PACKED {
+        let mut a = a;
+        for _ in 0..k {
+            let (b0, b1) = (_mm256_loadu_ps(b), _mm256_loadu_ps(b.add(8)));
+            for i in 0..R {
+                let x = _mm256_broadcast_ss(&*a.add(i));
+                left[i] = _mm256_fmadd_ps(x, b0, left[i]);
+                right[i] = _mm256_fmadd_ps(x, b1, right[i]);
+            }
+            a = a.add(MR);
+            b = b.add(panel_row);
         }
-        b = b.add(panel_row);
+    } else {
+        let mut rows = [a; R];
+        for (i, row) in rows.iter_mut().enumerate() {
+            *row = a.offset(i as isize * a_row);
+        }
+        for _ in 0..k {
+            let (b0, b1) = (_mm256_loadu_ps(b), _mm256_loadu_ps(b.add(8)));
+            for i in 0..R {
+                let x = _mm256_broadcast_ss(&*rows[i]);
+                left[i] = _mm256_fmadd_ps(x, b0, left[i]);
+                right[i] = _mm256_fmadd_ps(x, b1, right[i]);
+                rows[i] = rows[i].offset(a_col);
+            }
+            b = b.add(panel_row);
+        }
     }
     // A bias row added to every row of C, then ReLU or its gradient's mask, as the product's last steps.
     let row_bias = (!epilogue.bias.is_null()).then(|| load(epilogue.bias));
@@ -189,6 +213,39 @@ pub(super) unsafe fn transpose(src: *const f32, src_row: isize, rows: usize, col
         let from = if r < full_rows { full_cols } else { 0 };
         for c in from..cols {
             dst[c * dst_row + r] = *src.offset(r as isize * src_row).add(c);
+        }
+    }
+}
+
+/// Packs a transposed A (`m × cols`, element `(i, p)` at `src + i + p ·
+/// a_col`: a weight gradient's `gᵀ`) into tiles of `mr` ≤ 8 rows, `tile`
+/// floats apart, k-major: tile `t`'s element `(r, p)` at `dst + t · tile +
+/// p · mr + r`. A is read in memory order, each k's `m` adjacent floats,
+/// `mr` to a tile (tile by tile, the reads would jump `a_col` floats per k,
+/// lines that crowd a few of L1's sets).
+///
+/// # Safety
+/// AVX2 is available, A is readable at every element, and `dst` writable
+/// for `m.div_ceil(mr) · tile` floats.
+#[target_feature(enable = "avx2")]
+pub(super) unsafe fn pack_transposed_a(src: *const f32, a_col: isize, m: usize, cols: usize, dst: *mut f32, mr: usize, tile: usize) {
+    debug_assert!(mr <= 8);
+    let tiles = m.div_ceil(mr);
+    for p in 0..cols {
+        let from = src.offset(p as isize * a_col);
+        // A store's spill past this k's `mr` floats lands on the next k's,
+        // written later; the last k's would land on the next tile's first,
+        // written already, so it is masked.
+        let spills = p + 1 < cols;
+        for t in 0..tiles {
+            let rows = mr.min(m - t * mr);
+            let x = _mm256_maskload_ps(from.add(t * mr), lanes_below(rows, 0));
+            let to = dst.add(t * tile + p * mr);
+            if spills {
+                _mm256_storeu_ps(to, x);
+            } else {
+                _mm256_maskstore_ps(to, lanes_below(mr, 0), x);
+            }
         }
     }
 }

@@ -5,11 +5,12 @@ use super::{Epilogue, Start};
 use std::arch::x86_64::*;
 
 /// Rows of C per tile: 8 rows × 2 vectors = 16 of the 32 registers.
-const MR: usize = 8;
+pub(super) const MR: usize = 8;
 
 /// All rows of C for one panel of B (`cols` of its NR columns real, rows
-/// `panel_row` floats apart: NR when packed), in tiles of MR rows;
-/// `epilogue` ends every row of C (its bias a row of `cols` floats).
+/// `panel_row` floats apart: NR when packed), in tiles of MR rows, each
+/// tile's A `a_tile` floats after the last's; `epilogue` ends every row of C
+/// (its bias a row of `cols` floats).
 #[target_feature(enable = "avx512f")]
 #[allow(clippy::too_many_arguments)]
 pub(super) unsafe fn panel_product(
@@ -17,6 +18,7 @@ pub(super) unsafe fn panel_product(
     k: usize,
     a: *const f32,
     a_strides: (isize, isize),
+    a_tile: isize,
     panel: *const f32,
     panel_row: usize,
     c: *mut f32,
@@ -25,13 +27,20 @@ pub(super) unsafe fn panel_product(
     start: Start,
     epilogue: Epilogue,
 ) {
+    let packed_a = a_strides == (1, MR as isize);
     let mut i = 0;
     while i < m {
         let rows = MR.min(m - i);
-        let (a, c) = (a.offset(i as isize * a_strides.0), c.offset(i as isize * c_row));
+        let (a, c) = (a.offset((i / MR) as isize * a_tile), c.offset(i as isize * c_row));
+        // A packed into tiles is read at offsets known here (one pointer,
+        // immediate displacements); A in place through R row pointers.
         macro_rules! tile {
             ($r:literal) => {
-                tile::<$r>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue)
+                if packed_a {
+                    tile::<$r, true>(k, a, (1, MR as isize), panel, panel_row, c, c_row, cols, start, epilogue)
+                } else {
+                    tile::<$r, false>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue)
+                }
             };
         }
         match rows {
@@ -48,10 +57,11 @@ pub(super) unsafe fn panel_product(
     }
 }
 
-/// R rows × NR columns of C: 2R accumulators, one FMA per element and k.
+/// R rows × NR columns of C: 2R accumulators, one FMA per element and k
+/// (`PACKED`: A's strides are `(1, MR)`).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn tile<const R: usize>(
+unsafe fn tile<const R: usize, const PACKED: bool>(
     k: usize,
     a: *const f32,
     (a_row, a_col): (isize, isize),
@@ -77,20 +87,34 @@ unsafe fn tile<const R: usize>(
             right[i] = _mm512_maskz_loadu_ps(m1, row.add(16));
         }
     }
-    let mut rows = [a; R];
-    for (i, row) in rows.iter_mut().enumerate() {
-        *row = a.offset(i as isize * a_row);
-    }
     let mut b = panel;
-    for _ in 0..k {
-        let (b0, b1) = (_mm512_loadu_ps(b), _mm512_loadu_ps(b.add(16)));
-        for i in 0..R {
-            let x = _mm512_set1_ps(*rows[i]);
-            left[i] = _mm512_fmadd_ps(x, b0, left[i]);
-            right[i] = _mm512_fmadd_ps(x, b1, right[i]);
-            rows[i] = rows[i].offset(a_col);
+    if PACKED {
+        let mut a = a;
+        for _ in 0..k {
+            let (b0, b1) = (_mm512_loadu_ps(b), _mm512_loadu_ps(b.add(16)));
+            for i in 0..R {
+                let x = _mm512_set1_ps(*a.add(i));
+                left[i] = _mm512_fmadd_ps(x, b0, left[i]);
+                right[i] = _mm512_fmadd_ps(x, b1, right[i]);
+            }
+            a = a.add(MR);
+            b = b.add(panel_row);
         }
-        b = b.add(panel_row);
+    } else {
+        let mut rows = [a; R];
+        for (i, row) in rows.iter_mut().enumerate() {
+            *row = a.offset(i as isize * a_row);
+        }
+        for _ in 0..k {
+            let (b0, b1) = (_mm512_loadu_ps(b), _mm512_loadu_ps(b.add(16)));
+            for i in 0..R {
+                let x = _mm512_set1_ps(*rows[i]);
+                left[i] = _mm512_fmadd_ps(x, b0, left[i]);
+                right[i] = _mm512_fmadd_ps(x, b1, right[i]);
+                rows[i] = rows[i].offset(a_col);
+            }
+            b = b.add(panel_row);
+        }
     }
     // A bias row added to every row of C, then ReLU or its gradient's mask, as the product's last steps.
     let bias = epilogue.bias;

@@ -108,8 +108,11 @@ impl Start {
 thread_local! {
     /// One panel of B, packed just before use.
     static PANEL: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
-    /// A block of a transposed A, copied row-major (see [`copies_transposed_a`]).
+    /// A block of A packed into tiles (see [`packs_a_tiles`]).
     static A_BLOCK: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    /// Tests force A's packing on or off for the calling thread.
+    #[cfg(test)]
+    static PACK_A_HERE: Cell<Option<bool>> = const { Cell::new(None) };
     /// Tests choose a kernel for the calling thread (see [`set_kernel_here`]).
     static HERE: Cell<Option<Option<SimdPath>>> = const { Cell::new(None) };
 }
@@ -141,6 +144,29 @@ pub(crate) fn enabled() -> bool {
 pub(crate) fn set_kernel_here(kernel: Option<SimdPath>) {
     assert!(kernel.is_none_or(|k| k != SimdPath::Baseline && k <= simd::detected()), "this CPU cannot run {kernel:?}");
     HERE.with(|h| h.set(Some(kernel)));
+}
+
+/// The calling thread's choice of kernel, if a test made one.
+#[cfg(test)]
+pub(crate) fn kernel_here() -> Option<Option<SimdPath>> {
+    HERE.with(Cell::get)
+}
+
+/// Runs `f` with `here` as the calling thread's choice of kernel (see
+/// [`kernel_here`]), then restores its own: a product split between
+/// threads runs on the kernel its test chose on both.
+#[cfg(test)]
+pub(crate) fn with_kernel_here(here: Option<Option<SimdPath>>, f: impl FnOnce()) {
+    let own = HERE.with(|h| h.replace(here));
+    f();
+    HERE.with(|h| h.set(own));
+}
+
+/// Forces a transposed A's packing into tiles on or off (`None`: as
+/// [`packs_a_tiles`] decides) for products run on the calling thread.
+#[cfg(test)]
+pub(crate) fn set_a_packing_here(packs: Option<bool>) {
+    PACK_A_HERE.with(|p| p.set(packs));
 }
 
 /// Floats of a `k × n` B packed whole (the last panel zero-padded to [`NR`] columns).
@@ -270,23 +296,54 @@ unsafe fn pack_panel(b: *const f32, (rs, cs): (isize, isize), k: usize, cols: us
     }
 }
 
-/// Whether a product copies each K block of its A row-major first: A is
-/// transposed in memory (a weight gradient `gᵀ·x`, A's rows adjacent
-/// floats), so the kernel's broadcasts of a tile's rows read one cache line
-/// per k, lines a large power of two apart that crowd L1's sets and are read
-/// again for every panel. Worth it when panels share the copy, and only for
-/// blocks that fit in L2.
-fn copies_transposed_a(m: usize, kc: usize, (a_row, a_col): (isize, isize), panels: usize) -> bool {
-    a_row == 1 && a_col >= m as isize && m >= 8 && panels >= MIN_PANELS_FOR_A_COPY && m * kc <= MAX_A_BLOCK
+/// Whether a product packs each K block of its A into the kernel's tiles
+/// first ([`pack_a_tiles`]): A is transposed in memory (a weight gradient's
+/// `gᵀ·x`), so read in place a tile's rows are adjacent floats but each k a
+/// cache line further, lines a large power of two apart that crowd L1's
+/// sets, read again for every panel. Packed, the kernel reads a tile's A
+/// in order from one pointer. Measured on an AVX-512 Xeon (`bench_products`,
+/// the LSTM's `dgᵀ·h`): 152 → 182 GFLOP/s. A row-major A packed the same
+/// way (8 × 8 transposes) made the LSTM and the transformer 1–3% slower
+/// there, so it is read in place. Only for blocks that fit in L2.
+fn packs_a_tiles(m: usize, kc: usize, (a_row, a_col): (isize, isize)) -> bool {
+    let transposed = a_row == 1 && a_col != 1;
+    #[cfg(test)]
+    if let Some(forced) = PACK_A_HERE.with(Cell::get) {
+        return forced && transposed;
+    }
+    transposed && m * kc <= MAX_A_BLOCK
 }
 
-/// Panels that share a copy of A. Measured on AVX2 (`bench_products`, best
-/// of 30, alternated): 8 panels (N 256) 17% faster, 4 (the LSTM's N 128)
-/// 10%, 2 (N 64) 4–9%; 1 (the LSTM's input weight, N 32) 10% slower.
-const MIN_PANELS_FOR_A_COPY: usize = 2;
-
-/// Most floats of a copied block of A (512 KB).
+/// Most floats of a packed block of A (512 KB).
 const MAX_A_BLOCK: usize = 1 << 17;
+
+/// Packs the `m × len` transposed A at `a` (element `(i, p)` at `a + i +
+/// p · a_col`) into tiles of `mr` rows for [`avx512::panel_product`] and
+/// [`avx2::panel_product`]: tile `t`'s element `(r, p)` at
+/// `out[t · a_tile_len(mr, len) + p · mr + r]`, so the kernels read A with
+/// strides `(1, mr)`. `out` holds `m.div_ceil(mr) · a_tile_len(mr, len)`
+/// floats.
+///
+/// # Safety
+/// AVX2 is available and A is readable at every element.
+#[cfg(target_arch = "x86_64")]
+unsafe fn pack_a_tiles(a: *const f32, a_col: isize, m: usize, len: usize, mr: usize, out: &mut [f32]) {
+    let tile = a_tile_len(mr, len);
+    assert!(out.len() >= m.div_ceil(mr) * tile, "A's tiles outside their buffer");
+    avx2::pack_transposed_a(a, a_col, m, len, out.as_mut_ptr(), mr, tile);
+}
+
+/// Floats from one packed tile of A to the next: its `mr · len`, and a
+/// cache line, so that tiles of a power-of-two size do not start in the
+/// same set of L1 (packing a transposed A writes to every tile per k: with
+/// tiles 8 KB apart, every store missed).
+fn a_tile_len(mr: usize, len: usize) -> usize {
+    mr * len + 16
+}
+
+/// The kernels' [`avx512::panel_product`] and [`avx2::panel_product`].
+#[cfg(target_arch = "x86_64")]
+type PanelProduct = unsafe fn(usize, usize, *const f32, (isize, isize), isize, *const f32, usize, *mut f32, isize, usize, Start, Epilogue);
 
 /// `C = A·B` (`C += A·B`, or an epilogue of `A·B`, as `finish` says) for the columns of B's
 /// panels `panels`: A is `m × k` at `a` with `a_strides`, C row-major with
@@ -320,68 +377,64 @@ pub(crate) unsafe fn product(
         // pass over stays in L1. Later blocks continue from C's stored sums:
         // the same FMAs in the same order, so the same bits as one block.
         // (A product added onto C keeps one block: it adds C only at the end.)
-        let panel_product = match kernel() {
-            Some(SimdPath::Avx512) => avx512::panel_product,
-            Some(SimdPath::Avx2) => avx2::panel_product,
+        let (panel_product, mr) = match kernel() {
+            Some(SimdPath::Avx512) => (avx512::panel_product as PanelProduct, avx512::MR),
+            Some(SimdPath::Avx2) => (avx2::panel_product as PanelProduct, avx2::MR),
             _ => unreachable!("the packed product needs AVX2 or AVX-512"),
         };
         let blocks = if accumulate { 1 } else { k.div_ceil(KC).max(1) };
         let kc = k.div_ceil(blocks);
-        // A product split between threads by panels copies A once per
-        // thread: only worth it for a thread's share of four panels or more
-        // (the LSTM's recurrent weight gradient at two threads, two panels
-        // each, spent 4% of its step copying).
-        let whole = panels.len() == n.div_ceil(NR);
-        let copies_a = (whole || panels.len() >= 4) && copies_transposed_a(m, kc, a_strides, panels.len());
+        let packs_a = packs_a_tiles(m, kc, a_strides);
         // Reused between calls, like the panel; taken out so both can be borrowed.
-        let mut a_block = if copies_a { A_BLOCK.with(|v| std::mem::take(&mut *v.borrow_mut())) } else { Vec::new() };
+        let mut a_block = if packs_a { A_BLOCK.with(|v| std::mem::take(&mut *v.borrow_mut())) } else { Vec::new() };
         PANEL.with(|buf| {
             let mut buf = buf.borrow_mut();
             if let BSource::Strided { .. } = b {
                 buf.resize(kc * NR, 0.0);
             }
-            // Panel `j` times the block of K from `k0`, A's block at `a` with `a_strides`.
-            let mut block = |j: usize, k0: usize, a: *const f32, a_strides: (isize, isize)| {
+            // Panel `j` times the block of K from `k0`, A's block at `a`
+            // with `a_strides`, its tiles `a_tile` floats apart.
+            let mut block = |j: usize, k0: usize, a: *const f32, a_strides: (isize, isize), a_tile: isize| {
                 let cols = NR.min(n - j * NR);
                 let len = kc.min(k - k0);
                 let start = if k0 == 0 { Start::new(accumulate) } else { Start::Continue };
                 let (epilogue, c) = (epilogue_for(j, k0 + len == k), c.add(j * NR));
-                match b {
+                let (panel, panel_row) = match b {
                     BSource::Strided { ptr, strides } => {
                         let from = ptr.offset(k0 as isize * strides.0 + (j * NR) as isize * strides.1);
                         if reads_in_place(strides, len, cols) {
-                            return panel_product(m, len, a, a_strides, from, strides.0 as usize, c, c_row, cols, start, epilogue);
+                            (from, strides.0 as usize)
+                        } else {
+                            let panel = &mut buf[..len * NR];
+                            pack_panel(from, strides, len, cols, panel);
+                            (panel.as_ptr(), NR)
                         }
-                        let panel = &mut buf[..len * NR];
-                        pack_panel(from, strides, len, cols, panel);
-                        panel_product(m, len, a, a_strides, panel.as_ptr(), NR, c, c_row, cols, start, epilogue);
                     }
-                    BSource::Packed(packed) => {
-                        let panel = packed.add(j * k * NR + k0 * NR);
-                        panel_product(m, len, a, a_strides, panel, NR, c, c_row, cols, start, epilogue);
-                    }
-                }
+                    BSource::Packed(packed) => (packed.add(j * k * NR + k0 * NR), NR),
+                };
+                panel_product(m, len, a, a_strides, a_tile, panel, panel_row, c, c_row, cols, start, epilogue);
             };
-            if copies_a {
-                // Each block of a transposed A copied row-major once, then
-                // every panel over it: the same FMAs in the same order.
+            if packs_a {
+                // Each block of A packed into tiles once, then every panel
+                // over it: the same FMAs in the same order.
                 for k0 in (0..k).step_by(kc.max(1)) {
                     let len = kc.min(k - k0);
-                    a_block.resize(a_block.len().max(m * len), 0.0);
-                    avx2::transpose(a.offset(k0 as isize * a_strides.1), a_strides.1, len, m, &mut a_block[..m * len], len);
+                    a_block.resize(a_block.len().max(m.div_ceil(mr) * a_tile_len(mr, len)), 0.0);
+                    pack_a_tiles(a.offset(k0 as isize * a_strides.1), a_strides.1, m, len, mr, &mut a_block);
                     for j in panels.clone() {
-                        block(j, k0, a_block.as_ptr(), (len as isize, 1));
+                        block(j, k0, a_block.as_ptr(), (1, mr as isize), a_tile_len(mr, len) as isize);
                     }
                 }
             } else {
+                let a_tile = mr as isize * a_strides.0;
                 for j in panels.clone() {
                     for k0 in (0..k).step_by(kc.max(1)) {
-                        block(j, k0, a.offset(k0 as isize * a_strides.1), a_strides);
+                        block(j, k0, a.offset(k0 as isize * a_strides.1), a_strides, a_tile);
                     }
                 }
             }
         });
-        if copies_a {
+        if packs_a {
             A_BLOCK.with(|v| *v.borrow_mut() = a_block);
         }
     }
