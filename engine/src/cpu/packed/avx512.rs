@@ -28,6 +28,8 @@ pub(super) unsafe fn panel_product(
     epilogue: Epilogue,
 ) {
     let packed_a = a_strides == (1, MR as isize);
+    // Half a panel or less (attention's heads of 16): one vector per row.
+    let wide = cols > 16;
     let mut i = 0;
     while i < m {
         let rows = MR.min(m - i);
@@ -36,10 +38,11 @@ pub(super) unsafe fn panel_product(
         // immediate displacements); A in place through R row pointers.
         macro_rules! tile {
             ($r:literal) => {
-                if packed_a {
-                    tile::<$r, true>(k, a, (1, MR as isize), panel, panel_row, c, c_row, cols, start, epilogue)
-                } else {
-                    tile::<$r, false>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue)
+                match (packed_a, wide) {
+                    (true, true) => tile::<$r, true, true>(k, a, (1, MR as isize), panel, panel_row, c, c_row, cols, start, epilogue),
+                    (true, false) => tile::<$r, true, false>(k, a, (1, MR as isize), panel, panel_row, c, c_row, cols, start, epilogue),
+                    (false, true) => tile::<$r, false, true>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
+                    (false, false) => tile::<$r, false, false>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
                 }
             };
         }
@@ -58,10 +61,11 @@ pub(super) unsafe fn panel_product(
 }
 
 /// R rows × NR columns of C: 2R accumulators, one FMA per element and k
-/// (`PACKED`: A's strides are `(1, MR)`).
+/// (`PACKED`: A's strides are `(1, MR)`; not `WIDE`: `cols` ≤ 16, so only
+/// the left vector of each row, and only 16 floats of each row of B read).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn tile<const R: usize, const PACKED: bool>(
+unsafe fn tile<const R: usize, const PACKED: bool, const WIDE: bool>(
     k: usize,
     a: *const f32,
     (a_row, a_col): (isize, isize),
@@ -84,18 +88,23 @@ unsafe fn tile<const R: usize, const PACKED: bool>(
         for i in 0..R {
             let row = c.offset(i as isize * c_row);
             left[i] = _mm512_maskz_loadu_ps(m0, row);
-            right[i] = _mm512_maskz_loadu_ps(m1, row.add(16));
+            if WIDE {
+                right[i] = _mm512_maskz_loadu_ps(m1, row.add(16));
+            }
         }
     }
     let mut b = panel;
     if PACKED {
         let mut a = a;
         for _ in 0..k {
-            let (b0, b1) = (_mm512_loadu_ps(b), _mm512_loadu_ps(b.add(16)));
+            let b0 = _mm512_loadu_ps(b);
+            let b1 = if WIDE { _mm512_loadu_ps(b.add(16)) } else { b0 };
             for i in 0..R {
                 let x = _mm512_set1_ps(*a.add(i));
                 left[i] = _mm512_fmadd_ps(x, b0, left[i]);
-                right[i] = _mm512_fmadd_ps(x, b1, right[i]);
+                if WIDE {
+                    right[i] = _mm512_fmadd_ps(x, b1, right[i]);
+                }
             }
             a = a.add(MR);
             b = b.add(panel_row);
@@ -106,11 +115,14 @@ unsafe fn tile<const R: usize, const PACKED: bool>(
             *row = a.offset(i as isize * a_row);
         }
         for _ in 0..k {
-            let (b0, b1) = (_mm512_loadu_ps(b), _mm512_loadu_ps(b.add(16)));
+            let b0 = _mm512_loadu_ps(b);
+            let b1 = if WIDE { _mm512_loadu_ps(b.add(16)) } else { b0 };
             for i in 0..R {
                 let x = _mm512_set1_ps(*rows[i]);
                 left[i] = _mm512_fmadd_ps(x, b0, left[i]);
-                right[i] = _mm512_fmadd_ps(x, b1, right[i]);
+                if WIDE {
+                    right[i] = _mm512_fmadd_ps(x, b1, right[i]);
+                }
                 rows[i] = rows[i].offset(a_col);
             }
             b = b.add(panel_row);

@@ -212,11 +212,12 @@ const MAX_IN_PLACE_K: usize = 64;
 /// Whether a block of `len` rows of B (with `strides`), `cols` columns of a
 /// panel, is read where it is instead of packed: its rows are contiguous and
 /// short in K, their lines do not crowd a few of L1's sets, and the kernel
-/// reads exactly `cols` floats of each row (a whole panel; half of one on
-/// AVX2, whose tiles are half a panel wide). Attention's products (K 16 or
+/// reads exactly `cols` floats of each row (a whole panel, or half of one:
+/// AVX2's tiles are half a panel wide, and AVX-512's read only the first
+/// half of a panel of 16 columns or fewer). Attention's products (K 16 or
 /// 32) spent 40% of their time packing.
 fn reads_in_place((rs, cs): (isize, isize), len: usize, cols: usize) -> bool {
-    let read = cols == NR || (cols == NR / 2 && kernel() == Some(SimdPath::Avx2));
+    let read = cols == NR || cols == NR / 2;
     cs == 1 && rs >= cols as isize && len <= MAX_IN_PLACE_K && read && !crowds_l1_sets(rs as usize, len)
 }
 
