@@ -260,14 +260,15 @@ fn softmax_run(fused: bool, values: &[f32], shape: &[usize]) -> (Vec<f32>, Vec<f
     (y.to_vec(), x.grad().unwrap().to_vec(), ran_fused)
 }
 
-/// The fused softmax (one pass per eight rows) gives the bits of the max
-/// reduction, exponentials, sum and scaling it replaces, and so the same
-/// gradient: rows of 1, 7, 32 and 100, row counts with and without a group
-/// of fewer than eight, attention masks' -1e9, infinities and NaN, on one and
-/// two threads (the larger inputs are split between them).
+/// The fused softmax (one pass per 32 or eight rows) gives the bits of the
+/// max reduction, exponentials, sum and scaling it replaces, and so the same
+/// gradient: rows of 1, 7, 32, 100 and 200, row counts with and without
+/// groups of 32 and of eight and fewer rows left, attention masks' -1e9,
+/// infinities and NaN, on one and two threads (the larger inputs are split
+/// between them).
 #[test]
 fn fused_softmax_gives_the_bits_of_the_reductions() {
-    let cases: [&[usize]; 5] = [&[3, 1], &[5, 7], &[2, 4, 32, 32], &[13, 100], &[64, 4, 32, 32]];
+    let cases: [&[usize]; 7] = [&[3, 1], &[5, 7], &[2, 4, 32, 32], &[13, 100], &[45, 32], &[40, 200], &[64, 4, 32, 32]];
     for threads in [1, 2] {
         nma_engine::runtime::set_threads(threads);
         for shape in cases {

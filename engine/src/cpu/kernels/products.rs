@@ -489,7 +489,6 @@ fn dots(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], batches: usize, beta: f
 /// or the part of a C in batch order that the positions write.
 fn dots_part(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], positions: std::ops::Range<usize>, beta: f32) {
     use rows::LANES;
-    let (ak, bk) = (g.a_strides.1, g.b_strides.0);
     let (first, end) = (positions.start, positions.end);
     let nb = g.batch.len();
     // The multi-index of position `first` (row-major over the batch loops).
@@ -503,50 +502,67 @@ fn dots_part(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], positions: std::op
     let c_first = g.batch_offsets(first).2;
     let mut done = first;
     while done < end {
-        let lanes = LANES.min(end - done);
-        let mut at = [(0isize, 0isize, 0isize); LANES];
-        for slot in &mut at[..lanes] {
-            let (mut ao, mut bo, mut co) = (g.a_offset, g.b_offset, -c_first);
-            for (i, &(_, sa, sb, sc)) in idx[..nb].iter().zip(&g.batch) {
-                ao += *i as isize * sa;
-                bo += *i as isize * sb;
-                co += *i as isize * sc;
-            }
-            *slot = (ao, bo, co);
-            for (i, d) in idx[..nb].iter_mut().zip(&g.batch).rev() {
-                *i += 1;
-                if *i < d.0 {
-                    break;
-                }
-                *i = 0;
-            }
-        }
-        let mut acc = [0.0f32; LANES];
-        if lanes == LANES && (ak, bk) == (1, 1) {
-            let ar: [&[f32]; LANES] = at.map(|p| &a[p.0 as usize..p.0 as usize + g.k]);
-            let br: [&[f32]; LANES] = at.map(|p| &b[p.1 as usize..p.1 as usize + g.k]);
-            rows::dot_rows(&ar, &br, g.k, &mut acc);
-        } else if lanes == LANES {
-            for k in 0..g.k as isize {
-                for (acc, &(ao, bo, _)) in acc.iter_mut().zip(&at) {
-                    *acc += a[(ao + k * ak) as usize] * b[(bo + k * bk) as usize];
-                }
-            }
+        // Four groups of eight side by side where as many are left (their
+        // chains overlap), else one group of up to eight.
+        done += if end - done >= GROUP {
+            dot_positions::<GROUP>(g, a, b, out, &mut idx, c_first, GROUP, beta)
         } else {
-            for (acc, &(ao, bo, _)) in acc.iter_mut().zip(&at[..lanes]) {
-                for k in 0..g.k as isize {
-                    *acc += a[(ao + k * ak) as usize] * b[(bo + k * bk) as usize];
-                }
+            dot_positions::<LANES>(g, a, b, out, &mut idx, c_first, LANES.min(end - done), beta)
+        };
+    }
+}
+
+/// Rows of dots [`dots_part`] takes at once where it can.
+const GROUP: usize = rows::LANES * rows::MAX_GROUPS;
+
+/// The next `lanes` (≤ `N`) positions of [`dots_part`] from the batch
+/// multi-index `idx` (moved past them); returns `lanes`.
+#[allow(clippy::too_many_arguments)]
+fn dot_positions<const N: usize>(g: &Gemm, a: &[f32], b: &[f32], out: &mut [f32], idx: &mut [usize; 8], c_first: isize, lanes: usize, beta: f32) -> usize {
+    let (ak, bk) = (g.a_strides.1, g.b_strides.0);
+    let nb = g.batch.len();
+    let mut at = [(0isize, 0isize, 0isize); N];
+    for slot in &mut at[..lanes] {
+        let (mut ao, mut bo, mut co) = (g.a_offset, g.b_offset, -c_first);
+        for (i, &(_, sa, sb, sc)) in idx[..nb].iter().zip(&g.batch) {
+            ao += *i as isize * sa;
+            bo += *i as isize * sb;
+            co += *i as isize * sc;
+        }
+        *slot = (ao, bo, co);
+        for (i, d) in idx[..nb].iter_mut().zip(&g.batch).rev() {
+            *i += 1;
+            if *i < d.0 {
+                break;
+            }
+            *i = 0;
+        }
+    }
+    let mut acc = [0.0f32; N];
+    if lanes == N && (ak, bk) == (1, 1) {
+        let ar: [&[f32]; N] = at.map(|p| &a[p.0 as usize..p.0 as usize + g.k]);
+        let br: [&[f32]; N] = at.map(|p| &b[p.1 as usize..p.1 as usize + g.k]);
+        rows::dot_rows(&ar, &br, g.k, &mut acc);
+    } else if lanes == N {
+        for k in 0..g.k as isize {
+            for (acc, &(ao, bo, _)) in acc.iter_mut().zip(&at) {
+                *acc += a[(ao + k * ak) as usize] * b[(bo + k * bk) as usize];
             }
         }
-        // In batch order: positions summed into one C add in the order they would one by one.
-        for (&acc, &(_, _, co)) in acc.iter().zip(&at[..lanes]) {
-            // (Never read C when beta is 0: reused buffers may hold anything, NaN included.)
-            let o = &mut out[co as usize];
-            *o = if beta == 0.0 { acc } else { *o + acc };
+    } else {
+        for (acc, &(ao, bo, _)) in acc.iter_mut().zip(&at[..lanes]) {
+            for k in 0..g.k as isize {
+                *acc += a[(ao + k * ak) as usize] * b[(bo + k * bk) as usize];
+            }
         }
-        done += lanes;
     }
+    // In batch order: positions summed into one C add in the order they would one by one.
+    for (&acc, &(_, _, co)) in acc.iter().zip(&at[..lanes]) {
+        // (Never read C when beta is 0: reused buffers may hold anything, NaN included.)
+        let o = &mut out[co as usize];
+        *o = if beta == 0.0 { acc } else { *o + acc };
+    }
+    lanes
 }
 
 /// [`dots`] with a batch loop (`unit`) that moves every operand by one
