@@ -167,6 +167,31 @@ fn fused_elementwise_chains_over_all_kinds_of_views() {
 }
 
 #[test]
+fn a_row_broadcast_down_many_chunks_reads_right_in_every_chunk() {
+    // A load whose every chunk reads the same values (a row repeated down
+    // the rows, its length dividing the chunk) is gathered once per kernel
+    // part: rows of 64 (layer norm's weight and bias), of a whole chunk, a
+    // scalar; and rows whose length does not divide it (48, 100, 2048),
+    // gathered each chunk; and the broadcast copied alone, its load the
+    // kernel's output. On one thread and on two (the output split).
+    let mut rng = Rng::new(19);
+    for threads in [1, 2] {
+        runtime::set_threads(threads);
+        for (rows, cols) in [(40, 64), (9, 1024), (70, 48), (33, 100), (5, 2048)] {
+            let x = random(&[rows, cols], &mut rng);
+            let (w, b) = (random(&[cols], &mut rng), random(&[cols], &mut rng));
+            let scalar = random(&[1], &mut rng).reshape(&[]).expand(&[rows, cols]);
+            let layer = &x * &w + &b;
+            let scaled = &x * &scalar + &w;
+            // A copy of the broadcast alone: its load writes the output itself.
+            let copied = w.reshape(&[1, cols]).expand(&[rows, cols]).contiguous();
+            check(&[&layer, &scaled, &copied], 1e-6);
+        }
+    }
+    runtime::set_threads(1);
+}
+
+#[test]
 fn nan_and_infinity_propagate_like_luminal() {
     let special = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 0.0, -0.0, 1.0, -2.5, 1e30];
     let x = Tensor::from_vec(special.to_vec(), &[2, 4]);

@@ -188,6 +188,17 @@ pub(crate) fn run_fused(f: &Fused, slots: &dyn Slots, out: &mut [f32], first: us
     // Per register, whether it is all zeros in this chunk (a padded load
     // entirely outside its data: the adjoint of a slice, summed with others).
     let mut zero = vec![false; n_regs];
+    // Loads whose every chunk reads the same values (a row broadcast down
+    // the rows: layer norm's weight and bias, `[1024, 64]/[0, 1]`): gathered
+    // for the first chunk only; their register row is theirs alone. Chunks
+    // start at multiples of CHUNK (`first` is one), so of the period too.
+    let same_each_chunk: Vec<bool> = f
+        .instrs
+        .iter()
+        .enumerate()
+        .map(|(i, instr)| i != root && matches!(instr, Instr::Load { view, .. } if repeats_within_a_chunk(view)))
+        .collect();
+    debug_assert!(first.is_multiple_of(CHUNK), "a fused kernel's part starts inside a chunk");
     let mut start = 0;
     while start < out.len() {
         let len = CHUNK.min(out.len() - start);
@@ -224,6 +235,7 @@ pub(crate) fn run_fused(f: &Fused, slots: &dyn Slots, out: &mut [f32], first: us
                     }
                     dst.copy_from_slice(reg(keep));
                 }
+                Instr::Load { .. } if start > 0 && same_each_chunk[i] => continue,
                 Instr::Load { slot, view } => {
                     let src = slots.get(*slot);
                     let contiguous =
@@ -248,6 +260,20 @@ pub(crate) fn run_fused(f: &Fused, slots: &dyn Slots, out: &mut [f32], first: us
         }
         start += len;
     }
+}
+
+/// Whether the view `v` repeats with a period that divides [`CHUNK`]: its
+/// leading axes are broadcasts (stride 0), the rest `CHUNK / k` elements,
+/// and it is longer than a chunk.
+fn repeats_within_a_chunk(v: &Strided) -> bool {
+    if v.valid.is_some() {
+        return false;
+    }
+    let dims = &v.shape[..v.ndim];
+    let leading = v.strides[..v.ndim].iter().take_while(|&&s| s == 0).count();
+    let period: usize = dims[leading..].iter().product();
+    let total: usize = dims.iter().product();
+    period > 0 && CHUNK.is_multiple_of(period) && total > CHUNK
 }
 
 /// Zeros, read by registers of padded loads that are all padding in a chunk.
