@@ -5,10 +5,12 @@ which builds the benches and provides a Python with torch.
 
     python3 bench/compare.py --python PY --examples DIR [--rounds 5] [--simd avx2] [--torch-widest]
 
---simd lowers PyTorch's vector instructions to the same width (its own kernels,
-MKL's and oneDNN's, through their documented environment variables), so the
-AVX2 path is compared with PyTorch as it runs on an AVX2 CPU; --torch-widest
-leaves PyTorch on the widest instructions this CPU has.
+--simd avx2 lowers PyTorch's vector instructions to the same width (its own
+kernels, MKL's and oneDNN's, through their documented environment variables),
+so the AVX2 path is compared with PyTorch as it runs on an AVX2 CPU;
+--torch-widest leaves PyTorch on the widest instructions this CPU has.
+--simd baseline leaves PyTorch alone: the baseline path's products run on the
+matrixmultiply crate, which picks the CPU's widest instructions itself.
 """
 import argparse
 import os
@@ -23,7 +25,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # kernels, MKL's products and oneDNN's convolutions, each capped.
 TORCH_ISA = {
     "avx2": {"ATEN_CPU_CAPABILITY": "avx2", "MKL_ENABLE_INSTRUCTIONS": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2"},
-    "baseline": {"ATEN_CPU_CAPABILITY": "default", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2", "ONEDNN_MAX_CPU_ISA": "SSE41"},
 }
 # (engine example, PyTorch script, steps each side measures)
 PAIRS = [("bench_mlp", "torch_mlp.py"), ("bench_cnn", "torch_cnn.py"), ("bench_seq", "torch_seq.py")]

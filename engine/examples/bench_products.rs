@@ -1,14 +1,17 @@
 //! The transformer bench's matrix products alone, at one thread: each shape
 //! and operand layout its training step runs (forward `x·Wᵀ`, the input
 //! gradient `g·W`, the weight gradient `gᵀ·x`; then attention's 128 small
-//! products per call, on heads sliced from the `[B, T, 3D]` projection),
-//! best of 30, in GFLOP/s.
+//! products per call, on heads sliced from the `[B, T, 3D]` projection);
+//! then the LSTM bench's three largest, best of 30, in GFLOP/s. Each time
+//! includes the engine's call and the output's copy out (`to_vec`), so a
+//! product that writes a large C reads slower here than in a training step.
 //!
 //!     cargo run --release -p nma-engine --example bench_products [-- FILTER]
 //!
 //! With FILTER, only the products whose label contains it run (`attention`).
 //!
-//! Compare with `python3 bench/torch_products.py` (the same products in PyTorch).
+//! Compare with `python3 bench/torch_products.py` (the same products in
+//! PyTorch, attention's excepted).
 
 use nma_engine::prelude::*;
 use nma_engine::runtime;
@@ -45,6 +48,9 @@ fn main() {
     // And the input weight's, `dgatesᵀ·x` (input 32): one panel of B.
     let x = Tensor::randn(&[1024, 32], 10);
     report("lstm 1024x512x32 dgᵀ·x", 2.0 * (1024 * 512 * 32) as f64, &|| dgates.t().matmul(&x));
+    // And the input projection, `x·W_ihᵀ`: K = 32, sixteen panels.
+    let w_ih = Tensor::randn(&[512, 32], 11);
+    report("lstm 1024x32x512 x·W_ihᵀ", 2.0 * (1024 * 512 * 32) as f64, &|| x.matmul(&w_ih.t()));
 }
 
 /// Best of 30 runs of `product`, printed with its rate (unless the command

@@ -1,8 +1,9 @@
 //! Our own matrix product for CPUs with AVX-512 (`avx512.rs`) or AVX2 with
 //! FMA (`avx2.rs`); others use `matrixmultiply`. B is read from panels of
 //! [`NR`] columns laid out k-major (`panel[p * NR + c]`), A straight from its
-//! buffer (one broadcast per row and k, so any strides work and A is never
-//! packed), and C row-major.
+//! buffer (one broadcast per row and k, so any strides work) except a
+//! transposed A, packed into the kernel's tiles first ([`packs_a_tiles`]),
+//! and C row-major.
 //!
 //! Why not only `matrixmultiply`: its sgemm packs both operands on every
 //! call. An LSTM's recurrent products (32 × 512 × 128, 32 per step, the same
