@@ -113,33 +113,22 @@ unsafe fn tile<const R: usize, const PACKED: bool>(
     // The panel's rows (`panel_row` apart) can always be read 16 floats wide:
     // packed ones are zero-padded to NR columns, and B read in place has them.
     let mut b = panel;
-    if PACKED {
-        let mut a = a;
-        for _ in 0..k {
-            let (b0, b1) = (_mm256_loadu_ps(b), _mm256_loadu_ps(b.add(8)));
-            for i in 0..R {
-                let x = _mm256_broadcast_ss(&*a.add(i));
-                left[i] = _mm256_fmadd_ps(x, b0, left[i]);
-                right[i] = _mm256_fmadd_ps(x, b1, right[i]);
-            }
-            a = a.add(MR);
-            b = b.add(panel_row);
+    // Packed, A's strides are constants here: LLVM reads a tile's rows at
+    // immediate offsets from one pointer, instead of R pointers a row apart.
+    let (a_row, a_col) = if PACKED { (1, MR as isize) } else { (a_row, a_col) };
+    let mut rows = [a; R];
+    for (i, row) in rows.iter_mut().enumerate() {
+        *row = a.offset(i as isize * a_row);
+    }
+    for _ in 0..k {
+        let (b0, b1) = (_mm256_loadu_ps(b), _mm256_loadu_ps(b.add(8)));
+        for i in 0..R {
+            let x = _mm256_broadcast_ss(&*rows[i]);
+            left[i] = _mm256_fmadd_ps(x, b0, left[i]);
+            right[i] = _mm256_fmadd_ps(x, b1, right[i]);
+            rows[i] = rows[i].offset(a_col);
         }
-    } else {
-        let mut rows = [a; R];
-        for (i, row) in rows.iter_mut().enumerate() {
-            *row = a.offset(i as isize * a_row);
-        }
-        for _ in 0..k {
-            let (b0, b1) = (_mm256_loadu_ps(b), _mm256_loadu_ps(b.add(8)));
-            for i in 0..R {
-                let x = _mm256_broadcast_ss(&*rows[i]);
-                left[i] = _mm256_fmadd_ps(x, b0, left[i]);
-                right[i] = _mm256_fmadd_ps(x, b1, right[i]);
-                rows[i] = rows[i].offset(a_col);
-            }
-            b = b.add(panel_row);
-        }
+        b = b.add(panel_row);
     }
     // A bias row added to every row of C, then ReLU or its gradient's mask, as the product's last steps.
     let row_bias = (!epilogue.bias.is_null()).then(|| load(epilogue.bias));

@@ -94,39 +94,25 @@ unsafe fn tile<const R: usize, const PACKED: bool, const WIDE: bool>(
         }
     }
     let mut b = panel;
-    if PACKED {
-        let mut a = a;
-        for _ in 0..k {
-            let b0 = _mm512_loadu_ps(b);
-            let b1 = if WIDE { _mm512_loadu_ps(b.add(16)) } else { b0 };
-            for i in 0..R {
-                let x = _mm512_set1_ps(*a.add(i));
-                left[i] = _mm512_fmadd_ps(x, b0, left[i]);
-                if WIDE {
-                    right[i] = _mm512_fmadd_ps(x, b1, right[i]);
-                }
+    // Packed, A's strides are constants here: LLVM reads a tile's rows at
+    // immediate offsets from one pointer, instead of R pointers a row apart.
+    let (a_row, a_col) = if PACKED { (1, MR as isize) } else { (a_row, a_col) };
+    let mut rows = [a; R];
+    for (i, row) in rows.iter_mut().enumerate() {
+        *row = a.offset(i as isize * a_row);
+    }
+    for _ in 0..k {
+        let b0 = _mm512_loadu_ps(b);
+        let b1 = if WIDE { _mm512_loadu_ps(b.add(16)) } else { b0 };
+        for i in 0..R {
+            let x = _mm512_set1_ps(*rows[i]);
+            left[i] = _mm512_fmadd_ps(x, b0, left[i]);
+            if WIDE {
+                right[i] = _mm512_fmadd_ps(x, b1, right[i]);
             }
-            a = a.add(MR);
-            b = b.add(panel_row);
+            rows[i] = rows[i].offset(a_col);
         }
-    } else {
-        let mut rows = [a; R];
-        for (i, row) in rows.iter_mut().enumerate() {
-            *row = a.offset(i as isize * a_row);
-        }
-        for _ in 0..k {
-            let b0 = _mm512_loadu_ps(b);
-            let b1 = if WIDE { _mm512_loadu_ps(b.add(16)) } else { b0 };
-            for i in 0..R {
-                let x = _mm512_set1_ps(*rows[i]);
-                left[i] = _mm512_fmadd_ps(x, b0, left[i]);
-                if WIDE {
-                    right[i] = _mm512_fmadd_ps(x, b1, right[i]);
-                }
-                rows[i] = rows[i].offset(a_col);
-            }
-            b = b.add(panel_row);
-        }
+        b = b.add(panel_row);
     }
     // A bias row added to every row of C, then ReLU or its gradient's mask, as the product's last steps.
     let bias = epilogue.bias;
