@@ -15,8 +15,21 @@ use std::time::{Duration, Instant};
 
 static THREADS: AtomicUsize = AtomicUsize::new(0);
 
+#[cfg(test)]
+thread_local! {
+    /// The unit tests' thread count, per test thread (0: unset). Tests run
+    /// side by side in one process, and one test's `set_threads` between
+    /// another's two runs of a program changed how a summed batch split,
+    /// and so its bits, failing that test's rerun check.
+    static HERE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Threads kernels may use: `set_threads`, else `NMA_THREADS`, else up to 2 of the available cores.
 pub(crate) fn threads() -> usize {
+    #[cfg(test)]
+    if let n @ 1.. = HERE.with(std::cell::Cell::get) {
+        return n;
+    }
     match THREADS.load(Ordering::Relaxed) {
         0 => {
             let n = std::env::var("NMA_THREADS")
@@ -37,6 +50,9 @@ pub(crate) fn threads() -> usize {
 }
 
 pub(crate) fn set_threads(n: usize) {
+    #[cfg(test)]
+    return HERE.with(|h| h.set(n.clamp(1, 2)));
+    #[cfg(not(test))]
     THREADS.store(n.clamp(1, 2), Ordering::Relaxed);
 }
 
