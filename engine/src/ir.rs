@@ -24,6 +24,11 @@ use std::rc::Rc;
 use crate::view;
 
 /// One primitive operation. The names match luminal's `op` module.
+
+/// Parts of `H` floats in each row of an LSTM loop's tape: `h | c | i f g o
+/// | tanh c` (see `nn/lstm_loop.rs`).
+pub(crate) const LSTM_TAPE_PARTS: usize = 7;
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Op {
     /// Data supplied by the user (or a previously realized result that was detached).
@@ -50,7 +55,7 @@ pub(crate) enum Op {
     /// A whole LSTM layer's time loop (one direction) as one operator:
     /// inputs `xw` `[T, B, 4H]` (`x·W_ihᵀ` for every step), the bias `[4H]`,
     /// `W_hh` `[4H, H]`, `h0` and `c0` `[B, H]`, all read in buffer order;
-    /// output the tape `[T + 1, B, 6H]` (see `nn/lstm_loop.rs`). Only the CPU
+    /// output the tape `[T + 1, B, LSTM_TAPE_PARTS·H]` (see `nn/lstm_loop.rs`). Only the CPU
     /// backend runs it: layers build it only there, and unroll their cells
     /// elsewhere.
     LstmLoop { reverse: bool },

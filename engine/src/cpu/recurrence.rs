@@ -18,6 +18,7 @@ use super::kernels::{exp2, gather, widest_vectors, Slots};
 use super::packed::{self, BSource};
 use super::pool;
 use super::strided::Strided;
+use crate::ir::LSTM_TAPE_PARTS;
 
 thread_local! {
     /// The recurrent weight packed for the packed kernel (by the calling thread).
@@ -87,7 +88,7 @@ impl Dims {
 
     /// Floats per row of the tape.
     fn tape_row(&self) -> usize {
-        6 * self.hidden
+        LSTM_TAPE_PARTS * self.hidden
     }
 }
 
@@ -255,7 +256,7 @@ fn store<const FULL: bool>(s: &mut [f32], j: usize, n: usize, v: &[f32; LANES]) 
 
 #[inline(always)]
 fn lstm_cell_loops(xw: &[f32], bias: &[f32], prev: &[f32], out: &mut [f32], h: usize) {
-    let row = 6 * h;
+    let row = LSTM_TAPE_PARTS * h;
     for ((x, p), o) in xw.chunks_exact(4 * h).zip(prev.chunks_exact(row)).zip(out.chunks_exact_mut(row)) {
         for j in (0..h).step_by(LANES) {
             let n = LANES.min(h - j);
@@ -279,14 +280,15 @@ fn cell_chunk<const FULL: bool>(x: &[f32], bias: &[f32], p: &[f32], o: &mut [f32
         }
     }
     let c_prev = load::<FULL>(p, h + j, n);
-    let (mut hh, mut cc) = ([0.0; LANES], [0.0; LANES]);
+    let (mut hh, mut cc, mut tc) = ([0.0; LANES], [0.0; LANES], [0.0; LANES]);
     for l in 0..LANES {
         let i = sigmoid(gates[0][l]);
         let f = sigmoid(gates[1][l]);
         let g = tanh(gates[2][l]);
         let o = sigmoid(gates[3][l]);
         cc[l] = f * c_prev[l] + i * g;
-        hh[l] = o * tanh(cc[l]);
+        tc[l] = tanh(cc[l]);
+        hh[l] = o * tc[l];
         gates[0][l] = i;
         gates[1][l] = f;
         gates[2][l] = g;
@@ -294,6 +296,7 @@ fn cell_chunk<const FULL: bool>(x: &[f32], bias: &[f32], p: &[f32], o: &mut [f32
     }
     store::<FULL>(o, j, n, &hh);
     store::<FULL>(o, h + j, n, &cc);
+    store::<FULL>(o, 6 * h + j, n, &tc);
     for (k, gate) in gates.iter().enumerate() {
         store::<FULL>(o, (2 + k) * h + j, n, gate);
     }
@@ -420,7 +423,7 @@ widest_vectors!(fn lstm_cell_backward(step: &mut BackwardStep<'_>) => lstm_cell_
 #[inline(always)]
 fn lstm_cell_backward_loops(step: &mut BackwardStep<'_>) {
     let h = step.h;
-    let row = 6 * h;
+    let row = LSTM_TAPE_PARTS * h;
     for r in 0..step.rows.len() / row {
         for j in (0..h).step_by(LANES) {
             let n = LANES.min(h - j);
@@ -438,7 +441,7 @@ fn lstm_cell_backward_loops(step: &mut BackwardStep<'_>) {
 fn cell_backward_chunk<const FULL: bool>(step: &mut BackwardStep<'_>, r: usize, j: usize, n: usize) {
     let BackwardStep { incoming, rows, prev, dh, dc, dgates, dbias, h } = step;
     let (incoming, rows, prev, h) = (*incoming, *rows, *prev, *h);
-    let row = 6 * h;
+    let row = LSTM_TAPE_PARTS * h;
     let (t, p) = (&rows[r * row..(r + 1) * row], &prev[r * row..(r + 1) * row]);
     let (dh, dc) = (&mut dh[r * h..(r + 1) * h], &mut dc[r * h..(r + 1) * h]);
     let dgates = &mut dgates[r * 4 * h..(r + 1) * 4 * h];
@@ -451,12 +454,12 @@ fn cell_backward_chunk<const FULL: bool>(step: &mut BackwardStep<'_>, r: usize, 
             dcv[l] += ic[l];
         }
     }
-    let (c, c_prev) = (load::<FULL>(t, h + j, n), load::<FULL>(p, h + j, n));
+    let (tanh_c, c_prev) = (load::<FULL>(t, 6 * h + j, n), load::<FULL>(p, h + j, n));
     let (i, f) = (load::<FULL>(t, 2 * h + j, n), load::<FULL>(t, 3 * h + j, n));
     let (g, o) = (load::<FULL>(t, 4 * h + j, n), load::<FULL>(t, 5 * h + j, n));
     let mut d = [[0.0; LANES]; 4];
     for l in 0..LANES {
-        let tc = tanh(c[l]);
+        let tc = tanh_c[l];
         let dcl = dcv[l] + dhv[l] * o[l] * (1.0 - tc * tc);
         d[0][l] = dcl * g[l] * i[l] * (1.0 - i[l]);
         d[1][l] = dcl * c_prev[l] * f[l] * (1.0 - f[l]);

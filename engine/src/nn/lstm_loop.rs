@@ -10,15 +10,17 @@
 //!
 //! # The tape
 //!
-//! The operator's output is everything its adjoint needs, `[T + 1, B, 6H]`:
-//! time slot `s`, batch row `b` holds `h | c | i f g o` (the gates after
-//! their activations; zero in the initial state's slot). Step `t` writes
+//! The operator's output is everything its adjoint needs, `[T + 1, B, 7H]`
+//! ([`LSTM_TAPE_PARTS`]): time slot `s`, batch row `b` holds `h | c | i f g
+//! o | tanh c` (the gates after their activations, and the `tanh c` that
+//! made `h`, which the adjoint would otherwise compute again: an
+//! exponential and a division per unit; zero in the initial state's slot). Step `t` writes
 //! slot `t + 1` and reads its previous state from slot `t`; a reverse
 //! loop (the backward direction of a bidirectional layer) runs `t` from
 //! `T - 1` down to 0, writes slot `t` and reads slot `t + 1`. The initial
 //! state sits in the remaining slot (0, or `T` in reverse). Time-major, so
 //! the hidden states of all steps are one `[T·B, H]` matrix with row stride
-//! `6H` that a product reads in place (the next layer's input projection,
+//! `7H` that a product reads in place (the next layer's input projection,
 //! the weight gradient).
 //!
 //! # The adjoint
@@ -32,7 +34,7 @@
 //! recurrent weight's gradient `Σ_t dgatesₜᵀ · hₜ₋₁` is then one product
 //! with K = T·B, built from ordinary operators.
 
-use crate::ir::Op;
+use crate::ir::{Op, LSTM_TAPE_PARTS};
 use crate::tensor::Tensor;
 
 /// The tape of one LSTM layer direction: `xw` `[T, B, 4H]` (`x·W_ihᵀ`), `bias`
@@ -42,7 +44,7 @@ pub(crate) fn lstm_loop(xw: &Tensor, bias: &Tensor, w_hh: &Tensor, h0: &Tensor, 
     let s = xw.shape();
     let (t, b, h) = (s[0], s[1], s[2] / 4);
     let inputs = [xw, bias, w_hh, h0, c0].map(Tensor::contiguous).to_vec();
-    Tensor::from_op(Op::LstmLoop { reverse }, inputs, vec![t + 1, b, 6 * h])
+    Tensor::from_op(Op::LstmLoop { reverse }, inputs, vec![t + 1, b, LSTM_TAPE_PARTS * h])
 }
 
 /// The first of the consecutive slots holding the steps' outputs (`out`) or
@@ -53,7 +55,7 @@ fn first_slot(out: bool, reverse: bool) -> usize {
 
 /// Column range `k` of the tape's rows: 0 = h, 1 = c.
 fn part(tape: &Tensor, k: usize) -> Tensor {
-    let h = tape.shape()[2] / 6;
+    let h = tape.shape()[2] / LSTM_TAPE_PARTS;
     tape.slice(2, k * h, (k + 1) * h)
 }
 
@@ -75,7 +77,7 @@ pub(crate) fn final_state(tape: &Tensor, reverse: bool, k: usize) -> Tensor {
 /// `c0`) given `g`, the gradient of its tape; `None` where not wanted.
 pub(crate) fn adjoint(inputs: &[Tensor], tape: Tensor, g: &Tensor, reverse: bool, wanted: &[bool]) -> Vec<Option<Tensor>> {
     let shape = tape.shape();
-    let (steps, batch, h) = (shape[0] - 1, shape[1], shape[2] / 6);
+    let (steps, batch, h) = (shape[0] - 1, shape[1], shape[2] / LSTM_TAPE_PARTS);
     let w_hh = &inputs[2];
     let d = Tensor::from_op(
         Op::LstmLoopBackward { reverse },

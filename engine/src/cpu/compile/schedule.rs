@@ -129,7 +129,7 @@ fn fused_operator(g: &Lowered, i: usize, slot_of: &[usize]) -> Kernel {
         Op::LstmLoop { reverse } => {
             debug_assert!((0..5).all(|k| reads_in_order(g, i, k)), "an LSTM loop reads its inputs in buffer order");
             Kernel::LstmLoop(LstmLoop {
-                dims: Dims { steps: shape[0] - 1, batch: shape[1], hidden: shape[2] / 6, reverse },
+                dims: Dims { steps: shape[0] - 1, batch: shape[1], hidden: shape[2] / crate::ir::LSTM_TAPE_PARTS, reverse },
                 xw: slot_of[e[0]],
                 bias: slot_of[e[1]],
                 w: slot_of[e[2]],
