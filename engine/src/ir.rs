@@ -23,12 +23,11 @@ use std::rc::Rc;
 
 use crate::view;
 
-/// One primitive operation. The names match luminal's `op` module.
-
 /// Parts of `H` floats in each row of an LSTM loop's tape: `h | c | i f g o
 /// | tanh c` (see `nn/lstm_loop.rs`).
 pub(crate) const LSTM_TAPE_PARTS: usize = 7;
 
+/// One primitive operation. The names match luminal's `op` module.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Op {
     /// Data supplied by the user (or a previously realized result that was detached).

@@ -14,8 +14,8 @@
 //! ([`LSTM_TAPE_PARTS`]): time slot `s`, batch row `b` holds `h | c | i f g
 //! o | tanh c` (the gates after their activations, and the `tanh c` that
 //! made `h`, which the adjoint would otherwise compute again: an
-//! exponential and a division per unit; zero in the initial state's slot). Step `t` writes
-//! slot `t + 1` and reads its previous state from slot `t`; a reverse
+//! exponential and a division per unit; zero in the initial state's slot).
+//! Step `t` writes slot `t + 1` and reads its previous state from slot `t`; a reverse
 //! loop (the backward direction of a bidirectional layer) runs `t` from
 //! `T - 1` down to 0, writes slot `t` and reads slot `t + 1`. The initial
 //! state sits in the remaining slot (0, or `T` in reverse). Time-major, so

@@ -188,16 +188,6 @@ pub(crate) fn run_fused(f: &Fused, slots: &dyn Slots, out: &mut [f32], first: us
     // Per register, whether it is all zeros in this chunk (a padded load
     // entirely outside its data: the adjoint of a slice, summed with others).
     let mut zero = vec![false; n_regs];
-    // Loads whose every chunk reads the same values (a row broadcast down
-    // the rows: layer norm's weight and bias, `[1024, 64]/[0, 1]`): gathered
-    // for the first chunk only; their register row is theirs alone. Chunks
-    // start at multiples of CHUNK (`first` is one), so of the period too.
-    let same_each_chunk: Vec<bool> = f
-        .instrs
-        .iter()
-        .enumerate()
-        .map(|(i, instr)| i != root && matches!(instr, Instr::Load { view, .. } if repeats_within_a_chunk(view)))
-        .collect();
     debug_assert!(first.is_multiple_of(CHUNK), "a fused kernel's part starts inside a chunk");
     let mut start = 0;
     while start < out.len() {
@@ -235,7 +225,12 @@ pub(crate) fn run_fused(f: &Fused, slots: &dyn Slots, out: &mut [f32], first: us
                     }
                     dst.copy_from_slice(reg(keep));
                 }
-                Instr::Load { .. } if start > 0 && same_each_chunk[i] => continue,
+                // A load whose every chunk reads the same values (a row
+                // broadcast down the rows: layer norm's weight and bias,
+                // `[1024, 64]/[0, 1]`) is gathered for the first chunk
+                // only; its register row is its own. Chunks start at
+                // multiples of CHUNK (`first` is one), so of the period too.
+                Instr::Load { view, .. } if start > 0 && i != root && repeats_within_a_chunk(view) => continue,
                 Instr::Load { slot, view } => {
                     let src = slots.get(*slot);
                     let contiguous =

@@ -19,9 +19,9 @@ pub(crate) const LANES: usize = 8;
 /// Most groups of [`LANES`] rows one call advances side by side.
 pub(crate) const MAX_GROUPS: usize = 4;
 
-/// Checks that `N` rows are whole groups, and no more than [`MAX_GROUPS`].
+/// Checks, as it compiles, that `N` rows are whole groups, and no more than [`MAX_GROUPS`].
 fn check_groups<const N: usize>() {
-    assert!(N.is_multiple_of(LANES) && N <= LANES * MAX_GROUPS, "{N} rows are not whole groups of {LANES}, at most {MAX_GROUPS}");
+    const { assert!(N.is_multiple_of(LANES) && N <= LANES * MAX_GROUPS, "rows must be whole groups of LANES, at most MAX_GROUPS") }
 }
 
 /// `acc[l] += rows[l][0] + rows[l][1] + …` in order; every row has `len`

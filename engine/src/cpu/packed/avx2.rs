@@ -51,7 +51,7 @@ pub(super) unsafe fn panel_product(
             macro_rules! tile {
                 ($r:literal) => {
                     if packed_a {
-                        tile::<$r, true>(k, a, (1, MR as isize), panel, panel_row, c, c_row, half_cols, start, epilogue)
+                        tile::<$r, true>(k, a, a_strides, panel, panel_row, c, c_row, half_cols, start, epilogue)
                     } else {
                         tile::<$r, false>(k, a, a_strides, panel, panel_row, c, c_row, half_cols, start, epilogue)
                     }

@@ -39,8 +39,8 @@ pub(super) unsafe fn panel_product(
         macro_rules! tile {
             ($r:literal) => {
                 match (packed_a, wide) {
-                    (true, true) => tile::<$r, true, true>(k, a, (1, MR as isize), panel, panel_row, c, c_row, cols, start, epilogue),
-                    (true, false) => tile::<$r, true, false>(k, a, (1, MR as isize), panel, panel_row, c, c_row, cols, start, epilogue),
+                    (true, true) => tile::<$r, true, true>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
+                    (true, false) => tile::<$r, true, false>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
                     (false, true) => tile::<$r, false, true>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
                     (false, false) => tile::<$r, false, false>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
                 }
