@@ -14,7 +14,7 @@ use std::ops::Range;
 
 #[cfg(target_arch = "x86_64")]
 use super::kernels::vector_width;
-use super::kernels::{exp2, gather, widest_vectors, Slots};
+use super::kernels::{gather, widest_vectors, Slots};
 use super::packed::{self, BSource};
 use super::pool;
 use super::strided::Strided;
@@ -45,20 +45,29 @@ impl Shared {
     }
 }
 
-/// Runs `f` on the two halves of the batch rows `0..batch`: each row's
-/// recurrence is independent of the others', so the halves never wait for
-/// each other. The halves are the same on one thread or two, so the bias
+/// Runs `f` on the batch rows `0..batch`: each row's recurrence is
+/// independent of the others', so on two threads each takes half the rows
+/// and they never wait for each other; on one, `f` takes them all at once
+/// (each step's product then reads the weight once for all rows). Row
+/// groups are the same either way ([`bias_groups`]), so the bias
 /// gradient's two partial sums (and so the bits) are too.
-fn halves(d: &Dims, f: &(dyn Fn(Range<usize>) + Sync)) {
+fn by_rows(d: &Dims, f: &(dyn Fn(Range<usize>) + Sync)) {
     let mid = d.batch / 2;
-    let parts = [0..mid, mid..d.batch];
     if pool::threads() >= 2 && mid > 0 && d.steps * d.batch * d.hidden >= PARALLEL_MIN {
-        pool::run_parts(parts, f);
+        pool::run_parts([0..mid, mid..d.batch], f);
     } else {
-        for rows in parts {
-            f(rows);
-        }
+        f(0..d.batch);
     }
+}
+
+/// The halves of the batch rows that fall in `rows` (one or two): each
+/// sums its own part of the bias gradient, whichever thread runs it.
+fn bias_groups(batch: usize, rows: Range<usize>) -> impl Iterator<Item = Range<usize>> {
+    let mid = batch / 2;
+    [0..mid, mid..batch]
+        .into_iter()
+        .map(move |half| half.start.max(rows.start)..half.end.min(rows.end))
+        .filter(|g| !g.is_empty())
 }
 
 /// Sizes of a loop: steps, batch rows, hidden units; and its direction.
@@ -154,14 +163,61 @@ fn packed_weight<'a>(w: &[f32], strides: (isize, isize), k: usize, n: usize, buf
     Some(buf)
 }
 
+/// `a · b + c`: one FMA on the vector paths (`FMA`), a multiply and an add
+/// on the baseline (see `widest_vectors!`'s `fma` form).
 #[inline(always)]
-fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + exp2(-x * std::f32::consts::LOG2_E))
+fn madd<const FMA: bool>(a: f32, b: f32, c: f32) -> f32 {
+    if FMA {
+        a.mul_add(b, c)
+    } else {
+        a * b + c
+    }
+}
+
+/// `2^t` for the cells' activations, which need neither subnormals nor
+/// infinities: `t` is held to `[-125, 126]` (sigmoid and tanh are then
+/// already 0, ±1 or 1 to within f32), the polynomial of
+/// [`exp2`](super::kernels::exp2) is evaluated with FMAs, and `2^n` is one
+/// normal float. Half the vector instructions of the elementwise `exp2`,
+/// whose special cases the cells never reach; within 2 ulp of `f32::exp2`
+/// (tested). NaN stays NaN, through the clamp and the product.
+#[inline(always)]
+pub(super) fn cell_exp2<const FMA: bool>(t: f32) -> f32 {
+    const C: [f32; 8] = [
+        1.0,
+        std::f32::consts::LN_2,
+        0.240_226_5,
+        0.055_504_11,
+        0.009_618_129,
+        0.001_333_355_8,
+        0.000_154_035_3,
+        0.000_015_252_734,
+    ];
+    // Written so that a NaN fails both comparisons and stays (x86's max and
+    // min with t second do just that, one instruction each).
+    let t = if -125.0 > t { -125.0 } else { t };
+    let t = if 126.0 < t { 126.0 } else { t };
+    // Round to the nearest integer by adding 1.5·2^23 (see `exp2`).
+    const SHIFT: f32 = 12_582_912.0;
+    let shifted = t + SHIFT;
+    let f = t - (shifted - SHIFT);
+    let mut p = C[7];
+    for &c in C[..7].iter().rev() {
+        p = madd::<FMA>(p, f, c);
+    }
+    // 2^n with n = shifted's low bits, whose exponent field is n + 127.
+    let biased = (shifted.to_bits() as i32).wrapping_sub(SHIFT.to_bits() as i32 - 127);
+    p * f32::from_bits((biased as u32) << 23)
 }
 
 #[inline(always)]
-fn tanh(x: f32) -> f32 {
-    2.0 / (1.0 + exp2(-2.0 * x * std::f32::consts::LOG2_E)) - 1.0
+pub(super) fn sigmoid<const FMA: bool>(x: f32) -> f32 {
+    1.0 / (1.0 + cell_exp2::<FMA>(x * -std::f32::consts::LOG2_E))
+}
+
+#[inline(always)]
+pub(super) fn tanh<const FMA: bool>(x: f32) -> f32 {
+    2.0 / (1.0 + cell_exp2::<FMA>(x * (-2.0 * std::f32::consts::LOG2_E))) - 1.0
 }
 
 impl LstmLoop {
@@ -194,7 +250,7 @@ impl LstmLoop {
         PACKED_W.with(|buf| {
             let mut buf = buf.borrow_mut();
             let packed_w = packed_weight(w, w_t, h, 4 * h, &mut buf);
-            halves(&d, &|rows| {
+            by_rows(&d, &|rows| {
                 let (r0, m) = (rows.start, rows.len());
                 if m == 0 {
                     return;
@@ -218,7 +274,7 @@ impl LstmLoop {
     }
 }
 
-widest_vectors!(
+widest_vectors!(fma
     /// One step's cell over all batch rows: `out`'s gate columns hold
     /// `h_prev·W_hhᵀ`; adds `xw` and the bias, applies the activations and writes h, c.
     fn lstm_cell(xw: &[f32], bias: &[f32], prev: &[f32], out: &mut [f32], h: usize) => lstm_cell_loops
@@ -255,15 +311,15 @@ fn store<const FULL: bool>(s: &mut [f32], j: usize, n: usize, v: &[f32; LANES]) 
 }
 
 #[inline(always)]
-fn lstm_cell_loops(xw: &[f32], bias: &[f32], prev: &[f32], out: &mut [f32], h: usize) {
+fn lstm_cell_loops<const FMA: bool>(xw: &[f32], bias: &[f32], prev: &[f32], out: &mut [f32], h: usize) {
     let row = LSTM_TAPE_PARTS * h;
     for ((x, p), o) in xw.chunks_exact(4 * h).zip(prev.chunks_exact(row)).zip(out.chunks_exact_mut(row)) {
         for j in (0..h).step_by(LANES) {
             let n = LANES.min(h - j);
             if n == LANES {
-                cell_chunk::<true>(x, bias, p, o, h, j, n);
+                cell_chunk::<true, FMA>(x, bias, p, o, h, j, n);
             } else {
-                cell_chunk::<false>(x, bias, p, o, h, j, n);
+                cell_chunk::<false, FMA>(x, bias, p, o, h, j, n);
             }
         }
     }
@@ -271,7 +327,7 @@ fn lstm_cell_loops(xw: &[f32], bias: &[f32], prev: &[f32], out: &mut [f32], h: u
 
 /// Units `j..j + n` of one row of the cell (see [`load`] for `FULL`).
 #[inline(always)]
-fn cell_chunk<const FULL: bool>(x: &[f32], bias: &[f32], p: &[f32], o: &mut [f32], h: usize, j: usize, n: usize) {
+fn cell_chunk<const FULL: bool, const FMA: bool>(x: &[f32], bias: &[f32], p: &[f32], o: &mut [f32], h: usize, j: usize, n: usize) {
     let mut gates = [[0.0; LANES]; 4];
     for (k, gate) in gates.iter_mut().enumerate() {
         let (pre, x, b) = (load::<FULL>(o, (2 + k) * h + j, n), load::<FULL>(x, k * h + j, n), load::<FULL>(bias, k * h + j, n));
@@ -282,12 +338,12 @@ fn cell_chunk<const FULL: bool>(x: &[f32], bias: &[f32], p: &[f32], o: &mut [f32
     let c_prev = load::<FULL>(p, h + j, n);
     let (mut hh, mut cc, mut tc) = ([0.0; LANES], [0.0; LANES], [0.0; LANES]);
     for l in 0..LANES {
-        let i = sigmoid(gates[0][l]);
-        let f = sigmoid(gates[1][l]);
-        let g = tanh(gates[2][l]);
-        let o = sigmoid(gates[3][l]);
-        cc[l] = f * c_prev[l] + i * g;
-        tc[l] = tanh(cc[l]);
+        let i = sigmoid::<FMA>(gates[0][l]);
+        let f = sigmoid::<FMA>(gates[1][l]);
+        let g = tanh::<FMA>(gates[2][l]);
+        let o = sigmoid::<FMA>(gates[3][l]);
+        cc[l] = madd::<FMA>(f, c_prev[l], i * g);
+        tc[l] = tanh::<FMA>(cc[l]);
         hh[l] = o * tc[l];
         gates[0][l] = i;
         gates[1][l] = f;
@@ -323,15 +379,15 @@ impl LstmLoopBackward {
         PACKED_W.with(|buf| {
             let mut buf = buf.borrow_mut();
             let packed_w = packed_weight(w, w_rows, 4 * h, h, &mut buf);
-            halves(&d, &|rows| {
+            by_rows(&d, &|rows| {
                 let (r0, m) = (rows.start, rows.len());
                 if m == 0 {
                     return;
                 }
-                // SAFETY: each half writes only its own rows of each slot,
+                // SAFETY: each thread writes only its own rows of each slot,
                 // inside `out`; nobody else touches `out` until both are done.
-                let rows_of = |slot: usize| unsafe {
-                    std::slice::from_raw_parts_mut(shared.at((slot * b + r0) * gates), m * gates)
+                let rows_of = |slot: usize, rows: Range<usize>| unsafe {
+                    std::slice::from_raw_parts_mut(shared.at((slot * b + rows.start) * gates), rows.len() * gates)
                 };
                 ROW_STATE.with(|state| {
                     let [incoming, dh, dc] = &mut *state.borrow_mut();
@@ -341,26 +397,29 @@ impl LstmLoopBackward {
                         v.resize(m * h, 0.0);
                     }
                     incoming.resize(m * 2 * h, 0.0);
-                    let dbias = &mut rows_of(last)[..gates];
                     for (t, slot, prev) in d.order().rev() {
                         let arrived = self.incoming(dtape, slot, rows.clone(), incoming);
-                        let tape_rows = |s: usize| &tape[(s * b + r0) * row..(s * b + r0 + m) * row];
-                        let dgates = rows_of(t);
-                        lstm_cell_backward(&mut BackwardStep {
-                            incoming: arrived.then_some(&incoming[..]),
-                            rows: tape_rows(slot),
-                            prev: tape_rows(prev),
-                            dh,
-                            dc,
-                            dgates: &mut *dgates,
-                            dbias: &mut *dbias,
-                            h,
-                        });
+                        for group in bias_groups(b, rows.clone()) {
+                            // This group's rows of the tape and of the rows' state.
+                            let (g0, gm) = (group.start - r0, group.len());
+                            let tape_rows = |s: usize| &tape[(s * b + group.start) * row..(s * b + group.end) * row];
+                            lstm_cell_backward(&mut BackwardStep {
+                                incoming: arrived.then_some(&incoming[g0 * 2 * h..(g0 + gm) * 2 * h]),
+                                rows: tape_rows(slot),
+                                prev: tape_rows(prev),
+                                dh: &mut dh[g0 * h..(g0 + gm) * h],
+                                dc: &mut dc[g0 * h..(g0 + gm) * h],
+                                dgates: rows_of(t, group.clone()),
+                                dbias: &mut rows_of(last, group.start..group.start + 1)[..],
+                                h,
+                            });
+                        }
+                        let dgates = rows_of(t, rows.clone());
                         // dh for the previous step: dgates · W.
                         step_product(w, w_rows, (m, 4 * h, h), packed_w, dgates.as_ptr(), gates as isize, dh.as_mut_ptr(), h as isize);
                     }
                     // The initial state's gradients: dh0 | dc0 | zeros.
-                    let initial = rows_of(d.steps);
+                    let initial = rows_of(d.steps, rows.clone());
                     for r in 0..m {
                         let o = &mut initial[r * gates..(r + 1) * gates];
                         o[..h].copy_from_slice(&dh[r * h..(r + 1) * h]);

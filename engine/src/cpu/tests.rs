@@ -711,6 +711,43 @@ fn vectorised_exp2_matches_f64_within_a_few_ulp_and_keeps_the_special_values() {
     assert!(exp2(f32::NAN).is_nan());
 }
 
+#[test]
+fn the_lstm_cells_exp2_sigmoid_and_tanh_match_f64_and_saturate() {
+    use super::recurrence::{cell_exp2, sigmoid, tanh};
+    // Both forms: FMAs (the vector paths) and multiply-adds (the baseline).
+    fn check<const FMA: bool>() {
+        let mut worst = 0.0f64;
+        let mut t = -125.0f32;
+        while t <= 126.0 {
+            let want = (t as f64).exp2();
+            worst = worst.max((cell_exp2::<FMA>(t) as f64 - want).abs() / want);
+            t += 0.0137;
+        }
+        assert!(worst < 6e-7, "largest relative error {worst} (FMA {FMA})");
+        // Held to [-125, 126]: normal floats, never 0 or infinity.
+        assert_eq!(cell_exp2::<FMA>(-1000.0), (-125.0f32).exp2());
+        assert_eq!(cell_exp2::<FMA>(f32::NEG_INFINITY), (-125.0f32).exp2());
+        assert_eq!(cell_exp2::<FMA>(1000.0), 126.0f32.exp2());
+        assert_eq!(cell_exp2::<FMA>(f32::INFINITY), 126.0f32.exp2());
+        assert!(cell_exp2::<FMA>(f32::NAN).is_nan());
+        let (mut worst_sigmoid, mut worst_tanh) = (0.0f64, 0.0f64);
+        let mut x = -30.0f32;
+        while x <= 30.0 {
+            let xd = x as f64;
+            worst_sigmoid = worst_sigmoid.max((sigmoid::<FMA>(x) as f64 - 1.0 / (1.0 + (-xd).exp())).abs());
+            worst_tanh = worst_tanh.max((tanh::<FMA>(x) as f64 - xd.tanh()).abs());
+            x += 0.0173;
+        }
+        assert!(worst_sigmoid < 2e-7 && worst_tanh < 4e-7, "sigmoid {worst_sigmoid}, tanh {worst_tanh} (FMA {FMA})");
+        // Saturated, and NaN through.
+        assert_eq!((sigmoid::<FMA>(200.0), tanh::<FMA>(200.0), tanh::<FMA>(-200.0)), (1.0, 1.0, -1.0));
+        assert!(sigmoid::<FMA>(-200.0) < 1e-37 && sigmoid::<FMA>(-200.0) >= 0.0);
+        assert!(sigmoid::<FMA>(f32::NAN).is_nan() && tanh::<FMA>(f32::NAN).is_nan());
+    }
+    check::<true>();
+    check::<false>();
+}
+
 /// Runs `body` on a new thread whose products use `kernel` (`None`:
 /// `matrixmultiply`); programs are compiled and cached per thread.
 fn on_kernel(kernel: Option<SimdPath>, body: fn()) {

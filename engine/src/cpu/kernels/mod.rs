@@ -25,8 +25,35 @@ pub(crate) fn vector_width() -> u8 {
 
 /// Defines `$name`, which runs `$inner` compiled for the widest vectors
 /// this CPU has (see [`vector_width`]); `$inner` must be `#[inline(always)]`
-/// so that its loops are compiled with each set of features.
+/// so that its loops are compiled with each set of features. The `fma`
+/// form passes `$inner` a `const FMA: bool`, true on the vector paths
+/// (which all have FMA, see [`simd::detected`]), where `f32::mul_add` then
+/// compiles to one instruction; the baseline gets false and must multiply
+/// and add (there `mul_add` would be a library call per element).
 macro_rules! widest_vectors {
+    (fma $(#[$attr:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) => $inner:ident) => {
+        $(#[$attr])*
+        $vis fn $name($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx512f,fma")]
+                unsafe fn wide16($($arg: $ty),*) {
+                    $inner::<true>($($arg),*)
+                }
+                #[target_feature(enable = "avx2,fma")]
+                unsafe fn wide8($($arg: $ty),*) {
+                    $inner::<true>($($arg),*)
+                }
+                match vector_width() {
+                    // SAFETY: the CPU has these features (checked by `vector_width`).
+                    16 => return unsafe { wide16($($arg),*) },
+                    8 => return unsafe { wide8($($arg),*) },
+                    _ => {}
+                }
+            }
+            $inner::<false>($($arg),*)
+        }
+    };
     ($(#[$attr:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) => $inner:ident) => {
         $(#[$attr])*
         $vis fn $name($($arg: $ty),*) {
