@@ -322,15 +322,23 @@ unsafe fn pack_panel(b: *const f32, (rs, cs): (isize, isize), k: usize, cols: us
 /// in order from one pointer. Measured on an AVX-512 Xeon (`bench_products`,
 /// the LSTM's `dgᵀ·h`): 152 → 182 GFLOP/s. A row-major A packed the same
 /// way (8 × 8 transposes) made the LSTM and the transformer 1–3% slower
-/// there, so it is read in place. Only for blocks that fit in L2.
-fn packs_a_tiles(m: usize, kc: usize, (a_row, a_col): (isize, isize)) -> bool {
+/// there, so it is read in place. Only for blocks that fit in L2, and on
+/// AVX2 only for products of more than two panels.
+fn packs_a_tiles(m: usize, n: usize, kc: usize, (a_row, a_col): (isize, isize), kernel: SimdPath) -> bool {
     let transposed = a_row == 1 && a_col != 1;
     #[cfg(test)]
     if let Some(forced) = PACK_A_HERE.with(Cell::get) {
         return forced && transposed;
     }
-    transposed && m * kc <= MAX_A_BLOCK
+    transposed && m * kc <= MAX_A_BLOCK && (kernel == SimdPath::Avx512 || n > AVX2_IN_PLACE_A_MAX_N)
 }
+
+/// Columns of C up to which AVX2 reads a transposed A in place: over two
+/// panels or fewer the packing costs more than it saves (measured alone on
+/// the Xeon: the transformer's `gᵀ·x` with N = 64, 99–100 → 105–108 GFLOP/s
+/// in place; with N = 256 packing still wins, 99 → 102). AVX-512's tiles
+/// gain from packing at every N.
+const AVX2_IN_PLACE_A_MAX_N: usize = 2 * NR;
 
 /// Most floats of a packed block of A (512 KB).
 const MAX_A_BLOCK: usize = 1 << 17;
@@ -395,14 +403,14 @@ pub(crate) unsafe fn product(
         // pass over stays in L1. Later blocks continue from C's stored sums:
         // the same FMAs in the same order, so the same bits as one block.
         // (A product added onto C keeps one block: it adds C only at the end.)
-        let (panel_product, mr) = match kernel() {
-            Some(SimdPath::Avx512) => (avx512::panel_product as PanelProduct, avx512::MR),
-            Some(SimdPath::Avx2) => (avx2::panel_product as PanelProduct, avx2::MR),
+        let (panel_product, mr, path) = match kernel() {
+            Some(SimdPath::Avx512) => (avx512::panel_product as PanelProduct, avx512::MR, SimdPath::Avx512),
+            Some(SimdPath::Avx2) => (avx2::panel_product as PanelProduct, avx2::MR, SimdPath::Avx2),
             _ => unreachable!("the packed product needs AVX2 or AVX-512"),
         };
         let blocks = if accumulate { 1 } else { k.div_ceil(KC).max(1) };
         let kc = k.div_ceil(blocks);
-        let packs_a = packs_a_tiles(m, kc, a_strides);
+        let packs_a = packs_a_tiles(m, n, kc, a_strides, path);
         // Reused between calls, like the panel; taken out so both can be borrowed.
         let mut a_block = if packs_a { A_BLOCK.with(|v| std::mem::take(&mut *v.borrow_mut())) } else { Vec::new() };
         PANEL.with(|buf| {
@@ -548,6 +556,18 @@ mod tests {
                 assert_eq!(c, want, "{kernel:?}, shift {shift}");
             }
         }
+    }
+
+    #[test]
+    fn a_transposed_a_is_packed_on_avx2_only_for_more_than_two_panels() {
+        let transposed = (1, 1024);
+        for (n, avx2, avx512) in [(32, false, true), (64, false, true), (65, true, true), (256, true, true)] {
+            assert_eq!(packs_a_tiles(256, n, 256, transposed, SimdPath::Avx2), avx2, "AVX2, n {n}");
+            assert_eq!(packs_a_tiles(256, n, 256, transposed, SimdPath::Avx512), avx512, "AVX-512, n {n}");
+        }
+        // Never a row-major A, nor a block beyond L2.
+        assert!(!packs_a_tiles(256, 256, 256, (1024, 1), SimdPath::Avx512));
+        assert!(!packs_a_tiles(1024, 256, 256, transposed, SimdPath::Avx512));
     }
 
     #[test]
