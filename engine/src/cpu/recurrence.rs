@@ -14,7 +14,7 @@ use std::ops::Range;
 
 #[cfg(target_arch = "x86_64")]
 use super::kernels::vector_width;
-use super::kernels::{gather, widest_vectors, Slots};
+use super::kernels::{gather, widest_vectors, Slots, EXP2_TAYLOR};
 use super::packed::{self, BSource};
 use super::pool;
 use super::strided::Strided;
@@ -183,16 +183,7 @@ fn madd<const FMA: bool>(a: f32, b: f32, c: f32) -> f32 {
 /// (tested). NaN stays NaN, through the clamp and the product.
 #[inline(always)]
 pub(super) fn cell_exp2<const FMA: bool>(t: f32) -> f32 {
-    const C: [f32; 8] = [
-        1.0,
-        std::f32::consts::LN_2,
-        0.240_226_5,
-        0.055_504_11,
-        0.009_618_129,
-        0.001_333_355_8,
-        0.000_154_035_3,
-        0.000_015_252_734,
-    ];
+    const C: [f32; 8] = EXP2_TAYLOR;
     // Written so that a NaN fails both comparisons and stays (x86's max and
     // min with t second do just that, one instruction each).
     let t = if -125.0 > t { -125.0 } else { t };

@@ -43,6 +43,19 @@ pub(crate) fn run_fused_parallel(
     });
 }
 
+/// `2^f` for `|f| ≤ 1/2`: the Taylor coefficients `ln(2)^i / i!` to degree 7,
+/// of [`exp2`] and of the LSTM cells' own (`recurrence::cell_exp2`).
+pub(crate) const EXP2_TAYLOR: [f32; 8] = [
+    1.0,
+    std::f32::consts::LN_2,
+    0.240_226_5,
+    0.055_504_11,
+    0.009_618_129,
+    0.001_333_355_8,
+    0.000_154_035_3,
+    0.000_015_252_734,
+];
+
 /// `2^x` without a libm call, so that loops over it vectorise (sigmoids
 /// and softmaxes spend most of their time here): `2^x = 2^n · 2^f` with
 /// `n` the nearest integer to `x`, `2^f` for `|f| ≤ 1/2` by its Taylor series to degree 7
@@ -52,16 +65,7 @@ pub(crate) fn run_fused_parallel(
 /// underflow to 0 and NaN as `f32::exp2`.
 #[inline(always)]
 pub(crate) fn exp2(x: f32) -> f32 {
-    const C: [f32; 8] = [
-        1.0,
-        std::f32::consts::LN_2,
-        0.240_226_5,
-        0.055_504_11,
-        0.009_618_129,
-        0.001_333_355_8,
-        0.000_154_035_3,
-        0.000_015_252_734,
-    ];
+    const C: [f32; 8] = EXP2_TAYLOR;
     // Comparisons and selects only (no floor, which is a libm call without
     // SSE4.1): NaN falls through both and is put back at the end. (Not
     // `clamp`, whose NaN handling costs a branch per element.)
