@@ -52,19 +52,24 @@ impl Shared {
 /// groups are the same either way ([`bias_groups`]), so the bias
 /// gradient's two partial sums (and so the bits) are too.
 fn by_rows(d: &Dims, f: &(dyn Fn(Range<usize>) + Sync)) {
-    let mid = d.batch / 2;
-    if pool::threads() >= 2 && mid > 0 && d.steps * d.batch * d.hidden >= PARALLEL_MIN {
-        pool::run_parts([0..mid, mid..d.batch], f);
+    if pool::threads() >= 2 && d.batch >= 2 && d.steps * d.batch * d.hidden >= PARALLEL_MIN {
+        pool::run_parts(halves(d.batch), f);
     } else {
         f(0..d.batch);
     }
 }
 
+/// The two halves of the batch rows `0..batch`: the rows each thread takes
+/// on two threads, and the bias gradient's partial sums on one or two.
+fn halves(batch: usize) -> [Range<usize>; 2] {
+    let mid = batch / 2;
+    [0..mid, mid..batch]
+}
+
 /// The halves of the batch rows that fall in `rows` (one or two): each
 /// sums its own part of the bias gradient, whichever thread runs it.
 fn bias_groups(batch: usize, rows: Range<usize>) -> impl Iterator<Item = Range<usize>> {
-    let mid = batch / 2;
-    [0..mid, mid..batch]
+    halves(batch)
         .into_iter()
         .map(move |half| half.start.max(rows.start)..half.end.min(rows.end))
         .filter(|g| !g.is_empty())

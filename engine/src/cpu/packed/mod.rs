@@ -364,7 +364,7 @@ unsafe fn pack_a_tiles(a: *const f32, a_col: isize, m: usize, len: usize, mr: us
 /// same set of L1 (packing a transposed A writes to every tile per k: with
 /// tiles 8 KB apart, every store missed).
 fn a_tile_len(mr: usize, len: usize) -> usize {
-    mr * len + 16
+    mr * len + LINE_FLOATS
 }
 
 /// The kernels' [`avx512::panel_product`] and [`avx2::panel_product`].
@@ -403,10 +403,16 @@ pub(crate) unsafe fn product(
         // pass over stays in L1. Later blocks continue from C's stored sums:
         // the same FMAs in the same order, so the same bits as one block.
         // (A product added onto C keeps one block: it adds C only at the end.)
-        let (panel_product, mr, path) = match kernel() {
-            Some(SimdPath::Avx512) => (avx512::panel_product as PanelProduct, avx512::MR, SimdPath::Avx512),
-            Some(SimdPath::Avx2) => (avx2::panel_product as PanelProduct, avx2::MR, SimdPath::Avx2),
-            _ => unreachable!("the packed product needs AVX2 or AVX-512"),
+        let path = kernel().unwrap_or(SimdPath::Baseline);
+        let (panel_product, mr) = match path {
+            SimdPath::Avx512 => (avx512::panel_product as PanelProduct, avx512::MR),
+            SimdPath::Avx2 => (avx2::panel_product as PanelProduct, avx2::MR),
+            SimdPath::Baseline => unreachable!("the packed product needs AVX2 or AVX-512"),
+        };
+        // A packed B's panels start at its buffer's first cache line (see `pack`).
+        let b = match b {
+            BSource::Packed(packed) => BSource::Packed(packed.add(to_line(packed))),
+            strided => strided,
         };
         let blocks = if accumulate { 1 } else { k.div_ceil(KC).max(1) };
         let kc = k.div_ceil(blocks);
@@ -438,7 +444,7 @@ pub(crate) unsafe fn product(
                             (panel.as_ptr(), NR)
                         }
                     }
-                    BSource::Packed(packed) => (packed.add(to_line(packed) + j * k * NR + k0 * NR), NR),
+                    BSource::Packed(panels) => (panels.add(j * k * NR + k0 * NR), NR),
                 };
                 panel_product(m, len, a, a_strides, a_tile, panel, panel_row, c, c_row, cols, start, epilogue);
             };
