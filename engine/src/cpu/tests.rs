@@ -236,6 +236,29 @@ fn reductions_along_every_axis_of_permuted_views() {
 }
 
 #[test]
+fn reductions_split_by_columns_give_the_bits_of_one_thread() {
+    // A bias gradient's first stage reads its features contiguously, though
+    // they are not the output's last axis (`[256, 32, 32]/[1, 8192, 256]`);
+    // large, it is split between two threads by halves of the features:
+    // 256 and 40 of them split (at 128 and 16), 17 stay on one thread.
+    let mut rng = Rng::new(29);
+    for features in [256, 40, 17] {
+        let x = random(&[32, 32, features], &mut rng);
+        let mut runs = Vec::new();
+        for threads in [1, 2] {
+            runtime::set_threads(threads);
+            let v = x.permute(&[2, 0, 1]);
+            let (sum, max) = (v.sum_dim(2, false), v.max_dim(2, false));
+            check(&[&sum, &max], 1e-5);
+            let bits = |t: &Tensor| t.to_vec().iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            runs.push((bits(&v.sum_dim(2, false)), bits(&v.max_dim(2, false))));
+        }
+        assert!(runs[0] == runs[1], "{features} features: two threads gave other bits than one");
+    }
+    runtime::set_threads(1);
+}
+
+#[test]
 fn zero_size_tensors() {
     let a = Tensor::zeros(&[0, 3]);
     let b = Tensor::ones(&[3, 4]);

@@ -1,6 +1,7 @@
 //! Sums and maxima along one axis of a strided view.
 
 use super::*;
+use std::ops::Range;
 
 widest_vectors!(
     /// Sum or max over axis `axis` of the view `v` of `src`, into the row-major
@@ -74,7 +75,7 @@ fn reduce_loops(src: &[f32], v: &Strided, axis: usize, max: bool, out: &mut [f32
         // The contiguous kept axis is not the output's last (a bias gradient
         // read through a permutation): accumulate along it instead.
         if let Some(&c) = kept.iter().find(|&&a| v.strides[a] == 1 && v.shape[a] > 1) {
-            return reduce_along(src, v, axis, &kept, c, combine, init, out);
+            return reduce_along_split(src, v, axis, c, max, out);
         }
     }
     let outer = &kept[..kept.len() - 1];
@@ -180,22 +181,64 @@ fn short_axis_chunks(src: &[f32], slice: &Strided, k_len: usize, k_step: isize, 
 }
 
 /// [`reduce`] of an unpadded view accumulating rows along kept axis `c`
-/// (contiguous in the source) in a temporary, then scattering each row into
-/// `out` with `c`'s output stride. Sums still add in index order along `axis`.
+/// (contiguous in the source), split between two threads by halves of `c`
+/// when large. Each output element is still one thread's chain in index
+/// order, so the bits do not depend on the split. (A bias gradient's first
+/// stage, `[256, 32, 32]/[1, 8192, 256]`: its halves are the halves of the
+/// columns the product before it wrote on each thread, split by panels.)
+fn reduce_along_split(src: &[f32], v: &Strided, axis: usize, c: usize, max: bool, out: &mut [f32]) {
+    let c_len = v.shape[c];
+    let out = OutFloats(out.as_mut_ptr(), out.len());
+    // Halves on a whole number of AVX-512 vectors.
+    let mid = c_len / 2 / 16 * 16;
+    if pool::threads() > 1 && mid > 0 && out.1 * v.shape[axis] >= PARALLEL_MIN_ELEMENTS {
+        pool::run2(&|part| {
+            let cols = if part == 0 { 0..mid } else { mid..c_len };
+            reduce_along_part(src, v, axis, c, max, cols, &out)
+        });
+    } else {
+        reduce_along_part(src, v, axis, c, max, 0..c_len, &out);
+    }
+}
+
+/// The output of [`reduce_along_split`], written by two threads.
+struct OutFloats(*mut f32, usize);
+
+// SAFETY: each thread writes only the output elements of its own columns
+// (see `reduce_along`), while the caller waits for both.
+unsafe impl Sync for OutFloats {}
+
+widest_vectors!(
+    fn reduce_along_part(src: &[f32], v: &Strided, axis: usize, c: usize, max: bool, cols: Range<usize>, out: &OutFloats) => reduce_along);
+
+/// Columns `cols` of axis `c` of [`reduce_along_split`]: each output row
+/// accumulated along `c` in a temporary, then scattered into `out` with
+/// `c`'s output stride. Sums still add in index order along `axis`.
+#[inline(always)]
+fn reduce_along(src: &[f32], v: &Strided, axis: usize, c: usize, max: bool, cols: Range<usize>, out: &OutFloats) {
+    // One loop per combine, so that each vectorises on its own.
+    if max {
+        reduce_along_with(src, v, axis, c, cols, out, f32::NEG_INFINITY, f32::max)
+    } else {
+        reduce_along_with(src, v, axis, c, cols, out, 0.0, |acc, x| acc + x)
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn reduce_along(
+fn reduce_along_with(
     src: &[f32],
     v: &Strided,
     axis: usize,
-    kept: &[usize],
     c: usize,
-    combine: impl Fn(f32, f32) -> f32,
+    cols: Range<usize>,
+    out: &OutFloats,
     init: f32,
-    out: &mut [f32],
+    combine: impl Fn(f32, f32) -> f32,
 ) {
     let nd = v.ndim;
     let (k_len, k_step) = (v.shape[axis], v.strides[axis]);
+    let kept: Vec<usize> = (0..nd).filter(|&a| a != axis).collect();
     // Row-major strides of the output over the kept axes.
     let mut out_stride = [0usize; 6];
     let mut acc = 1;
@@ -203,23 +246,27 @@ fn reduce_along(
         out_stride[a] = acc;
         acc *= v.shape[a];
     }
+    assert_eq!(acc, out.1, "a reduction's output of the wrong length");
     let others: Vec<usize> = kept.iter().copied().filter(|&a| a != c).collect();
-    let c_len = v.shape[c];
-    let mut row = vec![init; c_len];
+    let mut row = vec![init; cols.len()];
     let mut idx = [0usize; 6];
-    let rows = out.len() / c_len.max(1);
+    let rows = out.1 / v.shape[c].max(1);
     for _ in 0..rows {
         row.fill(init);
         let base = v.offset_of(&idx[..nd]);
         for k in 0..k_len {
             let at = (base + k as isize * k_step) as usize;
-            for (r, &x) in row.iter_mut().zip(&src[at..at + c_len]) {
+            for (r, &x) in row.iter_mut().zip(&src[at + cols.start..at + cols.end]) {
                 *r = combine(*r, x);
             }
         }
         let o: usize = others.iter().map(|&a| idx[a] * out_stride[a]).sum();
-        for (j, &r) in row.iter().enumerate() {
-            out[o + j * out_stride[c]] = r;
+        for (j, &r) in cols.clone().zip(&row) {
+            let at = o + j * out_stride[c];
+            assert!(at < out.1, "a reduction's output index outside it");
+            // SAFETY: inside the output (checked); only this call writes
+            // the elements of its columns.
+            unsafe { *out.0.add(at) = r };
         }
         increment(&mut idx, v, &others);
     }
