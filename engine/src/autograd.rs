@@ -562,8 +562,8 @@ fn op_adjoint(node: &Rc<Node>, g: &Tensor, needs: &[bool]) -> Vec<Option<Tensor>
         Op::MaxPoolTiles { kh, kw } => vec![Some(crate::nn::pool::fused_max_pool_adjoint(&inputs[0], out(), g, kh, kw))],
         Op::SoftmaxRows => unreachable!("softmax's gradient is the rule it is built with (nn::softmax)"),
         // Gradients are realized by `backward`, never differentiated again.
-        Op::LstmLoopBackward { .. } | Op::MaxPoolTilesBackward { .. } => {
-            panic!("backward: second derivatives through an LSTM layer or max pooling are not supported")
+        Op::LstmLoopBackward { .. } | Op::MaxPoolTilesBackward { .. } | Op::SoftmaxRowsBackward => {
+            panic!("backward: second derivatives through an LSTM layer, max pooling or softmax are not supported")
         }
     }
 }

@@ -75,6 +75,10 @@ pub(crate) enum Op {
     /// Only the CPU backend runs it, like [`Op::LstmLoop`]; elsewhere it is a
     /// max and a sum reduction and two elementwise passes.
     SoftmaxRows,
+    /// The adjoint of [`Op::SoftmaxRows`]: inputs the output `y` and its
+    /// gradient `g` (both in buffer order); output `y·(g − Σ g·y)` per row,
+    /// the input's gradient.
+    SoftmaxRowsBackward,
 }
 
 impl Op {
@@ -86,7 +90,7 @@ impl Op {
     pub(crate) fn is_fused(self) -> bool {
         matches!(
             self,
-            Op::LstmLoop { .. } | Op::LstmLoopBackward { .. } | Op::MaxPoolTiles { .. } | Op::MaxPoolTilesBackward { .. } | Op::SoftmaxRows
+            Op::LstmLoop { .. } | Op::LstmLoopBackward { .. } | Op::MaxPoolTiles { .. } | Op::MaxPoolTilesBackward { .. } | Op::SoftmaxRows | Op::SoftmaxRowsBackward
         )
     }
 }

@@ -122,7 +122,8 @@ fn luminal_operator(op: Op, graph: &Graph) -> Box<dyn Operator> {
         | Op::LstmLoopBackward { .. }
         | Op::MaxPoolTiles { .. }
         | Op::MaxPoolTilesBackward { .. }
-        | Op::SoftmaxRows => {
+        | Op::SoftmaxRows
+        | Op::SoftmaxRowsBackward => {
             unreachable!("fused operators are built only where the engine's CPU compiler runs them")
         }
     }

@@ -254,15 +254,19 @@ fn softmax_run(fused: bool, values: &[f32], shape: &[usize]) -> (Vec<f32>, Vec<f
     let y = nn::softmax(&x, shape.len() - 1);
     let weights: Vec<f32> = (0..y.numel()).map(|i| (i % 13) as f32 - 6.5).collect();
     y.mul(Tensor::from_vec(weights, &y.shape())).sum().backward();
-    let ran_fused = nma_engine::runtime::take_profile().iter().any(|(kind, _, _)| *kind == "softmax");
+    // Both the forward kernel and its adjoint, or neither.
+    let kinds: Vec<_> = nma_engine::runtime::take_profile().iter().map(|(kind, _, _)| *kind).collect();
+    let ran = |name: &str| kinds.contains(&name);
+    assert_eq!(ran("softmax"), ran("softmax (adjoint)"), "the fused softmax ran without its adjoint, or the reverse");
+    let ran_fused = ran("softmax");
     nma_engine::runtime::set_profiling(false);
     nma_engine::runtime::set_fused_operators(true);
     (y.to_vec(), x.grad().unwrap().to_vec(), ran_fused)
 }
 
 /// The fused softmax (one pass per 32 or eight rows) gives the bits of the
-/// max reduction, exponentials, sum and scaling it replaces, and so the same
-/// gradient: rows of 1, 7, 32, 100 and 200, row counts with and without
+/// max reduction, exponentials, sum and scaling it replaces, and its fused
+/// adjoint the bits of the row dots and the pass it replaces: rows of 1, 7, 32, 100 and 200, row counts with and without
 /// groups of 32 and of eight and fewer rows left, attention masks' -1e9,
 /// infinities and NaN, on one and two threads (the larger inputs are split
 /// between them).

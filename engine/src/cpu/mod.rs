@@ -113,6 +113,7 @@ fn op_code(op: Op) -> (u64, u64) {
         Op::MaxPoolTiles { kh, kw } => (16, ((kh as u64) << 32) | kw as u64),
         Op::MaxPoolTilesBackward { kh, kw } => (17, ((kh as u64) << 32) | kw as u64),
         Op::SoftmaxRows => (18, 0),
+        Op::SoftmaxRowsBackward => (19, 0),
     }
 }
 
@@ -472,6 +473,10 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
             Kernel::LstmLoopBackward(l) => l.run(&bufs, dst),
             Kernel::MaxPoolTiles { x, tiles } => kernels::max_pool_tiles(tiles, kernels::Slots::get(&bufs, *x), dst),
             Kernel::SoftmaxRows { x, len } => kernels::softmax_rows(kernels::Slots::get(&bufs, *x), *len, dst),
+            Kernel::SoftmaxRowsBackward { y, g, len } => {
+                let get = |slot: &usize| kernels::Slots::get(&bufs, *slot);
+                kernels::softmax_rows_adjoint(get(y), get(g), *len, dst)
+            }
             Kernel::MaxPoolTilesBackward { g, x, y, tiles } => {
                 let get = |slot: &usize| kernels::Slots::get(&bufs, *slot);
                 kernels::max_pool_tiles_adjoint(tiles, get(g), get(x), get(y), dst)

@@ -52,8 +52,11 @@ pub fn softmax(x: &Tensor, dim: usize) -> Tensor {
     // carries the sum's own gradient (two passes of ten instructions).
     let rule = move |g: &Tensor, _: &Tensor, y: &Tensor| y.mul(&g.sub(&g.mul(y).sum_dim(dim, true)));
     if dim + 1 == shape.len() && crate::realize::fused_operators_here() {
-        // One pass per eight rows on the CPU compiler, the same bits as below.
-        return Tensor::from_op(crate::ir::Op::SoftmaxRows, vec![x.contiguous()], shape).with_gradient(x, rule);
+        // One pass per eight rows on the CPU compiler, forward and back, the
+        // same bits as below.
+        use crate::ir::Op;
+        let fused_rule = |g: &Tensor, _: &Tensor, y: &Tensor| Tensor::from_op(Op::SoftmaxRowsBackward, vec![y.clone(), g.contiguous()], y.shape());
+        return Tensor::from_op(Op::SoftmaxRows, vec![x.contiguous()], shape).with_gradient(x, fused_rule);
     }
     let shifted = shift_by_max(x, dim);
     let e = shifted.exp();

@@ -88,6 +88,7 @@ pub(crate) enum Kernel {
     MaxPoolTilesBackward { g: usize, x: usize, y: usize, tiles: PoolTiles },
     /// Softmax along rows of `len` floats (`kernels/softmax.rs`), read in buffer order.
     SoftmaxRows { x: usize, len: usize },
+    SoftmaxRowsBackward { y: usize, g: usize, len: usize },
 }
 
 impl Kernel {
@@ -110,6 +111,7 @@ impl Kernel {
             Kernel::LstmLoopBackward(l) => [l.dtape, l.tape, l.w].into_iter().for_each(read),
             Kernel::MaxPoolTiles { x, .. } | Kernel::SoftmaxRows { x, .. } => read(*x),
             Kernel::MaxPoolTilesBackward { g, x, y, .. } => [*g, *x, *y].into_iter().for_each(read),
+            Kernel::SoftmaxRowsBackward { y, g, .. } => [*y, *g].into_iter().for_each(read),
         }
     }
 
@@ -130,6 +132,7 @@ impl Kernel {
             Kernel::MaxPoolTiles { .. } => "max pool",
             Kernel::MaxPoolTilesBackward { .. } => "max pool (adjoint)",
             Kernel::SoftmaxRows { .. } => "softmax",
+            Kernel::SoftmaxRowsBackward { .. } => "softmax (adjoint)",
         }
     }
 }
@@ -182,7 +185,9 @@ impl Kernel {
             Kernel::LstmLoop(LstmLoop { dims, .. }) | Kernel::LstmLoopBackward(LstmLoopBackward { dims, .. }) => {
                 format!("{} steps {} batch {} hidden {}", self.name(), dims.steps, dims.batch, dims.hidden)
             }
-            Kernel::SoftmaxRows { len, .. } => format!("{} out {out_len}, rows of {len}", self.name()),
+            Kernel::SoftmaxRows { len, .. } | Kernel::SoftmaxRowsBackward { len, .. } => {
+                format!("{} out {out_len}, rows of {len}", self.name())
+            }
             Kernel::MaxPoolTiles { tiles: t, .. } | Kernel::MaxPoolTilesBackward { tiles: t, .. } => {
                 format!("{} {} planes of {}x{}, windows {}x{}", self.name(), t.planes, t.h, t.w, t.kh, t.kw)
             }

@@ -164,6 +164,10 @@ fn fused_operator(g: &Lowered, i: usize, slot_of: &[usize]) -> Kernel {
             debug_assert!(reads_in_order(g, i, 0), "softmax reads its input in buffer order");
             Kernel::SoftmaxRows { x: slot_of[e[0]], len: shape[shape.len() - 1] }
         }
+        Op::SoftmaxRowsBackward => {
+            debug_assert!((0..2).all(|k| reads_in_order(g, i, k)), "softmax's adjoint reads its inputs in buffer order");
+            Kernel::SoftmaxRowsBackward { y: slot_of[e[0]], g: slot_of[e[1]], len: shape[shape.len() - 1] }
+        }
         other => unreachable!("{other:?} is not a fused operator"),
     }
 }
