@@ -561,9 +561,10 @@ fn op_adjoint(node: &Rc<Node>, g: &Tensor, needs: &[bool]) -> Vec<Option<Tensor>
         Op::LstmLoop { reverse } => crate::nn::lstm_loop::adjoint(inputs, out(), g, reverse, needs),
         Op::MaxPoolTiles { kh, kw } => vec![Some(crate::nn::pool::fused_max_pool_adjoint(&inputs[0], out(), g, kh, kw))],
         Op::SoftmaxRows => unreachable!("softmax's gradient is the rule it is built with (nn::softmax)"),
+        Op::LayerNormRows { .. } => unreachable!("layer norm's gradient is the rule it is built with (nn::layer_norm)"),
         // Gradients are realized by `backward`, never differentiated again.
-        Op::LstmLoopBackward { .. } | Op::MaxPoolTilesBackward { .. } | Op::SoftmaxRowsBackward => {
-            panic!("backward: second derivatives through an LSTM layer, max pooling or softmax are not supported")
+        Op::LstmLoopBackward { .. } | Op::MaxPoolTilesBackward { .. } | Op::SoftmaxRowsBackward | Op::LayerNormRowsBackward { .. } => {
+            panic!("backward: second derivatives through an LSTM layer, max pooling, softmax or layer norm are not supported")
         }
     }
 }

@@ -79,6 +79,15 @@ pub(crate) enum Op {
     /// gradient `g` (both in buffer order); output `y·(g − Σ g·y)` per row,
     /// the input's gradient.
     SoftmaxRowsBackward,
+    /// Layer normalisation along the last axis, without the affine part:
+    /// input read in buffer order, output of its shape (see `nn/norm.rs`;
+    /// its gradient is a rule, [`Op::LayerNormRowsBackward`]). Only the CPU
+    /// backend runs it, like [`Op::SoftmaxRows`].
+    LayerNormRows { eps: f32 },
+    /// The adjoint of [`Op::LayerNormRows`]: inputs its input `x`, its
+    /// output `y` and the output's gradient (all in buffer order); output
+    /// the input's gradient.
+    LayerNormRowsBackward { eps: f32 },
 }
 
 impl Op {
@@ -90,7 +99,10 @@ impl Op {
     pub(crate) fn is_fused(self) -> bool {
         matches!(
             self,
-            Op::LstmLoop { .. } | Op::LstmLoopBackward { .. } | Op::MaxPoolTiles { .. } | Op::MaxPoolTilesBackward { .. } | Op::SoftmaxRows | Op::SoftmaxRowsBackward
+            Op::LstmLoop { .. } | Op::LstmLoopBackward { .. } | Op::MaxPoolTiles { .. } | Op::MaxPoolTilesBackward { .. } | Op::SoftmaxRows
+                | Op::SoftmaxRowsBackward
+                | Op::LayerNormRows { .. }
+                | Op::LayerNormRowsBackward { .. }
         )
     }
 }

@@ -123,7 +123,9 @@ fn luminal_operator(op: Op, graph: &Graph) -> Box<dyn Operator> {
         | Op::MaxPoolTiles { .. }
         | Op::MaxPoolTilesBackward { .. }
         | Op::SoftmaxRows
-        | Op::SoftmaxRowsBackward => {
+        | Op::SoftmaxRowsBackward
+        | Op::LayerNormRows { .. }
+        | Op::LayerNormRowsBackward { .. } => {
             unreachable!("fused operators are built only where the engine's CPU compiler runs them")
         }
     }

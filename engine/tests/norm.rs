@@ -154,3 +154,64 @@ fn l1_and_l2_penalties() {
     assert_close(&a.grad().unwrap(), &[2], &[2.0, -4.0], 0.0);
     assert_scalar_close(nn::l1_penalty(&[]).item(), 0.0, 0.0);
 }
+
+/// `nn::layer_norm` with fused operators on or off: its output, the
+/// gradients of its input, weight and bias under a weighted sum, and
+/// whether the fused kernel and its adjoint ran (asserted to run together).
+fn layer_norm_run(fused: bool, x: &[f32], shape: &[usize], normalized: &[usize]) -> (Vec<f32>, Vec<Vec<f32>>, bool) {
+    nma_engine::runtime::set_fused_operators(fused);
+    nma_engine::runtime::set_profiling(true);
+    let inner: usize = normalized.iter().product();
+    let x = Tensor::from_vec(x.to_vec(), shape).requires_grad();
+    let w = Tensor::from_vec((0..inner).map(|i| 0.5 + (i % 7) as f32 * 0.25).collect(), normalized).requires_grad();
+    let b = Tensor::from_vec((0..inner).map(|i| (i % 5) as f32 * 0.1 - 0.2).collect(), normalized).requires_grad();
+    let y = nn::layer_norm(&x, normalized, Some(&w), Some(&b), 1e-5);
+    let weights: Vec<f32> = (0..y.numel()).map(|i| (i % 13) as f32 - 6.5).collect();
+    y.mul(Tensor::from_vec(weights, &y.shape())).sum().backward();
+    let kinds: Vec<_> = nma_engine::runtime::take_profile().iter().map(|(kind, _, _)| *kind).collect();
+    nma_engine::runtime::set_profiling(false);
+    nma_engine::runtime::set_fused_operators(true);
+    let ran = |name: &str| kinds.contains(&name);
+    assert_eq!(ran("layer norm"), ran("layer norm (adjoint)"), "the fused layer norm ran without its adjoint, or the reverse");
+    let grads = [&x, &w, &b].iter().map(|t| t.grad().unwrap().to_vec()).collect();
+    (y.to_vec(), grads, ran("layer norm"))
+}
+
+/// The fused layer norm (one kernel per group of 32, eight or one rows)
+/// gives the bits of the mean, centring, variance and scaling it replaces,
+/// and its closed-form adjoint the gradients autograd derives from them
+/// within rounding: rows of 1, 7, 12, 64 and 200, row counts with and
+/// without groups left over, constant rows (variance 0), on one and two
+/// threads (the largest split between them, with the same bits).
+#[test]
+fn fused_layer_norm_gives_the_bits_of_the_operators_and_close_gradients() {
+    let cases: [(&[usize], &[usize]); 6] =
+        [(&[3, 1], &[1]), (&[5, 7], &[7]), (&[2, 3, 4], &[3, 4]), (&[45, 64], &[64]), (&[19, 200], &[200]), (&[1024, 64], &[64])];
+    for (shape, normalized) in cases {
+        let n: usize = shape.iter().product();
+        let mut x: Vec<f32> = (0..n).map(|i| ((i * 7919 + 13) % 101) as f32 * 0.173 - 8.0).collect();
+        let row = normalized.iter().product::<usize>();
+        if n >= 3 * row && row > 1 {
+            // A constant row: variance 0, normalised to 0.
+            x[row..2 * row].fill(3.0);
+        }
+        let mut fused_runs = Vec::new();
+        for threads in [1, 2] {
+            nma_engine::runtime::set_threads(threads);
+            let fused = layer_norm_run(true, &x, shape, normalized);
+            let reduced = layer_norm_run(false, &x, shape, normalized);
+            assert!(fused.2 && !reduced.2, "{shape:?}: the fused kernels ran only where they were on");
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&fused.0), bits(&reduced.0), "{shape:?} on {threads} threads: outputs differ");
+            for (which, (f, r)) in ["x", "weight", "bias"].iter().zip(fused.1.iter().zip(&reduced.1)) {
+                let scale = r.iter().fold(1.0f32, |m, v| m.max(v.abs()));
+                for (i, (a, b)) in f.iter().zip(r).enumerate() {
+                    assert!((a - b).abs() <= 2e-5 * scale, "{shape:?} on {threads} threads: {which}'s gradient {i}: fused {a}, operators {b}");
+                }
+            }
+            fused_runs.push((bits(&fused.0), fused.1.iter().map(|g| bits(g)).collect::<Vec<_>>()));
+        }
+        assert!(fused_runs[0] == fused_runs[1], "{shape:?}: two threads gave other bits than one");
+    }
+    nma_engine::runtime::set_threads(1);
+}

@@ -114,6 +114,8 @@ fn op_code(op: Op) -> (u64, u64) {
         Op::MaxPoolTilesBackward { kh, kw } => (17, ((kh as u64) << 32) | kw as u64),
         Op::SoftmaxRows => (18, 0),
         Op::SoftmaxRowsBackward => (19, 0),
+        Op::LayerNormRows { eps } => (20, eps.to_bits() as u64),
+        Op::LayerNormRowsBackward { eps } => (21, eps.to_bits() as u64),
     }
 }
 
@@ -476,6 +478,11 @@ fn run(p: &Rc<Program>, inputs: Vec<Rc<Vec<f32>>>) -> Vec<Vec<f32>> {
             Kernel::SoftmaxRowsBackward { y, g, len } => {
                 let get = |slot: &usize| kernels::Slots::get(&bufs, *slot);
                 kernels::softmax_rows_adjoint(get(y), get(g), *len, dst)
+            }
+            Kernel::LayerNormRows { x, len, eps } => kernels::layer_norm_rows(kernels::Slots::get(&bufs, *x), *len, *eps, dst),
+            Kernel::LayerNormRowsBackward { x, y, g, len, eps } => {
+                let get = |slot: &usize| kernels::Slots::get(&bufs, *slot);
+                kernels::layer_norm_rows_adjoint(get(x), get(y), get(g), *len, *eps, dst)
             }
             Kernel::MaxPoolTilesBackward { g, x, y, tiles } => {
                 let get = |slot: &usize| kernels::Slots::get(&bufs, *slot);

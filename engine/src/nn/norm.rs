@@ -259,10 +259,24 @@ pub fn layer_norm(
     let inner: usize = normalized_shape.iter().product();
     let outer = x.numel() / inner;
     let flat = x.reshape(&[outer, inner]);
-    let mean = flat.mean_dim(1, true);
-    let centered = flat.sub(&mean);
-    let var = centered.square().mean_dim(1, true);
-    let mut y = centered.div(var.add(eps).sqrt()).reshape(&shape);
+    let mut y = if crate::realize::fused_operators_here() {
+        // One kernel per group of rows on the CPU compiler, forward and
+        // back (`cpu/kernels/layer_norm.rs`); the forward pass gives the
+        // bits of the operators below.
+        use crate::ir::Op;
+        let x = flat.contiguous();
+        let input = x.clone();
+        let rule = move |g: &Tensor, _: &Tensor, y: &Tensor| {
+            Tensor::from_op(Op::LayerNormRowsBackward { eps }, vec![input.clone(), y.clone(), g.contiguous()], y.shape())
+        };
+        Tensor::from_op(Op::LayerNormRows { eps }, vec![x.clone()], vec![outer, inner]).with_gradient(&flat, rule)
+    } else {
+        let mean = flat.mean_dim(1, true);
+        let centered = flat.sub(&mean);
+        let var = centered.square().mean_dim(1, true);
+        centered.div(var.add(eps).sqrt())
+    }
+    .reshape(&shape);
     if let Some(w) = weight {
         y = y.mul(w);
     }

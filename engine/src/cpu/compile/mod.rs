@@ -89,6 +89,8 @@ pub(crate) enum Kernel {
     /// Softmax along rows of `len` floats (`kernels/softmax.rs`), read in buffer order.
     SoftmaxRows { x: usize, len: usize },
     SoftmaxRowsBackward { y: usize, g: usize, len: usize },
+    LayerNormRows { x: usize, len: usize, eps: f32 },
+    LayerNormRowsBackward { x: usize, y: usize, g: usize, len: usize, eps: f32 },
 }
 
 impl Kernel {
@@ -109,9 +111,10 @@ impl Kernel {
             }
             Kernel::LstmLoop(l) => [l.xw, l.bias, l.w, l.h0, l.c0].into_iter().for_each(read),
             Kernel::LstmLoopBackward(l) => [l.dtape, l.tape, l.w].into_iter().for_each(read),
-            Kernel::MaxPoolTiles { x, .. } | Kernel::SoftmaxRows { x, .. } => read(*x),
+            Kernel::MaxPoolTiles { x, .. } | Kernel::SoftmaxRows { x, .. } | Kernel::LayerNormRows { x, .. } => read(*x),
             Kernel::MaxPoolTilesBackward { g, x, y, .. } => [*g, *x, *y].into_iter().for_each(read),
             Kernel::SoftmaxRowsBackward { y, g, .. } => [*y, *g].into_iter().for_each(read),
+            Kernel::LayerNormRowsBackward { x, y, g, .. } => [*x, *y, *g].into_iter().for_each(read),
         }
     }
 
@@ -133,6 +136,8 @@ impl Kernel {
             Kernel::MaxPoolTilesBackward { .. } => "max pool (adjoint)",
             Kernel::SoftmaxRows { .. } => "softmax",
             Kernel::SoftmaxRowsBackward { .. } => "softmax (adjoint)",
+            Kernel::LayerNormRows { .. } => "layer norm",
+            Kernel::LayerNormRowsBackward { .. } => "layer norm (adjoint)",
         }
     }
 }
@@ -185,7 +190,10 @@ impl Kernel {
             Kernel::LstmLoop(LstmLoop { dims, .. }) | Kernel::LstmLoopBackward(LstmLoopBackward { dims, .. }) => {
                 format!("{} steps {} batch {} hidden {}", self.name(), dims.steps, dims.batch, dims.hidden)
             }
-            Kernel::SoftmaxRows { len, .. } | Kernel::SoftmaxRowsBackward { len, .. } => {
+            Kernel::SoftmaxRows { len, .. }
+            | Kernel::SoftmaxRowsBackward { len, .. }
+            | Kernel::LayerNormRows { len, .. }
+            | Kernel::LayerNormRowsBackward { len, .. } => {
                 format!("{} out {out_len}, rows of {len}", self.name())
             }
             Kernel::MaxPoolTiles { tiles: t, .. } | Kernel::MaxPoolTilesBackward { tiles: t, .. } => {

@@ -168,6 +168,15 @@ fn fused_operator(g: &Lowered, i: usize, slot_of: &[usize]) -> Kernel {
             debug_assert!((0..2).all(|k| reads_in_order(g, i, k)), "softmax's adjoint reads its inputs in buffer order");
             Kernel::SoftmaxRowsBackward { y: slot_of[e[0]], g: slot_of[e[1]], len: shape[shape.len() - 1] }
         }
+        Op::LayerNormRows { eps } => {
+            debug_assert!(reads_in_order(g, i, 0), "layer norm reads its input in buffer order");
+            Kernel::LayerNormRows { x: slot_of[e[0]], len: shape[shape.len() - 1], eps }
+        }
+        Op::LayerNormRowsBackward { eps } => {
+            debug_assert!((0..3).all(|k| reads_in_order(g, i, k)), "layer norm's adjoint reads its inputs in buffer order");
+            let len = shape[shape.len() - 1];
+            Kernel::LayerNormRowsBackward { x: slot_of[e[0]], y: slot_of[e[1]], g: slot_of[e[2]], len, eps }
+        }
         other => unreachable!("{other:?} is not a fused operator"),
     }
 }

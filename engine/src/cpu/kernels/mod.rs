@@ -116,6 +116,7 @@ pub(crate) fn worth_splitting(len: usize) -> bool {
 
 mod elementwise;
 mod gather;
+mod layer_norm;
 mod pooling;
 mod products;
 mod reduce;
@@ -125,6 +126,7 @@ mod sum_of_views;
 
 pub(crate) use elementwise::*;
 pub(crate) use gather::*;
+pub(crate) use layer_norm::*;
 pub(crate) use pooling::*;
 pub(crate) use products::*;
 pub(crate) use reduce::*;
