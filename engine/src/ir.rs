@@ -82,7 +82,9 @@ pub(crate) enum Op {
     /// Layer normalisation along the last axis, without the affine part:
     /// input read in buffer order, output of its shape (see `nn/norm.rs`;
     /// its gradient is a rule, [`Op::LayerNormRowsBackward`]). Only the CPU
-    /// backend runs it, like [`Op::SoftmaxRows`].
+    /// backend runs it, like [`Op::SoftmaxRows`]; elsewhere it is two mean
+    /// reductions and two elementwise passes, whose values it gives within
+    /// rounding (its sums run in interleaved lanes).
     LayerNormRows { eps: f32 },
     /// The adjoint of [`Op::LayerNormRows`]: inputs its input `x`, its
     /// output `y` and the output's gradient (all in buffer order); output

@@ -260,9 +260,8 @@ pub fn layer_norm(
     let outer = x.numel() / inner;
     let flat = x.reshape(&[outer, inner]);
     let mut y = if crate::realize::fused_operators_here() {
-        // One kernel per group of rows on the CPU compiler, forward and
-        // back (`cpu/kernels/layer_norm.rs`); the forward pass gives the
-        // bits of the operators below.
+        // One kernel on the CPU compiler, forward and back
+        // (`cpu/kernels/layer_norm.rs`): the operators below within rounding.
         use crate::ir::Op;
         let x = flat.contiguous();
         let input = x.clone();
