@@ -6,7 +6,7 @@
 //! Each element of C is the same chain of FMAs, in the same order, as in the
 //! AVX-512 kernel, so both give the same bits.
 
-use super::{Epilogue, Start, NR};
+use super::{a_layout, Epilogue, Start, A_PACKED, A_ROWS, A_STRIDED, NR, UNROLL};
 use std::arch::x86_64::*;
 
 /// Rows of C per tile.
@@ -34,7 +34,7 @@ pub(super) unsafe fn panel_product(
     start: Start,
     epilogue: Epilogue,
 ) {
-    let packed_a = a_strides == (1, MR as isize);
+    let a_layout = a_layout(a_strides, MR);
     for from in [0, HALF] {
         if cols <= from {
             break;
@@ -46,14 +46,13 @@ pub(super) unsafe fn panel_product(
         while i < m {
             let rows = MR.min(m - i);
             let (a, c) = (a.offset((i / MR) as isize * a_tile), c.offset(i as isize * c_row));
-            // A packed into tiles is read at offsets known here (one
-            // pointer, immediate displacements); A in place through R row pointers.
+            // A's layout a constant of the tile (see `a_layout`).
             macro_rules! tile {
                 ($r:literal) => {
-                    if packed_a {
-                        tile::<$r, true>(k, a, a_strides, panel, panel_row, c, c_row, half_cols, start, epilogue)
-                    } else {
-                        tile::<$r, false>(k, a, a_strides, panel, panel_row, c, c_row, half_cols, start, epilogue)
+                    match a_layout {
+                        A_PACKED => tile::<$r, A_PACKED>(k, a, a_strides, panel, panel_row, c, c_row, half_cols, start, epilogue),
+                        A_ROWS => tile::<$r, A_ROWS>(k, a, a_strides, panel, panel_row, c, c_row, half_cols, start, epilogue),
+                        _ => tile::<$r, A_STRIDED>(k, a, a_strides, panel, panel_row, c, c_row, half_cols, start, epilogue),
                     }
                 };
             }
@@ -77,11 +76,11 @@ unsafe fn lanes_below(len: usize, from: usize) -> __m256i {
     _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
 }
 
-/// R rows × 16 columns of C (`cols` ≤ 16 of them real): 2R accumulators
-/// (`PACKED`: A's strides are `(1, MR)`).
+/// R rows × 16 columns of C (`cols` ≤ 16 of them real): 2R accumulators;
+/// A read as `A_LAYOUT` says (see `a_layout`).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn tile<const R: usize, const PACKED: bool>(
+unsafe fn tile<const R: usize, const A_LAYOUT: u8>(
     k: usize,
     a: *const f32,
     (a_row, a_col): (isize, isize),
@@ -113,22 +112,45 @@ unsafe fn tile<const R: usize, const PACKED: bool>(
     // The panel's rows (`panel_row` apart) can always be read 16 floats wide:
     // packed ones are zero-padded to NR columns, and B read in place has them.
     let mut b = panel;
-    // Packed, A's strides are constants here: LLVM reads a tile's rows at
-    // immediate offsets from one pointer, instead of R pointers a row apart.
-    let (a_row, a_col) = if PACKED { (1, MR as isize) } else { (a_row, a_col) };
+    let (a_row, a_col) = match A_LAYOUT {
+        A_PACKED => (1, MR as isize),
+        A_ROWS => (a_row, 1),
+        _ => (a_row, a_col),
+    };
     let mut rows = [a; R];
     for (i, row) in rows.iter_mut().enumerate() {
         *row = a.offset(i as isize * a_row);
     }
-    for _ in 0..k {
-        let (b0, b1) = (_mm256_loadu_ps(b), _mm256_loadu_ps(b.add(8)));
-        for i in 0..R {
-            let x = _mm256_broadcast_ss(&*rows[i]);
-            left[i] = _mm256_fmadd_ps(x, b0, left[i]);
-            right[i] = _mm256_fmadd_ps(x, b1, right[i]);
-            rows[i] = rows[i].offset(a_col);
+    // The `u`th k after the current one. (A macro, not a closure: a closure
+    // does not inherit this function's target features, and its
+    // intrinsics became calls.) See `UNROLL` for the loop.
+    macro_rules! step {
+        ($u:expr) => {{
+            let b = b.add($u * panel_row);
+            let (b0, b1) = (_mm256_loadu_ps(b), _mm256_loadu_ps(b.add(8)));
+            for i in 0..R {
+                let x = _mm256_broadcast_ss(&*rows[i].offset($u * a_col));
+                left[i] = _mm256_fmadd_ps(x, b0, left[i]);
+                right[i] = _mm256_fmadd_ps(x, b1, right[i]);
+            }
+        }};
+    }
+    for _ in 0..k / UNROLL {
+        step!(0);
+        step!(1);
+        step!(2);
+        step!(3);
+        b = b.add(UNROLL * panel_row);
+        for row in &mut rows {
+            *row = row.offset(UNROLL as isize * a_col);
         }
+    }
+    for _ in 0..k % UNROLL {
+        step!(0);
         b = b.add(panel_row);
+        for row in &mut rows {
+            *row = row.offset(a_col);
+        }
     }
     // A bias row added to every row of C, then ReLU or its gradient's mask, as the product's last steps.
     let row_bias = (!epilogue.bias.is_null()).then(|| load(epilogue.bias));

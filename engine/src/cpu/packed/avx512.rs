@@ -1,7 +1,7 @@
 //! The packed product and dot products in AVX-512: tiles of 8 rows × 32
 //! columns (16 accumulators of 16 floats), masked loads and stores at the edges.
 
-use super::{Epilogue, Start};
+use super::{a_layout, Epilogue, Start, A_PACKED, A_ROWS, A_STRIDED, UNROLL};
 use std::arch::x86_64::*;
 
 /// Rows of C per tile: 8 rows × 2 vectors = 16 of the 32 registers.
@@ -27,22 +27,23 @@ pub(super) unsafe fn panel_product(
     start: Start,
     epilogue: Epilogue,
 ) {
-    let packed_a = a_strides == (1, MR as isize);
+    let a_layout = a_layout(a_strides, MR);
     // Half a panel or less (attention's heads of 16): one vector per row.
     let wide = cols > 16;
     let mut i = 0;
     while i < m {
         let rows = MR.min(m - i);
         let (a, c) = (a.offset((i / MR) as isize * a_tile), c.offset(i as isize * c_row));
-        // A packed into tiles is read at offsets known here (one pointer,
-        // immediate displacements); A in place through R row pointers.
+        // A's layout a constant of the tile (see `a_layout`).
         macro_rules! tile {
             ($r:literal) => {
-                match (packed_a, wide) {
-                    (true, true) => tile::<$r, true, true>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
-                    (true, false) => tile::<$r, true, false>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
-                    (false, true) => tile::<$r, false, true>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
-                    (false, false) => tile::<$r, false, false>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
+                match (a_layout, wide) {
+                    (A_PACKED, true) => tile::<$r, A_PACKED, true>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
+                    (A_PACKED, false) => tile::<$r, A_PACKED, false>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
+                    (A_ROWS, true) => tile::<$r, A_ROWS, true>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
+                    (A_ROWS, false) => tile::<$r, A_ROWS, false>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
+                    (_, true) => tile::<$r, A_STRIDED, true>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
+                    (_, false) => tile::<$r, A_STRIDED, false>(k, a, a_strides, panel, panel_row, c, c_row, cols, start, epilogue),
                 }
             };
         }
@@ -61,11 +62,11 @@ pub(super) unsafe fn panel_product(
 }
 
 /// R rows × NR columns of C: 2R accumulators, one FMA per element and k
-/// (`PACKED`: A's strides are `(1, MR)`; not `WIDE`: `cols` ≤ 16, so only
-/// the left vector of each row, and only 16 floats of each row of B read).
+/// (A read as `A_LAYOUT` says, see `a_layout`; not `WIDE`: `cols` ≤ 16, so
+/// only the left vector of each row, and only 16 floats of each row of B read).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn tile<const R: usize, const PACKED: bool, const WIDE: bool>(
+unsafe fn tile<const R: usize, const A_LAYOUT: u8, const WIDE: bool>(
     k: usize,
     a: *const f32,
     (a_row, a_col): (isize, isize),
@@ -94,25 +95,46 @@ unsafe fn tile<const R: usize, const PACKED: bool, const WIDE: bool>(
         }
     }
     let mut b = panel;
-    // Packed, A's strides are constants here: LLVM reads a tile's rows at
-    // immediate offsets from one pointer, instead of R pointers a row apart.
-    let (a_row, a_col) = if PACKED { (1, MR as isize) } else { (a_row, a_col) };
+    let (a_row, a_col) = match A_LAYOUT {
+        A_PACKED => (1, MR as isize),
+        A_ROWS => (a_row, 1),
+        _ => (a_row, a_col),
+    };
     let mut rows = [a; R];
     for (i, row) in rows.iter_mut().enumerate() {
         *row = a.offset(i as isize * a_row);
     }
-    for _ in 0..k {
-        let b0 = _mm512_loadu_ps(b);
-        let b1 = if WIDE { _mm512_loadu_ps(b.add(16)) } else { b0 };
-        for i in 0..R {
-            let x = _mm512_set1_ps(*rows[i]);
-            left[i] = _mm512_fmadd_ps(x, b0, left[i]);
-            if WIDE {
-                right[i] = _mm512_fmadd_ps(x, b1, right[i]);
+    // The `u`th k after the current one (a macro: see the AVX2 kernel's).
+    macro_rules! step {
+        ($u:expr) => {{
+            let b = b.add($u * panel_row);
+            let b0 = _mm512_loadu_ps(b);
+            let b1 = if WIDE { _mm512_loadu_ps(b.add(16)) } else { b0 };
+            for i in 0..R {
+                let x = _mm512_set1_ps(*rows[i].offset($u * a_col));
+                left[i] = _mm512_fmadd_ps(x, b0, left[i]);
+                if WIDE {
+                    right[i] = _mm512_fmadd_ps(x, b1, right[i]);
+                }
             }
-            rows[i] = rows[i].offset(a_col);
+        }};
+    }
+    for _ in 0..k / UNROLL {
+        step!(0);
+        step!(1);
+        step!(2);
+        step!(3);
+        b = b.add(UNROLL * panel_row);
+        for row in &mut rows {
+            *row = row.offset(UNROLL as isize * a_col);
         }
+    }
+    for _ in 0..k % UNROLL {
+        step!(0);
         b = b.add(panel_row);
+        for row in &mut rows {
+            *row = row.offset(a_col);
+        }
     }
     // A bias row added to every row of C, then ReLU or its gradient's mask, as the product's last steps.
     let bias = epilogue.bias;

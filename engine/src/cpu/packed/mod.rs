@@ -367,6 +367,33 @@ fn a_tile_len(mr: usize, len: usize) -> usize {
     mr * len + LINE_FLOATS
 }
 
+/// How a kernel's tile reads A, a constant of the tile: packed into tiles
+/// (strides `(1, MR)`: [`packs_a_tiles`]), row-major in place (column
+/// stride 1), or through any strides. Known as the tile compiles, the
+/// offsets of a row's next [`UNROLL`] k are immediate displacements, with
+/// no pointer arithmetic of their own: with R row pointers each advanced
+/// every k, the scalar adds competed with the FMAs for their ports
+/// (measured alone on the Xeon, AVX2: the LSTM's and the transformer's
+/// products 100–111 → 109–121 GFLOP/s; the transformer's step 7–8%
+/// faster on one and two threads).
+const A_PACKED: u8 = 0;
+const A_ROWS: u8 = 1;
+const A_STRIDED: u8 = 2;
+
+/// K a tile's loop takes at once (see [`A_PACKED`]).
+const UNROLL: usize = 4;
+
+/// The layout of an A with `a_strides` for a kernel of `mr`-row tiles.
+fn a_layout(a_strides: (isize, isize), mr: usize) -> u8 {
+    if a_strides == (1, mr as isize) {
+        A_PACKED
+    } else if a_strides.1 == 1 {
+        A_ROWS
+    } else {
+        A_STRIDED
+    }
+}
+
 /// The kernels' [`avx512::panel_product`] and [`avx2::panel_product`].
 #[cfg(target_arch = "x86_64")]
 type PanelProduct = unsafe fn(usize, usize, *const f32, (isize, isize), isize, *const f32, usize, *mut f32, isize, usize, Start, Epilogue);
