@@ -54,7 +54,9 @@
 //! Some composites carry their own gradient rule (`with_gradient`), so the
 //! backward graph does not contain the derivative of each of their
 //! operators: sigmoid (`g·y·(1-y)`), tanh (`g·(1-y²)`), ReLU (`g·(0 < y)`),
-//! softmax (`y·(g − Σ g·y)`, also the fused `SoftmaxRows`' only gradient),
+//! softmax (`y·(g − Σ g·y)`; on the fused `SoftmaxRows` the operator
+//! `SoftmaxRowsBackward`, one pass), layer norm (on the fused `LayerNormRows`
+//! only: `LayerNormRowsBackward`, its closed form in one pass, `nn/norm.rs`),
 //! tiling max pooling and a convolution's patches (col2im).
 //!
 //! Kinks follow from how the composite operations are built: `relu(x) = x·(0 < x)`

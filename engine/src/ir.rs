@@ -10,8 +10,9 @@
 //! Keeping the IR this small is deliberate: reverse-mode autograd
 //! (`autograd.rs`) and the CPU compiler's passes (`cpu/compile/`) are
 //! written against exactly these operators, plus the few fused operators
-//! (`Op::LstmLoop`, `Op::MaxPoolTiles`, `Op::SoftmaxRows`) that the CPU
-//! compiler runs as one kernel.
+//! (`Op::LstmLoop`, `Op::MaxPoolTiles`, `Op::SoftmaxRows`,
+//! `Op::LayerNormRows`, and their adjoints) that the CPU compiler runs as
+//! one kernel each.
 //!
 //! Invariant: a node's output buffer is contiguous, row-major, with
 //! `node.shape` as its shape; all reshaping/permuting lives in the views.
