@@ -268,7 +268,7 @@ pub fn layer_norm(
         let rule = move |g: &Tensor, _: &Tensor, y: &Tensor| {
             Tensor::from_op(Op::LayerNormRowsBackward { eps }, vec![input.clone(), y.clone(), g.contiguous()], y.shape())
         };
-        Tensor::from_op(Op::LayerNormRows { eps }, vec![x.clone()], vec![outer, inner]).with_gradient(&flat, rule)
+        Tensor::from_op(Op::LayerNormRows { eps }, vec![x], vec![outer, inner]).with_gradient(&flat, rule)
     } else {
         let mean = flat.mean_dim(1, true);
         let centered = flat.sub(&mean);

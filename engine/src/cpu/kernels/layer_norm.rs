@@ -9,10 +9,9 @@
 //! lane `k % LANES`), added pairwise at the end: vector adds along the row,
 //! where a chain in index order (the operators' bits) needs each block of
 //! eight rows transposed, which bounded the kernels by the shuffle port
-//! (measured alone on the Xeon, rows of 64: forward 26–31 → 15–17 µs,
-//! adjoint 44–59 → 25 µs for 1024 rows). The
-//! lanes are explicit, so every vector width and the baseline give the same
-//! bits. Forward: `m = Σx/n`, `c = x − m`, `v = Σc²/n`, `y = c · r` with
+//! (measured alone on the Xeon, 1024 rows of 64: forward 26–31 → 15–17 µs,
+//! adjoint 44–59 → 25 µs). The lanes are explicit, so every vector width
+//! and the baseline give the same bits. Forward: `m = Σx/n`, `c = x − m`, `v = Σc²/n`, `y = c · r` with
 //! `r = 1/√(v + ε)`; adjoint the closed form `r · (g − Σg/n − y · Σg·y/n)`,
 //! `r` recomputed from `x`. Both within rounding of the operators.
 
