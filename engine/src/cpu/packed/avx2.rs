@@ -6,7 +6,7 @@
 //! Each element of C is the same chain of FMAs, in the same order, as in the
 //! AVX-512 kernel, so both give the same bits.
 
-use super::{a_layout, Epilogue, Start, A_PACKED, A_ROWS, A_STRIDED, NR, UNROLL};
+use super::{a_layout, a_rows, Epilogue, Start, A_PACKED, A_ROWS, A_STRIDED, NR, UNROLL};
 use std::arch::x86_64::*;
 
 /// Rows of C per tile.
@@ -112,18 +112,8 @@ unsafe fn tile<const R: usize, const A_LAYOUT: u8>(
     // The panel's rows (`panel_row` apart) can always be read 16 floats wide:
     // packed ones are zero-padded to NR columns, and B read in place has them.
     let mut b = panel;
-    let (a_row, a_col) = match A_LAYOUT {
-        A_PACKED => (1, MR as isize),
-        A_ROWS => (a_row, 1),
-        _ => (a_row, a_col),
-    };
-    let mut rows = [a; R];
-    for (i, row) in rows.iter_mut().enumerate() {
-        *row = a.offset(i as isize * a_row);
-    }
-    // The `u`th k after the current one. (A macro, not a closure: a closure
-    // does not inherit this function's target features, and its
-    // intrinsics became calls.) See `UNROLL` for the loop.
+    let (mut rows, a_col) = a_rows::<R, A_LAYOUT>(a, (a_row, a_col), MR);
+    // The `u`th k after the current one (see `k_loop`).
     macro_rules! step {
         ($u:expr) => {{
             let b = b.add($u * panel_row);
@@ -135,23 +125,7 @@ unsafe fn tile<const R: usize, const A_LAYOUT: u8>(
             }
         }};
     }
-    for _ in 0..k / UNROLL {
-        step!(0);
-        step!(1);
-        step!(2);
-        step!(3);
-        b = b.add(UNROLL * panel_row);
-        for row in &mut rows {
-            *row = row.offset(UNROLL as isize * a_col);
-        }
-    }
-    for _ in 0..k % UNROLL {
-        step!(0);
-        b = b.add(panel_row);
-        for row in &mut rows {
-            *row = row.offset(a_col);
-        }
-    }
+    k_loop!(k, step, b, panel_row, rows, a_col);
     // A bias row added to every row of C, then ReLU or its gradient's mask, as the product's last steps.
     let row_bias = (!epilogue.bias.is_null()).then(|| load(epilogue.bias));
     for i in 0..R {

@@ -1,7 +1,7 @@
 //! The packed product and dot products in AVX-512: tiles of 8 rows × 32
 //! columns (16 accumulators of 16 floats), masked loads and stores at the edges.
 
-use super::{a_layout, Epilogue, Start, A_PACKED, A_ROWS, A_STRIDED, UNROLL};
+use super::{a_layout, a_rows, Epilogue, Start, A_PACKED, A_ROWS, A_STRIDED, UNROLL};
 use std::arch::x86_64::*;
 
 /// Rows of C per tile: 8 rows × 2 vectors = 16 of the 32 registers.
@@ -95,16 +95,8 @@ unsafe fn tile<const R: usize, const A_LAYOUT: u8, const WIDE: bool>(
         }
     }
     let mut b = panel;
-    let (a_row, a_col) = match A_LAYOUT {
-        A_PACKED => (1, MR as isize),
-        A_ROWS => (a_row, 1),
-        _ => (a_row, a_col),
-    };
-    let mut rows = [a; R];
-    for (i, row) in rows.iter_mut().enumerate() {
-        *row = a.offset(i as isize * a_row);
-    }
-    // The `u`th k after the current one (a macro: see the AVX2 kernel's).
+    let (mut rows, a_col) = a_rows::<R, A_LAYOUT>(a, (a_row, a_col), MR);
+    // The `u`th k after the current one (see `k_loop`).
     macro_rules! step {
         ($u:expr) => {{
             let b = b.add($u * panel_row);
@@ -119,23 +111,7 @@ unsafe fn tile<const R: usize, const A_LAYOUT: u8, const WIDE: bool>(
             }
         }};
     }
-    for _ in 0..k / UNROLL {
-        step!(0);
-        step!(1);
-        step!(2);
-        step!(3);
-        b = b.add(UNROLL * panel_row);
-        for row in &mut rows {
-            *row = row.offset(UNROLL as isize * a_col);
-        }
-    }
-    for _ in 0..k % UNROLL {
-        step!(0);
-        b = b.add(panel_row);
-        for row in &mut rows {
-            *row = row.offset(a_col);
-        }
-    }
+    k_loop!(k, step, b, panel_row, rows, a_col);
     // A bias row added to every row of C, then ReLU or its gradient's mask, as the product's last steps.
     let bias = epilogue.bias;
     let row_bias = (!bias.is_null()).then(|| (_mm512_maskz_loadu_ps(m0, bias), _mm512_maskz_loadu_ps(m1, bias.add(16))));

@@ -376,14 +376,19 @@ fn a_tile_len(mr: usize, len: usize) -> usize {
 /// (measured alone on the Xeon, AVX2: the LSTM's and the transformer's
 /// products 100–111 → 109–121 GFLOP/s; the transformer's step 7–8%
 /// faster on one and two threads).
+#[cfg(target_arch = "x86_64")]
 const A_PACKED: u8 = 0;
+#[cfg(target_arch = "x86_64")]
 const A_ROWS: u8 = 1;
+#[cfg(target_arch = "x86_64")]
 const A_STRIDED: u8 = 2;
 
 /// K a tile's loop takes at once (see [`A_PACKED`]).
+#[cfg(target_arch = "x86_64")]
 const UNROLL: usize = 4;
 
 /// The layout of an A with `a_strides` for a kernel of `mr`-row tiles.
+#[cfg(target_arch = "x86_64")]
 fn a_layout(a_strides: (isize, isize), mr: usize) -> u8 {
     if a_strides == (1, mr as isize) {
         A_PACKED
@@ -392,6 +397,49 @@ fn a_layout(a_strides: (isize, isize), mr: usize) -> u8 {
     } else {
         A_STRIDED
     }
+}
+
+/// The pointers to a tile's `R` rows of A, from `a`, and A's column
+/// stride, with what `A_LAYOUT` fixes as constants (see [`A_PACKED`]).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn a_rows<const R: usize, const A_LAYOUT: u8>(a: *const f32, (a_row, a_col): (isize, isize), mr: usize) -> ([*const f32; R], isize) {
+    let (a_row, a_col) = match A_LAYOUT {
+        A_PACKED => (1, mr as isize),
+        A_ROWS => (a_row, 1),
+        _ => (a_row, a_col),
+    };
+    (std::array::from_fn(|i| a.offset(i as isize * a_row)), a_col)
+}
+
+/// A tile's loop over K: `$step!(u)` multiplies the `u`th k after the
+/// current one, [`UNROLL`] at a time and then the rest one by one; after
+/// each, B's row pointer `$b` moves on `$panel_row` floats a k and each of
+/// A's row pointers `$rows` `$a_col`. (A macro, not a function taking a
+/// closure: a closure does not inherit the kernel's target features, and
+/// its intrinsics became calls.)
+#[cfg(target_arch = "x86_64")]
+macro_rules! k_loop {
+    ($k:expr, $step:ident, $b:ident, $panel_row:expr, $rows:ident, $a_col:expr) => {{
+        const { assert!(UNROLL == 4, "k_loop takes four steps a turn") };
+        for _ in 0..$k / UNROLL {
+            $step!(0);
+            $step!(1);
+            $step!(2);
+            $step!(3);
+            $b = $b.add(UNROLL * $panel_row);
+            for row in &mut $rows {
+                *row = row.offset(UNROLL as isize * $a_col);
+            }
+        }
+        for _ in 0..$k % UNROLL {
+            $step!(0);
+            $b = $b.add($panel_row);
+            for row in &mut $rows {
+                *row = row.offset($a_col);
+            }
+        }
+    }};
 }
 
 /// The kernels' [`avx512::panel_product`] and [`avx2::panel_product`].
