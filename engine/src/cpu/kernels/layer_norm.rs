@@ -20,16 +20,16 @@ use super::*;
 /// Interleaved partial sums per row.
 const LANES: usize = 8;
 
-/// Rows from which a kernel is split between two threads (by halves of its rows).
-const MIN_ROWS_TO_SPLIT: usize = 16;
+/// Rows a thread takes at least when a kernel is split between two (its
+/// half is whole groups of these; 16 rows or more are split).
+const HALF_GROUP: usize = 8;
 
 /// The normalised rows (`len` floats each) of `x`, into `out`.
 pub(crate) fn layer_norm_rows(x: &[f32], len: usize, eps: f32, out: &mut [f32]) {
-    let rows = check_rows("layer norm", &[x], len, out);
-    if !worth_splitting(out.len()) || rows < MIN_ROWS_TO_SPLIT {
+    check_rows("layer norm", &[x], len, out);
+    let Some(mid) = row_halves(out.len(), len, HALF_GROUP) else {
         return forward_rows(x, len, eps, out);
-    }
-    let mid = rows / 2 * len;
+    };
     let (a, b) = out.split_at_mut(mid);
     pool::run_parts([(&x[..mid], a), (&x[mid..], b)], &|(x, out)| forward_rows(x, len, eps, out));
 }
@@ -37,21 +37,13 @@ pub(crate) fn layer_norm_rows(x: &[f32], len: usize, eps: f32, out: &mut [f32]) 
 /// The gradient of [`layer_norm_rows`]' input from the input `x`, the
 /// output `y` and the output's gradient `g`, into `out`.
 pub(crate) fn layer_norm_rows_adjoint(x: &[f32], y: &[f32], g: &[f32], len: usize, eps: f32, out: &mut [f32]) {
-    let rows = check_rows("layer norm's adjoint", &[x, y, g], len, out);
-    if !worth_splitting(out.len()) || rows < MIN_ROWS_TO_SPLIT {
+    check_rows("layer norm's adjoint", &[x, y, g], len, out);
+    let Some(mid) = row_halves(out.len(), len, HALF_GROUP) else {
         return adjoint_rows(x, y, g, len, eps, out);
-    }
-    let mid = rows / 2 * len;
+    };
     let (a, b) = out.split_at_mut(mid);
     let parts = [(&x[..mid], &y[..mid], &g[..mid], a), (&x[mid..], &y[mid..], &g[mid..], b)];
     pool::run_parts(parts, &|(x, y, g, out)| adjoint_rows(x, y, g, len, eps, out));
-}
-
-/// Checks that every operand is as long as `out` and made of rows of `len`; returns the rows.
-fn check_rows(what: &str, operands: &[&[f32]], len: usize, out: &[f32]) -> usize {
-    assert!(operands.iter().all(|o| o.len() == out.len()), "{what}: operands of the wrong length");
-    assert!(len > 0 && out.len().is_multiple_of(len), "{what}: rows of {len} do not tile {} floats", out.len());
-    out.len() / len
 }
 
 widest_vectors!(fn forward_rows(x: &[f32], len: usize, eps: f32, out: &mut [f32]) => forward_loops);

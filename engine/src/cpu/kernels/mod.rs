@@ -114,6 +114,22 @@ pub(crate) fn worth_splitting(len: usize) -> bool {
     pool::threads() > 1 && len >= PARALLEL_MIN_ELEMENTS
 }
 
+/// Checks that a row kernel's operands are each as long as `out`, whole
+/// rows of `len` floats (softmax, layer norm and their adjoints).
+pub(crate) fn check_rows(what: &str, operands: &[&[f32]], len: usize, out: &[f32]) {
+    assert!(operands.iter().all(|o| o.len() == out.len()), "{what}: operands of the wrong length");
+    assert!(len > 0 && out.len().is_multiple_of(len), "{what}: rows of {len} do not tile {} floats", out.len());
+}
+
+/// Where a row kernel's output of `floats` floats, rows of `len`, splits
+/// between two threads: after half its rows, in whole groups of `group`
+/// rows; `None` where it stays on one thread (short, or under two groups).
+/// Each row is computed on its own, so where the halves meet changes no bit.
+pub(crate) fn row_halves(floats: usize, len: usize, group: usize) -> Option<usize> {
+    let rows = floats / len;
+    (worth_splitting(floats) && rows >= 2 * group).then(|| rows / 2 / group * group * len)
+}
+
 mod elementwise;
 mod gather;
 mod layer_norm;

@@ -13,15 +13,11 @@ use super::*;
 
 /// The softmax of every row of `len` floats of `x`, into `out`.
 pub(crate) fn softmax_rows(x: &[f32], len: usize, out: &mut [f32]) {
-    assert_eq!(x.len(), out.len(), "softmax: output of the wrong length");
-    assert!(len > 0 && x.len() % len == 0, "softmax: rows of {len} do not tile {} floats", x.len());
-    let rows = x.len() / len;
-    if !worth_splitting(out.len()) || rows < 2 * LANES {
+    check_rows("softmax", &[x], len, out);
+    // Halves of whole groups of eight rows.
+    let Some(mid) = row_halves(out.len(), len, LANES) else {
         return softmax_part(x, len, out);
-    }
-    // Halves of whole groups of eight rows (each row's chains are its own,
-    // so where the halves meet changes no bit).
-    let mid = rows / 2 / LANES * LANES * len;
+    };
     let (a, b) = out.split_at_mut(mid);
     pool::run_parts([(&x[..mid], a), (&x[mid..], b)], &|(x, out)| softmax_part(x, len, out));
 }
@@ -37,14 +33,10 @@ pub(crate) fn softmax_rows(x: &[f32], len: usize, out: &mut [f32]) {
 /// each dot a chain from 0 in index order of rounded products `g·y`, then
 /// `y · (g + s·-1)`.
 pub(crate) fn softmax_rows_adjoint(y: &[f32], g: &[f32], len: usize, out: &mut [f32]) {
-    assert!(y.len() == out.len() && g.len() == out.len(), "softmax's adjoint: operands of the wrong length");
-    assert!(len > 0 && y.len().is_multiple_of(len), "softmax's adjoint: rows of {len} do not tile {} floats", y.len());
-    let rows = y.len() / len;
-    if !worth_splitting(out.len()) || rows < 2 * LANES {
+    check_rows("softmax's adjoint", &[y, g], len, out);
+    let Some(mid) = row_halves(out.len(), len, LANES) else {
         return adjoint_part(y, g, len, out);
-    }
-    // Halves of whole groups of eight rows, as the forward pass splits.
-    let mid = rows / 2 / LANES * LANES * len;
+    };
     let (a, b) = out.split_at_mut(mid);
     pool::run_parts([(&y[..mid], &g[..mid], a), (&y[mid..], &g[mid..], b)], &|(y, g, out)| adjoint_part(y, g, len, out));
 }
