@@ -29,15 +29,30 @@ thread_local! {
     static CACHE: RefCell<(u64, Vec<Compiled>)> = const { RefCell::new((0, Vec::new())) };
 }
 
-/// GPUs the CUDA driver can see (0 when the driver or the device is missing).
-pub(crate) fn device_count() -> i32 {
-    CudaDevice::count().unwrap_or(0)
+/// GPUs the CUDA driver can see, or why the driver cannot say. `CudaDevice::count`
+/// panics when the driver fails to start, so this asks the driver itself.
+pub(crate) fn device_count() -> Result<usize, String> {
+    use luminal_cudarc::driver::result;
+    // The error's code, not `{e:?}`: DriverError's Debug asks the driver for a message
+    // and panics when it cannot give one.
+    result::init().map_err(|e| {
+        let e = e.0;
+        let hint = if e == luminal_cudarc::driver::sys::CUresult::CUDA_ERROR_OUT_OF_MEMORY {
+            // Seen on an H200: the driver reserves ~14 GB of address space as it starts.
+            " (a limit on the process's address space, such as `ulimit -v`, makes the driver fail this way)"
+        } else {
+            ""
+        };
+        format!("the CUDA driver did not start: {e:?}{hint}")
+    })?;
+    let count = result::device::get_count().map_err(|e| format!("the CUDA driver cannot count its GPUs: {:?}", e.0))?;
+    Ok(count.max(0) as usize)
 }
 
 /// Opens the device and runs one tiny graph through the whole compile path, so the
 /// driver's device files and nvrtc's libraries are loaded before a sandbox closes.
 pub(crate) fn warm_up() -> Result<(), String> {
-    CudaDevice::new(0).map_err(|e| format!("cannot open CUDA device 0: {e:?}"))?;
+    CudaDevice::new(0).map_err(|e| format!("cannot open CUDA device 0: {:?}", e.0))?;
     // Built from the IR's own constructors (this backend sits below the tensor API).
     let a = crate::ir::Tensor::leaf(Rc::new(vec![1.0, 2.0]), vec![2]);
     let b = crate::ir::Tensor::from_op(crate::ir::Op::Add, vec![a.clone(), a], vec![2]);

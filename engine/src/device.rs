@@ -54,16 +54,22 @@ impl FromStr for DeviceChoice {
 /// Whether this build can use CUDA at all.
 pub const CUDA_BUILT: bool = cfg!(feature = "cuda");
 
-/// Whether a CUDA GPU can be used now (built with `cuda` and the driver sees a device).
-pub fn cuda_available() -> bool {
+/// How many GPUs the CUDA driver sees, or why none can be used (a build without CUDA, a
+/// driver that did not start).
+pub fn cuda_devices() -> Result<usize, String> {
     #[cfg(feature = "cuda")]
     {
-        crate::cuda::device_count() > 0
+        crate::cuda::device_count()
     }
     #[cfg(not(feature = "cuda"))]
     {
-        false
+        Err("this build has no CUDA support: rebuild with `--features cuda` (see the README)".into())
     }
+}
+
+/// Whether a CUDA GPU can be used now (built with `cuda` and the driver sees a device).
+pub fn cuda_available() -> bool {
+    cuda_devices().is_ok_and(|n| n > 0)
 }
 
 /// Turns a choice into a device, or says in plain words why it cannot be had.
@@ -71,13 +77,11 @@ pub fn resolve(choice: DeviceChoice) -> Result<Device, String> {
     match choice {
         DeviceChoice::Cpu => Ok(Device::Cpu),
         DeviceChoice::Auto => Ok(if cuda_available() { Device::Cuda } else { Device::Cpu }),
-        DeviceChoice::Cuda if !CUDA_BUILT => Err(
-            "CUDA was asked for, but this build has no CUDA support: rebuild with `--features cuda` (see the README)".into(),
-        ),
-        DeviceChoice::Cuda if !cuda_available() => {
-            Err("CUDA was asked for, but no NVIDIA GPU is visible to the CUDA driver".into())
-        }
-        DeviceChoice::Cuda => Ok(Device::Cuda),
+        DeviceChoice::Cuda => match cuda_devices() {
+            Err(why) => Err(format!("CUDA was asked for, but {why}")),
+            Ok(0) => Err("CUDA was asked for, but no NVIDIA GPU is visible to the CUDA driver".into()),
+            Ok(_) => Ok(Device::Cuda),
+        },
     }
 }
 
@@ -116,10 +120,26 @@ pub fn prepare() -> Result<Device, String> {
         Ok(v) => v.parse::<DeviceChoice>().map_err(|e| format!("NMA_DEVICE: {e}"))?,
         Err(_) => DeviceChoice::Auto,
     };
-    let device = resolve(choice)?;
+    #[cfg_attr(not(feature = "cuda"), allow(unused_mut))]
+    let mut device = resolve(choice)?;
     #[cfg(feature = "cuda")]
     if device == Device::Cuda {
-        crate::cuda::warm_up()?;
+        // luminal's CUDA code unwraps some driver errors: a panic here is the device's
+        // failure, reported as such, not a crash of whatever runs next.
+        let warmed = std::panic::catch_unwind(crate::cuda::warm_up).unwrap_or_else(|payload| {
+            let what = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "a panic without a message".into());
+            Err(format!("the CUDA runtime failed while starting: {what}"))
+        });
+        match warmed {
+            Ok(()) => {}
+            // `auto` means the GPU when it works: the CPU gives the same results.
+            Err(_) if choice == DeviceChoice::Auto => device = Device::Cpu,
+            Err(why) => return Err(why),
+        }
     }
     set(device);
     Ok(device)
