@@ -166,6 +166,7 @@ pub fn grade_with(
         // An exercise that says `cpu` runs there whatever was asked: too small to gain.
         device: if exercise.meta.device == "cpu" { Some("cpu") } else { options.device.as_deref() },
     };
+    run::check_lists_tests(&own_binary, &scratch, tests)?;
     let results = run_all(&own_binary, tests, &settings, on_event)?;
     let mut verdict = Verdict::from_tests(exercise.id(), results, build_seconds, start.elapsed().as_secs_f64());
     verdict.build_memory_mb = Some(peak_memory_mb);

@@ -7,9 +7,9 @@
 use crate::build::{TestFn, LEARNER_FILE};
 use crate::course::Limits;
 use crate::streams::read_capped;
-use crate::protocol::{parse_progress, parse_result, ResultLine, PROGRESS_FD, RESULT_FD};
+use crate::protocol::{parse_progress, parse_result, ResultLine, ADDRESS_BUDGET_ENV, PROGRESS_FD, RESULT_FD};
 use crate::verdict::{FailureKind, Status, TestResult};
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use nma_harness::Outcome;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
@@ -44,8 +44,51 @@ pub fn run_test(
 ) -> Result<TestResult> {
     let child = spawn(binary, test, settings)?;
     let ended = capture(child, settings.limits, on_progress)?;
+    // Only the harness writes the result line, and it reports this before any learner
+    // code runs: the machine is at fault, and no verdict is due.
+    if let Some(r) = ended.result.as_ref().filter(|r| r.outcome == Outcome::DeviceUnavailable) {
+        bail!("the compute device for the tests could not be set up: {}. Grade on the CPU with `--device cpu`.", r.message);
+    }
     Ok(classify(test, ended, settings))
 }
+
+/// Runs `<binary> --nma-list`, which runs none of the learner's code (the generated
+/// `main` only prints names), and checks that every test is there. A program that cannot
+/// do that is broken by the grader's machine or build, not by the submission: reported
+/// as that, rather than as a crash of every test.
+pub fn check_lists_tests(binary: &Path, scratch: &Path, tests: &[TestFn]) -> Result<()> {
+    let listed = Command::new(binary)
+        .arg("--nma-list")
+        .current_dir(scratch)
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("cannot start the test program {}", binary.display()))?;
+    let stderr = String::from_utf8_lossy(&listed.stderr);
+    if !listed.status.success() {
+        let hint = if stderr.contains("libcuda") {
+            " This tutor was built with `--features cuda`, and the programs it builds need the NVIDIA \
+             driver's libcuda.so.1: install the driver, or build the tutor without `--features cuda`."
+        } else {
+            ""
+        };
+        bail!("the test program built for this exercise cannot start ({}): {}{hint}", listed.status, stderr.trim());
+    }
+    let stdout = String::from_utf8_lossy(&listed.stdout);
+    let names: std::collections::HashSet<&str> = stdout.lines().collect();
+    if let Some(missing) = tests.iter().find(|t| !names.contains(t.path().as_str())) {
+        bail!("the test program built for this exercise has no test {}: the build is stale or broken", missing.path());
+    }
+    Ok(())
+}
+
+/// Submissions are built with CUDA when the grader is (see `build`). Their programs map
+/// ~1 GB of CUDA libraries before `main` (cuBLAS alone is 600 MB), whatever the device.
+const CUDA_BUILD: bool = cfg!(feature = "cuda");
+
+/// Private memory the CUDA driver and runtime take as they start (252 MiB seen on an
+/// H200), on top of the test's own allowance: the harness's cap on growth after the
+/// start holds the test itself to its allowance.
+const CUDA_DRIVER_DATA_MB: u64 = 512;
 
 /// A test process just started, with the read ends of its channels.
 struct Spawned {
@@ -77,6 +120,17 @@ fn spawn(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<Spawned
     let progress_fd = std::os::fd::AsRawFd::as_raw_fd(&progress_writer);
     let memory_bytes = settings.limits.memory_mb.saturating_mul(1024 * 1024);
     let cpu_seconds = cpu_seconds(settings.limits);
+    // A CUDA build cannot start under RLIMIT_AS: its libraries take ~1 GB of address space
+    // before `main`, and the driver reserves ~14 GB more as it starts (seen on an H200,
+    // 280 MB of it resident). It gets RLIMIT_DATA (private memory: what a Vec or a tensor
+    // takes) from the start, and the harness caps the address space's growth once the
+    // device is ready, before any learner code (`nma_harness::sandbox`).
+    let cuda = CUDA_BUILD;
+    let (address_resource, address_bytes) = if cuda {
+        (libc::RLIMIT_DATA, memory_bytes.saturating_add(CUDA_DRIVER_DATA_MB * 1024 * 1024))
+    } else {
+        (libc::RLIMIT_AS, memory_bytes)
+    };
 
     let mut command = Command::new(binary);
     command
@@ -94,6 +148,14 @@ fn spawn(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<Spawned
     }
     if let Some(device) = settings.device {
         command.env("NMA_DEVICE", device);
+    }
+    if cuda {
+        command.env(ADDRESS_BUDGET_ENV, settings.limits.memory_mb.to_string());
+        // The driver's cache of compiled kernels lives in the home folder, which a test
+        // may not write: it need not try.
+        command.env("CUDA_CACHE_DISABLE", "1");
+    } else {
+        command.env_remove(ADDRESS_BUDGET_ENV);
     }
     // SAFETY: between fork and exec we only call async-signal-safe libc functions.
     unsafe {
@@ -115,7 +177,7 @@ fn spawn(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<Spawned
                 }
                 Ok(())
             };
-            limit(libc::RLIMIT_AS, memory_bytes)?;
+            limit(address_resource, address_bytes)?;
             limit(libc::RLIMIT_CPU, cpu_seconds)?;
             limit(libc::RLIMIT_CORE, 0)?;
             Ok(())
@@ -363,6 +425,64 @@ mod tests {
         let (kind, msg) = describe_panic(&at("/rustc/abc/library/core/src/num.rs"), learner);
         assert_eq!(kind, FailureKind::Panic);
         assert!(msg.contains("num.rs:7") && msg.ends_with("boom"), "{msg}");
+    }
+
+    /// A shell script standing in for a built test program.
+    fn fake_program(dir: &Path, body: &str) -> std::path::PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join("tests");
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    fn two_tests() -> Vec<TestFn> {
+        ["a", "b"].map(|name| TestFn { module: "tests", name: name.into(), code: String::new() }).into()
+    }
+
+    #[test]
+    fn a_program_that_cannot_list_its_tests_is_the_machines_fault_not_the_learners() {
+        let dir = tempfile::tempdir().unwrap();
+        let tests = two_tests();
+        let loader_failure = fake_program(
+            dir.path(),
+            "echo 'tests: error while loading shared libraries: libcuda.so.1: cannot open shared object file' >&2; exit 127",
+        );
+        let why = check_lists_tests(&loader_failure, dir.path(), &tests).unwrap_err().to_string();
+        assert!(why.contains("cannot start") && why.contains("libcuda.so.1: cannot open"), "{why}");
+        assert!(why.contains("without `--features cuda`"), "names the way out: {why}");
+
+        let stale = fake_program(dir.path(), "echo tests::a");
+        let why = check_lists_tests(&stale, dir.path(), &tests).unwrap_err().to_string();
+        assert!(why.contains("has no test tests::b"), "{why}");
+
+        let whole = fake_program(dir.path(), "[ \"$1\" = --nma-list ] && printf 'tests::a\\ntests::b\\n'");
+        check_lists_tests(&whole, dir.path(), &tests).unwrap();
+    }
+
+    #[test]
+    fn a_device_that_cannot_be_set_up_ends_the_grade_with_the_reason_not_a_verdict() {
+        let dir = tempfile::tempdir().unwrap();
+        let program = fake_program(
+            dir.path(),
+            "echo '{\"outcome\":\"device_unavailable\",\"name\":\"tests::a\",\"message\":\"the CUDA driver did not start: CUDA_ERROR_NO_DEVICE\"}' >&3",
+        );
+        let limits = Limits::default();
+        let settings = RunSettings {
+            limits: &limits,
+            scratch: dir.path(),
+            learner_path: Path::new("w.rs"),
+            points: &|_| 1.0,
+            seed: None,
+            device: Some("cuda"),
+        };
+        let why = run_test(&program, &two_tests()[0], &settings, &|_, _| {}).unwrap_err().to_string();
+        assert!(why.contains("CUDA_ERROR_NO_DEVICE") && why.contains("--device cpu"), "{why}");
+
+        // The same line from a pass is an ordinary result: only this outcome ends the grade.
+        let passing = fake_program(dir.path(), "echo '{\"outcome\":\"pass\",\"name\":\"tests::a\"}' >&3");
+        let result = run_test(&passing, &two_tests()[0], &settings, &|_, _| {}).unwrap();
+        assert_eq!(result.status, Status::Pass, "{}", result.message);
     }
 
     #[test]

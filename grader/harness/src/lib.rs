@@ -71,13 +71,16 @@ pub fn run_from_args(groups: &[&[Test]], prepare_device: PrepareDevice) {
                 Ok(name) if name == "cuda" => sandbox::DeviceAccess::Cuda,
                 _ => sandbox::DeviceAccess::Cpu,
             };
+            if let Some(budget_mb) = std::env::var(protocol::ADDRESS_BUDGET_ENV).ok().and_then(|v| v.parse().ok()) {
+                sandbox::cap_address_space_growth(budget_mb);
+            }
             let layers = sandbox::confine_for(access);
             let mut result = match &device {
                 Ok(_) => run_one(test),
                 Err(why) => ResultLine {
-                    outcome: Outcome::Panic,
+                    outcome: Outcome::DeviceUnavailable,
                     name: test.name.to_string(),
-                    message: format!("the compute device could not be set up: {why}"),
+                    message: why.clone(),
                     file: String::new(),
                     line: 0,
                     column: 0,

@@ -10,6 +10,10 @@ use crate::json_string;
 pub const RESULT_FD: i32 = 3;
 /// File descriptor for live progress lines (best-effort; absent outside the grader).
 pub const PROGRESS_FD: i32 = 4;
+/// Set by the grader when it could not cap the address space before the process started
+/// (a CUDA build, whose libraries and driver take far more address space than memory):
+/// the MiB the address space may still grow once the device is ready.
+pub const ADDRESS_BUDGET_ENV: &str = "NMA_ADDRESS_BUDGET_MB";
 
 /// How the test function ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,15 +22,19 @@ pub enum Outcome {
     Pass,
     /// It panicked (an assertion, or the code under test).
     Panic,
+    /// It never ran: the compute device asked for could not be set up. The grader's
+    /// machine is at fault, not the code; no learner code has run when this is reported.
+    DeviceUnavailable,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 2] = [Outcome::Pass, Outcome::Panic];
+    pub const ALL: [Outcome; 3] = [Outcome::Pass, Outcome::Panic, Outcome::DeviceUnavailable];
 
     pub const fn wire_name(self) -> &'static str {
         match self {
             Outcome::Pass => "pass",
             Outcome::Panic => "panic",
+            Outcome::DeviceUnavailable => "device_unavailable",
         }
     }
 }

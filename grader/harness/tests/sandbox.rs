@@ -408,8 +408,81 @@ fn a_cuda_run_may_use_ioctl_on_held_descriptors_and_still_opens_nothing() {
     });
     assert_eq!(found.get("seccomp"), "true");
     assert_eq!(found.get("ioctl"), "ENOTTY", "the device's own answer: ioctl is let through");
-    assert_eq!(found.get("open"), "EPERM");
+    // EPERM from seccomp; EACCES from Landlock where a CUDA header folder is here to read.
+    assert!(["EPERM", "EACCES"].contains(&found.get("open")), "{}", found.get("open"));
     assert_eq!(found.get("tcp"), "EPERM");
     assert_ne!(found.get("spawn"), "ok");
     assert_eq!(found.get("thread"), "42");
+}
+
+/// nvrtc reads `cuda_fp16.h` whenever a test's graph needs a new kernel, after the
+/// sandbox closed: a CUDA run may open files read-only beneath the folders it names, and
+/// nothing else, and only where Landlock decides which files.
+#[test]
+fn a_cuda_run_reads_beneath_its_header_folders_and_nowhere_else() {
+    let folder = std::env::temp_dir().join(format!("nma-cuda-headers-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("cuda_fp16.h"), "// a header\n").unwrap();
+    let folder_for_child = folder.display().to_string();
+    let name = "a_cuda_run_reads_beneath_its_header_folders_and_nowhere_else";
+    let found = child(name, &[("NMA_HEADERS", &folder_for_child)], || {
+        let folder = std::env::var("NMA_HEADERS").unwrap();
+        let header = format!("{folder}/cuda_fp16.h");
+        let layers = sandbox::confine_reading(DeviceAccess::Cuda, &[&folder]);
+        say("seccomp", layers.seccomp);
+        say("landlock", layers.landlock);
+        say("read_header", outcome(std::fs::read_to_string(&header)));
+        let path = std::ffi::CString::new(header.clone()).unwrap();
+        let mut stat: libc::stat = unsafe { std::mem::zeroed() };
+        if let Ok(file) = File::open(&header) {
+            use std::os::fd::AsRawFd;
+            // SAFETY: fstat as glibc makes it, on a descriptor this process holds.
+            let ret = unsafe { libc::syscall(libc::SYS_newfstatat, file.as_raw_fd(), c"".as_ptr(), &mut stat, libc::AT_EMPTY_PATH) };
+            say("nvrtc_fstat", raw(ret));
+        }
+        // SAFETY: stat writes one struct stat for a NUL-terminated path: nvrtc's own call.
+        #[cfg(target_arch = "x86_64")]
+        say("nvrtc_stat", raw(unsafe { libc::syscall(libc::SYS_stat, path.as_ptr(), &mut stat) }));
+        say("std_path_metadata", outcome(std::fs::metadata(&header)));
+        say("getcwd", outcome(std::env::current_dir()));
+        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: prlimit64 with pid 0 reads this process's stack limit into `limit`.
+        say("own_limit", raw(unsafe { libc::syscall(libc::SYS_prlimit64, 0, libc::RLIMIT_STACK, std::ptr::null::<u8>(), &mut limit) }));
+        // SAFETY: as above, on process 1: only reads, and must be refused.
+        say("other_limit", raw(unsafe { libc::syscall(libc::SYS_prlimit64, 1, libc::RLIMIT_STACK, std::ptr::null::<u8>(), &mut limit) }));
+        say("write_header", outcome(std::fs::OpenOptions::new().write(true).open(&header)));
+        say("append_header", outcome(std::fs::OpenOptions::new().append(true).open(&header)));
+        say("create_beside", outcome(File::create(format!("{folder}/new.h"))));
+        say("read_elsewhere", outcome(File::open(SOME_FILE)));
+        say("list_folder", outcome(std::fs::read_dir(&folder)));
+        say("tcp", outcome(std::net::TcpListener::bind("127.0.0.1:0")));
+        say("spawn", outcome(Command::new("/bin/true").spawn()));
+    });
+    let created = folder.join("new.h").exists();
+    std::fs::remove_dir_all(&folder).unwrap();
+    assert_eq!(found.get("seccomp"), "true");
+    assert!(!created, "the child created a file beside the header");
+    assert_eq!(found.get("other_limit"), "EPERM", "limits of other processes stay out of reach");
+    for key in ["write_header", "append_header", "create_beside"] {
+        assert_eq!(found.get(key), "EPERM", "{key}: seccomp refuses every open that writes or creates");
+    }
+    assert_eq!(found.get("tcp"), "EPERM");
+    assert_ne!(found.get("spawn"), "ok");
+    // A test's own code learns nothing about paths: only nvrtc's raw `stat` is let through.
+    assert_eq!(found.get("std_path_metadata"), "EPERM");
+    assert_eq!(found.get("getcwd"), "EPERM");
+    if found.get("landlock") == "true" {
+        for key in ["read_header", "nvrtc_fstat", "own_limit"] {
+            assert_eq!(found.get(key), "ok", "{key}");
+        }
+        #[cfg(target_arch = "x86_64")]
+        assert_eq!(found.get("nvrtc_stat"), "ok");
+        // Landlock's answer: seccomp let the read-only open through.
+        assert_eq!(found.get("read_elsewhere"), "EACCES");
+        assert_eq!(found.get("list_folder"), "EACCES", "reading files, not listing folders");
+    } else {
+        eprintln!("no Landlock here: a CUDA run opens nothing at all");
+        assert_eq!(found.get("read_header"), "EPERM");
+        assert_eq!(found.get("read_elsewhere"), "EPERM");
+    }
 }
