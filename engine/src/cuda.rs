@@ -38,7 +38,7 @@ pub(crate) fn device_count() -> Result<usize, String> {
     result::init().map_err(|e| {
         let e = e.0;
         let hint = if e == luminal_cudarc::driver::sys::CUresult::CUDA_ERROR_OUT_OF_MEMORY {
-            // Seen on an H200: the driver reserves ~14 GB of address space as it starts.
+            // Seen on an H200: the driver reserves ~300 GB of address space as it starts.
             " (a limit on the process's address space, such as `ulimit -v`, makes the driver fail this way)"
         } else {
             ""

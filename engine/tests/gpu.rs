@@ -125,7 +125,7 @@ fn the_device_in_use_is_the_one_chosen() {
 /// Set in the child copies of this binary that run under an address-space cap.
 const CAPPED_CHILD: &str = "NMA_GPU_TEST_CAPPED_CHILD";
 
-/// The CUDA driver reserves ~14 GB of address space as it starts (seen on an H200) and
+/// The CUDA driver reserves ~300 GB of address space as it starts (seen on an H200) and
 /// fails under a smaller cap, as under the grader's old `RLIMIT_AS`. `auto` then computes
 /// on the CPU; `cuda` says why it cannot, instead of panicking inside the driver's wrapper.
 #[test]

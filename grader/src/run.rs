@@ -57,11 +57,10 @@ pub fn run_test(
 /// do that is broken by the grader's machine or build, not by the submission: reported
 /// as that, rather than as a crash of every test.
 pub fn check_lists_tests(binary: &Path, scratch: &Path, tests: &[TestFn]) -> Result<()> {
-    let listed = Command::new(binary)
-        .arg("--nma-list")
-        .current_dir(scratch)
-        .stdin(Stdio::null())
-        .output()
+    let mut command = Command::new(binary);
+    command.arg("--nma-list").current_dir(scratch).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let listed = spawn_retrying(&mut command)
+        .and_then(|child| child.wait_with_output())
         .with_context(|| format!("cannot start the test program {}", binary.display()))?;
     let stderr = String::from_utf8_lossy(&listed.stderr);
     if !listed.status.success() {
@@ -121,7 +120,7 @@ fn spawn(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<Spawned
     let memory_bytes = settings.limits.memory_mb.saturating_mul(1024 * 1024);
     let cpu_seconds = cpu_seconds(settings.limits);
     // A CUDA build cannot start under RLIMIT_AS: its libraries take ~1 GB of address space
-    // before `main`, and the driver reserves ~14 GB more as it starts (seen on an H200,
+    // before `main`, and the driver reserves ~300 GB more as it starts (seen on an H200,
     // 280 MB of it resident). It gets RLIMIT_DATA (private memory: what a Vec or a tensor
     // takes) from the start, and the harness caps the address space's growth once the
     // device is ready, before any learner code (`nma_harness::sandbox`).

@@ -127,7 +127,7 @@ pub fn confine_reading(device: DeviceAccess, readable: &[&str]) -> Layers {
 
 /// Caps the address space at what the process maps now plus `budget_mb` MiB. The grader
 /// caps it before the process starts, except for a CUDA build: its libraries map ~1 GB
-/// before `main` and the driver reserves ~14 GB more (seen on an H200, 280 MB of it
+/// before `main` and the driver reserves ~300 GB more (seen on an H200, ~300 MB of it
 /// resident), so the grader limits private memory only (`RLIMIT_DATA`), and the harness
 /// calls this once the device is ready, before any learner code, to bound shared mappings
 /// too. Returns whether the cap is in place.
