@@ -162,3 +162,32 @@ fn a_driver_that_cannot_start_falls_back_on_auto_and_is_explained_on_cuda() {
         );
     }
 }
+
+/// Set in the child copy of this binary that runs under a GPU memory budget.
+const BUDGET_CHILD: &str = "NMA_GPU_TEST_BUDGET_CHILD";
+
+/// The driver limits no process: the grader's budget (`NMA_GPU_MEMORY_MB`) keeps one
+/// test from taking a shared GPU's memory from the others.
+#[test]
+fn a_computation_past_the_gpu_memory_budget_is_refused_with_its_size() {
+    const NAME: &str = "a_computation_past_the_gpu_memory_budget_is_refused_with_its_size";
+    if std::env::var_os(BUDGET_CHILD).is_some() {
+        device::set(Device::Cuda);
+        assert!(Tensor::randn(&[64, 64], 1).exp().sum().item() > 0.0, "64 KB fits in 1 MiB");
+        let refused = std::panic::catch_unwind(|| Tensor::randn(&[1024, 1024], 2).exp().sum().item()).unwrap_err();
+        let message = refused.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(message.contains("may use 1 MiB"), "{message}");
+        return;
+    }
+    if !gpu_or_skip(NAME) {
+        return;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([NAME, "--exact", "--test-threads=1"])
+        .env(BUDGET_CHILD, "1")
+        .env(device::GPU_MEMORY_ENV, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("1 passed"), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+}

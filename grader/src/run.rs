@@ -7,7 +7,7 @@
 use crate::build::{TestFn, LEARNER_FILE};
 use crate::course::Limits;
 use crate::streams::read_capped;
-use crate::protocol::{parse_progress, parse_result, ResultLine, ADDRESS_BUDGET_ENV, PROGRESS_FD, RESULT_FD};
+use crate::protocol::{parse_progress, parse_result, ResultLine, ADDRESS_BUDGET_ENV, GPU_MEMORY_ENV, PROGRESS_FD, RESULT_FD};
 use crate::verdict::{FailureKind, Status, TestResult};
 use anyhow::{bail, Context, Result};
 use nma_harness::Outcome;
@@ -150,11 +150,12 @@ fn spawn(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<Spawned
     }
     if cuda {
         command.env(ADDRESS_BUDGET_ENV, settings.limits.memory_mb.to_string());
+        command.env(GPU_MEMORY_ENV, settings.limits.memory_mb.to_string());
         // The driver's cache of compiled kernels lives in the home folder, which a test
         // may not write: it need not try.
         command.env("CUDA_CACHE_DISABLE", "1");
     } else {
-        command.env_remove(ADDRESS_BUDGET_ENV);
+        command.env_remove(ADDRESS_BUDGET_ENV).env_remove(GPU_MEMORY_ENV);
     }
     // SAFETY: between fork and exec we only call async-signal-safe libc functions.
     unsafe {

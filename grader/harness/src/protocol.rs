@@ -14,6 +14,10 @@ pub const PROGRESS_FD: i32 = 4;
 /// (a CUDA build, whose libraries and driver take far more address space than memory):
 /// the MiB the address space may still grow once the device is ready.
 pub const ADDRESS_BUDGET_ENV: &str = "NMA_ADDRESS_BUDGET_MB";
+/// Set by the grader for a CUDA build: the MiB of GPU memory one test may hold. Read by
+/// the engine (`nma_engine::device::GPU_MEMORY_ENV`, the same name), which refuses a
+/// larger computation: the driver limits no process.
+pub const GPU_MEMORY_ENV: &str = "NMA_GPU_MEMORY_MB";
 
 /// How the test function ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
