@@ -71,7 +71,7 @@ pub(crate) fn execute(order: &[Rc<Node>], targets: &[Rc<Node>]) -> Vec<Vec<f32>>
     // Every node's buffer at once: an upper bound of what this run holds on the GPU
     // (the buffers are dropped after each run, below).
     let bytes = order.iter().map(|n| n.shape.iter().product::<usize>() as u64 * 4).sum();
-    if let Err(why) = crate::device::check_gpu_memory(bytes, crate::device::gpu_memory_budget_mb()) {
+    if let Err(why) = crate::gpu_memory::check(bytes, crate::gpu_memory::budget_mb()) {
         panic!("{why}");
     }
     let key = crate::cpu::structure_key(order, targets);

@@ -145,32 +145,8 @@ pub fn prepare() -> Result<Device, String> {
     Ok(device)
 }
 
-/// Set by the grader (`nma_harness::protocol::GPU_MEMORY_ENV`, the same name): the MiB of
-/// GPU memory one test may hold. The driver limits no process, so without this one test
-/// could take a shared GPU's memory from the tests running beside it (other learners'
-/// among them).
-pub const GPU_MEMORY_ENV: &str = "NMA_GPU_MEMORY_MB";
-
-/// Whether a computation whose buffers take `bytes` may run on the GPU under `budget_mb`
-/// (none: no limit), or a message saying why not.
-#[cfg_attr(not(feature = "cuda"), allow(dead_code))]
-pub(crate) fn check_gpu_memory(bytes: u64, budget_mb: Option<u64>) -> Result<(), String> {
-    match budget_mb {
-        Some(budget) if bytes > budget.saturating_mul(1024 * 1024) => Err(format!(
-            "this computation needs {} MiB of GPU memory at once, and a test may use {budget} MiB: \
-             look for a tensor far larger than the exercise needs",
-            bytes.div_ceil(1024 * 1024)
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// The budget from [`GPU_MEMORY_ENV`], read once.
-#[cfg_attr(not(feature = "cuda"), allow(dead_code))]
-pub(crate) fn gpu_memory_budget_mb() -> Option<u64> {
-    static BUDGET: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
-    *BUDGET.get_or_init(|| std::env::var(GPU_MEMORY_ENV).ok().and_then(|v| v.parse().ok()))
-}
+/// The grader's budget of GPU memory for one test (see [`crate::gpu_memory`]).
+pub use crate::gpu_memory::GPU_MEMORY_ENV;
 
 #[cfg(test)]
 mod tests {
@@ -186,13 +162,5 @@ mod tests {
             assert_eq!(resolve(DeviceChoice::Auto), Ok(Device::Cpu));
             assert!(resolve(DeviceChoice::Cuda).unwrap_err().contains("--features cuda"));
         }
-    }
-
-    #[test]
-    fn a_computation_larger_than_the_gpu_budget_is_refused_with_its_size() {
-        assert_eq!(check_gpu_memory(u64::MAX, None), Ok(()), "no budget: no limit");
-        assert_eq!(check_gpu_memory(2048 << 20, Some(2048)), Ok(()), "exactly the budget fits");
-        let why = check_gpu_memory((2048 << 20) + 1, Some(2048)).unwrap_err();
-        assert!(why.contains("needs 2049 MiB") && why.contains("may use 2048 MiB"), "{why}");
     }
 }

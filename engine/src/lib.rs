@@ -27,6 +27,7 @@ mod cpu;
 mod cuda;
 pub mod device;
 mod display;
+mod gpu_memory;
 mod shape_checks;
 mod ir;
 mod luminal_backend;
