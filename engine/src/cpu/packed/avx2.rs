@@ -6,7 +6,7 @@
 //! Each element of C is the same chain of FMAs, in the same order, as in the
 //! AVX-512 kernel, so both give the same bits.
 
-use super::{a_layout, a_rows, Epilogue, Start, A_PACKED, A_ROWS, A_STRIDED, NR, UNROLL};
+use super::{a_layout, a_rows, tile_a, tile_rows, Epilogue, Start, A_PACKED, A_ROWS, A_STRIDED, NR, UNROLL};
 use std::arch::x86_64::*;
 
 /// Rows of C per tile.
@@ -42,10 +42,9 @@ pub(super) unsafe fn panel_product(
         let half_cols = HALF.min(cols - from);
         let (panel, c) = (panel.add(from), c.add(from));
         let epilogue = epilogue.from_column(from);
-        let mut i = 0;
-        while i < m {
-            let rows = MR.min(m - i);
-            let (a, c) = (a.offset((i / MR) as isize * a_tile), c.offset(i as isize * c_row));
+        // Two accumulators a row: four rows keep the FMAs busy.
+        for (i, rows) in tile_rows(m, MR, 4, a_layout == A_PACKED) {
+            let (a, c) = (tile_a(a, i, MR, a_layout, a_tile, a_strides.0), c.offset(i as isize * c_row));
             // A's layout a constant of the tile (see `a_layout`).
             macro_rules! tile {
                 ($r:literal) => {
@@ -64,7 +63,6 @@ pub(super) unsafe fn panel_product(
                 2 => tile!(2),
                 _ => tile!(1),
             }
-            i += rows;
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The packed product and dot products in AVX-512: tiles of 8 rows × 32
 //! columns (16 accumulators of 16 floats), masked loads and stores at the edges.
 
-use super::{a_layout, a_rows, Epilogue, Start, A_PACKED, A_ROWS, A_STRIDED, UNROLL};
+use super::{a_layout, a_rows, tile_a, tile_rows, Epilogue, Start, A_PACKED, A_ROWS, A_STRIDED, UNROLL};
 use std::arch::x86_64::*;
 
 /// Rows of C per tile: 8 rows × 2 vectors = 16 of the 32 registers.
@@ -30,10 +30,9 @@ pub(super) unsafe fn panel_product(
     let a_layout = a_layout(a_strides, MR);
     // Half a panel or less (attention's heads of 16): one vector per row.
     let wide = cols > 16;
-    let mut i = 0;
-    while i < m {
-        let rows = MR.min(m - i);
-        let (a, c) = (a.offset((i / MR) as isize * a_tile), c.offset(i as isize * c_row));
+    // Two accumulators a row when wide, one when not: four or eight rows keep the FMAs busy.
+    for (i, rows) in tile_rows(m, MR, if wide { 4 } else { MR }, a_layout == A_PACKED) {
+        let (a, c) = (tile_a(a, i, MR, a_layout, a_tile, a_strides.0), c.offset(i as isize * c_row));
         // A's layout a constant of the tile (see `a_layout`).
         macro_rules! tile {
             ($r:literal) => {
@@ -57,7 +56,6 @@ pub(super) unsafe fn panel_product(
             2 => tile!(2),
             _ => tile!(1),
         }
-        i += rows;
     }
 }
 

@@ -387,6 +387,36 @@ const A_STRIDED: u8 = 2;
 #[cfg(target_arch = "x86_64")]
 const UNROLL: usize = 4;
 
+/// A kernel's tiles of C's `m` rows, as (first row, rows): `mr` rows each, except where
+/// the last tile would have fewer than `min_rows` (too few accumulators to cover the
+/// FMA's latency on two ports): then all tiles share the rows evenly (32 rows of 6-row
+/// tiles: 6, 6, 5, 5, 5, 5, not five 6s and a 2, the LSTM's steps at one thread). A
+/// packed A is laid out in `mr`-row tiles and keeps them. Each row of C is computed on its
+/// own, so the bits do not change.
+#[cfg(target_arch = "x86_64")]
+fn tile_rows(m: usize, mr: usize, min_rows: usize, a_packed: bool) -> impl Iterator<Item = (usize, usize)> {
+    let tiles = m.div_ceil(mr);
+    let even = !a_packed && tiles > 1 && m % mr != 0 && m % mr < min_rows;
+    let (base, extra) = (m / tiles, m % tiles);
+    (0..tiles).scan(0, move |first, t| {
+        let rows = if even { base + usize::from(t < extra) } else { mr.min(m - *first) };
+        let tile = (*first, rows);
+        *first += rows;
+        Some(tile)
+    })
+}
+
+/// Where a tile's A starts, for the tile whose first row is `i` (see [`tile_rows`]):
+/// a packed A's tiles are `a_tile` floats apart, an A in place has rows `a_row` apart.
+#[cfg(target_arch = "x86_64")]
+fn tile_a(a: *const f32, i: usize, mr: usize, a_layout: u8, a_tile: isize, a_row: isize) -> *const f32 {
+    if a_layout == A_PACKED {
+        a.wrapping_offset((i / mr) as isize * a_tile)
+    } else {
+        a.wrapping_offset(i as isize * a_row)
+    }
+}
+
 /// The layout of an A with `a_strides` for a kernel of `mr`-row tiles.
 #[cfg(target_arch = "x86_64")]
 fn a_layout(a_strides: (isize, isize), mr: usize) -> u8 {
@@ -610,6 +640,30 @@ mod avx2;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn tiles_cover_every_row_once_and_leave_no_short_last_tile() {
+        for a_packed in [false, true] {
+            for m in 1..100 {
+                let tiles: Vec<_> = super::tile_rows(m, 6, 4, a_packed).collect();
+                let mut next = 0;
+                for &(first, rows) in &tiles {
+                    assert!(first == next && (1..=6).contains(&rows), "m {m}: {tiles:?}");
+                    next += rows;
+                }
+                assert_eq!(next, m, "m {m}: {tiles:?}");
+                let sizes: Vec<usize> = tiles.iter().map(|t| t.1).collect();
+                let (fewest, most) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+                if a_packed || !(1..4).contains(&(m % 6)) {
+                    assert!(sizes[..sizes.len() - 1].iter().all(|&r| r == 6), "whole tiles but the last: {tiles:?}");
+                } else {
+                    assert!(most - fewest <= 1, "m {m}: the rows shared evenly: {tiles:?}");
+                }
+            }
+        }
+        assert_eq!(super::tile_rows(32, 6, 4, false).map(|t| t.1).collect::<Vec<_>>(), [6, 6, 5, 5, 5, 5]);
+    }
 
     #[test]
     fn packed_panels_start_on_a_cache_line_wherever_their_buffer_starts() {
