@@ -146,7 +146,7 @@ pub fn prepare() -> Result<Device, String> {
 }
 
 /// The grader's budget of GPU memory for one test (see [`crate::gpu_memory`]).
-pub use crate::gpu_memory::GPU_MEMORY_ENV;
+pub use crate::gpu_memory::MEMORY_LIMIT_ENV;
 
 #[cfg(test)]
 mod tests {

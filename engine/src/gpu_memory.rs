@@ -3,9 +3,9 @@
 //! the grader sets the budget, and the CUDA backend refuses a larger computation.
 #![cfg_attr(not(feature = "cuda"), allow(dead_code))]
 
-/// Set by the grader (`nma_harness::protocol::GPU_MEMORY_ENV`, the same name): the MiB of
-/// GPU memory one test may hold.
-pub const GPU_MEMORY_ENV: &str = "NMA_GPU_MEMORY_MB";
+/// Set by the grader (`nma_harness::protocol::MEMORY_LIMIT_ENV`, the same name): the MiB
+/// one test may use, GPU memory included.
+pub const MEMORY_LIMIT_ENV: &str = "NMA_MEMORY_MB";
 
 /// Whether a computation whose buffers take `bytes` may run on the GPU under `budget_mb`
 /// (none: no limit), or a message saying why not.
@@ -20,10 +20,10 @@ pub(crate) fn check(bytes: u64, budget_mb: Option<u64>) -> Result<(), String> {
     }
 }
 
-/// The budget from [`GPU_MEMORY_ENV`], read once.
+/// The budget from [`MEMORY_LIMIT_ENV`], read once.
 pub(crate) fn budget_mb() -> Option<u64> {
     static BUDGET: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
-    *BUDGET.get_or_init(|| std::env::var(GPU_MEMORY_ENV).ok().and_then(|v| v.parse().ok()))
+    *BUDGET.get_or_init(|| std::env::var(MEMORY_LIMIT_ENV).ok().and_then(|v| v.parse().ok()))
 }
 
 #[cfg(test)]

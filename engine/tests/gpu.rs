@@ -122,8 +122,31 @@ fn the_device_in_use_is_the_one_chosen() {
     assert_eq!(Tensor::from_vec(vec![1.0, 2.0, 3.0], &[3]).sum().item(), 6.0);
 }
 
-/// Set in the child copies of this binary that run under an address-space cap.
-const CAPPED_CHILD: &str = "NMA_GPU_TEST_CAPPED_CHILD";
+/// Set in the child copies of this binary that the tests below run in (limits set on a
+/// process bind it for good): its value is what the child is to do.
+const CHILD: &str = "NMA_GPU_TEST_CHILD";
+
+/// Runs the test `name` alone in a child copy of this binary, with `CHILD` set to
+/// `role` and `env` added, under `sh -c 'ulimit …'` when `ulimit` is given, and checks
+/// that the one test ran and passed there.
+fn passes_in_a_child(name: &str, role: &str, env: &[(&str, &str)], ulimit: Option<&str>) {
+    let exe = std::env::current_exe().unwrap();
+    let mut command = match ulimit {
+        Some(limit) => {
+            let mut sh = std::process::Command::new("/bin/sh");
+            sh.args(["-c", &format!("ulimit {limit} && exec \"$0\" \"$@\"")]).arg(exe);
+            sh
+        }
+        None => std::process::Command::new(exe),
+    };
+    let out = command.args([name, "--exact", "--test-threads=1"]).env(CHILD, role).envs(env.iter().copied()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{name} as {role}: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
 
 /// The CUDA driver reserves ~300 GB of address space as it starts (seen on an H200) and
 /// fails under a smaller cap, as under the grader's old `RLIMIT_AS`. `auto` then computes
@@ -131,7 +154,7 @@ const CAPPED_CHILD: &str = "NMA_GPU_TEST_CAPPED_CHILD";
 #[test]
 fn a_driver_that_cannot_start_falls_back_on_auto_and_is_explained_on_cuda() {
     const NAME: &str = "a_driver_that_cannot_start_falls_back_on_auto_and_is_explained_on_cuda";
-    if let Ok(choice) = std::env::var(CAPPED_CHILD) {
+    if let Ok(choice) = std::env::var(CHILD) {
         let prepared = device::prepare();
         if choice == "auto" {
             assert_eq!(prepared, Ok(Device::Cpu));
@@ -146,32 +169,17 @@ fn a_driver_that_cannot_start_falls_back_on_auto_and_is_explained_on_cuda() {
         return;
     }
     for choice in ["auto", "cuda"] {
-        let out = std::process::Command::new("/bin/sh")
-            .args(["-c", "ulimit -v 2097152 && exec \"$0\" \"$@\""])
-            .arg(std::env::current_exe().unwrap())
-            .args([NAME, "--exact", "--test-threads=1"])
-            .env(CAPPED_CHILD, choice)
-            .env("NMA_DEVICE", choice)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success() && stdout.contains("1 passed"),
-            "NMA_DEVICE={choice} under a 2 GiB cap: {stdout}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        // 2 GiB of address space, in KiB.
+        passes_in_a_child(NAME, choice, &[("NMA_DEVICE", choice)], Some("-v 2097152"));
     }
 }
 
-/// Set in the child copy of this binary that runs under a GPU memory budget.
-const BUDGET_CHILD: &str = "NMA_GPU_TEST_BUDGET_CHILD";
-
-/// The driver limits no process: the grader's budget (`NMA_GPU_MEMORY_MB`) keeps one
+/// The driver limits no process: the grader's limit (`NMA_MEMORY_MB`) keeps one
 /// test from taking a shared GPU's memory from the others.
 #[test]
 fn a_computation_past_the_gpu_memory_budget_is_refused_with_its_size() {
     const NAME: &str = "a_computation_past_the_gpu_memory_budget_is_refused_with_its_size";
-    if std::env::var_os(BUDGET_CHILD).is_some() {
+    if std::env::var_os(CHILD).is_some() {
         device::set(Device::Cuda);
         assert!(Tensor::randn(&[64, 64], 1).exp().sum().item() > 0.0, "64 KB fits in 1 MiB");
         let refused = std::panic::catch_unwind(|| Tensor::randn(&[1024, 1024], 2).exp().sum().item()).unwrap_err();
@@ -182,12 +190,5 @@ fn a_computation_past_the_gpu_memory_budget_is_refused_with_its_size() {
     if !gpu_or_skip(NAME) {
         return;
     }
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([NAME, "--exact", "--test-threads=1"])
-        .env(BUDGET_CHILD, "1")
-        .env(device::GPU_MEMORY_ENV, "1")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && stdout.contains("1 passed"), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    passes_in_a_child(NAME, "budget", &[(device::MEMORY_LIMIT_ENV, "1")], None);
 }

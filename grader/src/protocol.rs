@@ -6,7 +6,7 @@ use crate::verdict::TrainingRecord;
 use nma_harness::Outcome;
 use serde::{Deserialize, Deserializer};
 
-pub use nma_harness::protocol::{ADDRESS_BUDGET_ENV, GPU_MEMORY_ENV, PROGRESS_FD, RESULT_FD};
+pub use nma_harness::protocol::{MEMORY_LIMIT_ENV, PROGRESS_FD, RESULT_FD};
 
 /// The one line a test process writes on [`RESULT_FD`] (see `nma_harness::ResultLine`).
 #[derive(Debug, Clone, Deserialize)]

@@ -7,7 +7,7 @@
 use crate::build::{TestFn, LEARNER_FILE};
 use crate::course::Limits;
 use crate::streams::read_capped;
-use crate::protocol::{parse_progress, parse_result, ResultLine, ADDRESS_BUDGET_ENV, GPU_MEMORY_ENV, PROGRESS_FD, RESULT_FD};
+use crate::protocol::{parse_progress, parse_result, ResultLine, MEMORY_LIMIT_ENV, PROGRESS_FD, RESULT_FD};
 use crate::verdict::{FailureKind, Status, TestResult};
 use anyhow::{bail, Context, Result};
 use nma_harness::Outcome;
@@ -124,8 +124,7 @@ fn spawn(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<Spawned
     // 280 MB of it resident). It gets RLIMIT_DATA (private memory: what a Vec or a tensor
     // takes) from the start, and the harness caps the address space's growth once the
     // device is ready, before any learner code (`nma_harness::sandbox`).
-    let cuda = CUDA_BUILD;
-    let (address_resource, address_bytes) = if cuda {
+    let (address_resource, address_bytes) = if CUDA_BUILD {
         (libc::RLIMIT_DATA, memory_bytes.saturating_add(CUDA_DRIVER_DATA_MB * 1024 * 1024))
     } else {
         (libc::RLIMIT_AS, memory_bytes)
@@ -148,14 +147,13 @@ fn spawn(binary: &Path, test: &TestFn, settings: &RunSettings) -> Result<Spawned
     if let Some(device) = settings.device {
         command.env("NMA_DEVICE", device);
     }
-    if cuda {
-        command.env(ADDRESS_BUDGET_ENV, settings.limits.memory_mb.to_string());
-        command.env(GPU_MEMORY_ENV, settings.limits.memory_mb.to_string());
+    if CUDA_BUILD {
+        command.env(MEMORY_LIMIT_ENV, settings.limits.memory_mb.to_string());
         // The driver's cache of compiled kernels lives in the home folder, which a test
         // may not write: it need not try.
         command.env("CUDA_CACHE_DISABLE", "1");
     } else {
-        command.env_remove(ADDRESS_BUDGET_ENV).env_remove(GPU_MEMORY_ENV);
+        command.env_remove(MEMORY_LIMIT_ENV);
     }
     // SAFETY: between fork and exec we only call async-signal-safe libc functions.
     unsafe {

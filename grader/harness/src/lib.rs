@@ -71,7 +71,7 @@ pub fn run_from_args(groups: &[&[Test]], prepare_device: PrepareDevice) {
                 Ok(name) if name == "cuda" => sandbox::DeviceAccess::Cuda,
                 _ => sandbox::DeviceAccess::Cpu,
             };
-            if let Some(budget_mb) = std::env::var(protocol::ADDRESS_BUDGET_ENV).ok().and_then(|v| v.parse().ok()) {
+            if let Some(budget_mb) = std::env::var(protocol::MEMORY_LIMIT_ENV).ok().and_then(|v| v.parse().ok()) {
                 sandbox::cap_address_space_growth(budget_mb);
             }
             let layers = sandbox::confine_for(access);

@@ -10,14 +10,13 @@ use crate::json_string;
 pub const RESULT_FD: i32 = 3;
 /// File descriptor for live progress lines (best-effort; absent outside the grader).
 pub const PROGRESS_FD: i32 = 4;
-/// Set by the grader when it could not cap the address space before the process started
-/// (a CUDA build, whose libraries and driver take far more address space than memory):
-/// the MiB the address space may still grow once the device is ready.
-pub const ADDRESS_BUDGET_ENV: &str = "NMA_ADDRESS_BUDGET_MB";
-/// Set by the grader for a CUDA build: the MiB of GPU memory one test may hold. Read by
-/// the engine (`nma_engine::device::GPU_MEMORY_ENV`, the same name), which refuses a
-/// larger computation: the driver limits no process.
-pub const GPU_MEMORY_ENV: &str = "NMA_GPU_MEMORY_MB";
+/// Set by the grader for a CUDA build, whose limits it cannot set in full before the
+/// process starts (its libraries and driver take far more address space than memory):
+/// the MiB one test may use. The harness lets the address space grow by that much once
+/// the device is ready; the engine (`nma_engine::device::MEMORY_LIMIT_ENV`, the same
+/// name) refuses a computation needing more GPU memory, which the driver limits for no
+/// process.
+pub const MEMORY_LIMIT_ENV: &str = "NMA_MEMORY_MB";
 
 /// How the test function ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
