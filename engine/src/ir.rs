@@ -61,7 +61,9 @@ pub(crate) enum Op {
     LstmLoop { reverse: bool },
     /// The adjoint of [`Op::LstmLoop`]: inputs the gradient of the tape (any
     /// view), the tape, `W_hh`; output `[T + 2, B, 4H]` (see `nn/lstm_loop.rs`).
-    LstmLoopBackward { reverse: bool },
+    /// Without `initial_state`, nothing wants the initial state's gradients:
+    /// the last step's product with `W_hh` is skipped and they are zeros.
+    LstmLoopBackward { reverse: bool, initial_state: bool },
     /// Max pooling over non-overlapping `kh × kw` tiles: input `[N, C, H, W]`
     /// read in buffer order, output `[N, C, H/kh, W/kw]` (see `nn/pool.rs`).
     /// Only the CPU backend runs it, like [`Op::LstmLoop`]; elsewhere the

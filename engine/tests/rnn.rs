@@ -412,6 +412,7 @@ fn fused_lstm_loop_matches_unrolled_cells_everywhere() {
     // of the rows empty) and odd; both directions, two layers, initial states.
     for config in [
         (2, 4, 5, 1, false, false),
+        (3, 5, 16, 2, true, false),
         (3, 5, 16, 2, true, true),
         (1, 3, 20, 1, true, true),
         (4, 6, 33, 2, false, true),
@@ -447,4 +448,53 @@ fn fused_lstm_loop_gives_the_same_bits_on_one_and_two_threads() {
     let two = lstm_run(true, config, all);
     assert_eq!(one.values, two.values);
     assert_eq!(one.grads, two.grads);
+}
+
+/// From a zero state the fused loop leaves out the first step's recurrent
+/// product, the initial state's gradient product and the weight gradient's
+/// first step. A start of 1e-30 in h, too small to move a bit of any sum it
+/// joins, takes the whole path: the outputs and gradients are the same bits,
+/// in both directions, on one and two threads.
+#[test]
+fn an_lstm_from_zeros_leaves_out_its_first_products_and_no_bit_changes() {
+    let (batch, steps, hidden) = (8, 32, 64);
+    let run = |start: Option<f32>, threads: usize| {
+        runtime::set_threads(threads);
+        let lstm = Lstm::with_layers(3, hidden, 2, true, 7);
+        let x = det_t(&[batch, steps, 3], 30).requires_grad();
+        let (h0, c0) = (Tensor::full(&[4, batch, hidden], start.unwrap_or(0.0)), Tensor::zeros(&[4, batch, hidden]));
+        let (out, (h, c)) = lstm.forward_with(&x, start.map(|_| (&h0, &c0)));
+        (weighted(&out) + weighted(&h).mul(0.7) + weighted(&c).mul(-1.3)).backward();
+        let mut grads: Vec<Vec<f32>> = lstm.parameters().iter().map(|p| p.grad().expect("a gradient").to_vec()).collect();
+        grads.push(x.grad().expect("x's gradient").to_vec());
+        (vec![out.to_vec(), h.to_vec(), c.to_vec()], grads)
+    };
+    for threads in [1, 2] {
+        let (zero, tiny) = (run(None, threads), run(Some(1e-30), threads));
+        assert!(zero.0 == tiny.0, "{threads} thread(s): the outputs differ");
+        for (k, (a, b)) in zero.1.iter().zip(&tiny.1).enumerate() {
+            let (a, b): (Vec<u32>, Vec<u32>) = (a.iter().map(|v| v.to_bits()).collect(), b.iter().map(|v| v.to_bits()).collect());
+            assert!(a == b, "{threads} thread(s): gradient {k} differs");
+        }
+    }
+    runtime::set_threads(1);
+}
+
+/// The first product is left out only where it is zero: with an infinity in
+/// `W_hh`, 0 · ∞ makes the first step's gates NaN, fused as unrolled.
+#[test]
+fn an_lstm_from_zeros_with_an_infinite_recurrent_weight_is_nan_from_its_first_step() {
+    for fused in [true, false] {
+        runtime::set_fused_operators(fused);
+        let lstm = Lstm::with_layers(3, 4, 1, false, 7);
+        let (_, w_hh) = lstm.named_parameters().into_iter().find(|(n, _)| n == "weight_hh_l0").expect("weight_hh_l0");
+        let mut w = w_hh.to_vec();
+        w[5] = f32::INFINITY;
+        w_hh.set_data(&Tensor::from_vec(w, &w_hh.shape()));
+        let (out, _) = lstm.forward_with(&det_t(&[2, 3, 3], 30), None);
+        // out is [batch, steps, H]: the first step of every row.
+        let first: Vec<f32> = out.slice(1, 0, 1).to_vec();
+        assert!(first.iter().any(|v| v.is_nan()), "fused {fused}: the first step's outputs {first:?} hold no NaN");
+    }
+    runtime::set_fused_operators(true);
 }

@@ -109,7 +109,7 @@ fn op_code(op: Op) -> (u64, u64) {
         Op::MaxReduce(a) => (12, a as u64),
         Op::Contiguous => (13, 0),
         Op::LstmLoop { reverse } => (14, reverse as u64),
-        Op::LstmLoopBackward { reverse } => (15, reverse as u64),
+        Op::LstmLoopBackward { reverse, initial_state } => (15, reverse as u64 | (initial_state as u64) << 1),
         Op::MaxPoolTiles { kh, kw } => (16, ((kh as u64) << 32) | kw as u64),
         Op::MaxPoolTilesBackward { kh, kw } => (17, ((kh as u64) << 32) | kw as u64),
         Op::SoftmaxRows => (18, 0),

@@ -100,6 +100,15 @@ impl Dims {
         })
     }
 
+    /// The tape's slot holding the initial state.
+    fn initial_slot(&self) -> usize {
+        if self.reverse {
+            self.steps
+        } else {
+            0
+        }
+    }
+
     /// Floats per row of the tape.
     fn tape_row(&self) -> usize {
         LSTM_TAPE_PARTS * self.hidden
@@ -119,7 +128,8 @@ pub(crate) struct LstmLoop {
 }
 
 /// The adjoint: the tape's gradient (slot and view), the tape, `w_hh`;
-/// writes `[T + 2, B, 4H]` (see `nn/lstm_loop.rs`).
+/// writes `[T + 2, B, 4H]` (see `nn/lstm_loop.rs`), the initial state's
+/// gradients only if `initial_state` (else zeros there).
 #[derive(Clone, Debug)]
 pub(crate) struct LstmLoopBackward {
     pub dims: Dims,
@@ -127,6 +137,7 @@ pub(crate) struct LstmLoopBackward {
     pub dtape_view: Strided,
     pub tape: usize,
     pub w: usize,
+    pub initial_state: bool,
 }
 
 /// `C = A·W` for one step, with W `k × n` at `strides` in `w`: on the packed
@@ -233,7 +244,7 @@ impl LstmLoop {
         );
         assert_eq!(tape.len(), (d.steps + 1) * b * row, "internal error: an LSTM tape has the wrong size");
         // The initial state's slot: h0, c0, and no gates.
-        let first = if d.reverse { d.steps } else { 0 };
+        let first = d.initial_slot();
         for r in 0..b {
             let at = (first * b + r) * row;
             tape[at..at + h].copy_from_slice(&h0[r * h..(r + 1) * h]);
@@ -242,6 +253,10 @@ impl LstmLoop {
         }
         // Wᵀ (`H × 4H`, W read column by column) is B of every step's product.
         let w_t = (1, h as isize);
+        // From a zero state (the usual h0) the first step's product is zero: each
+        // sum starts at +0 and adds only ±0. So it is skipped, which changes no bit,
+        // unless W holds an infinity or NaN, whose product with 0 is NaN.
+        let zero_start = h0.iter().all(|&x| x == 0.0) && all_finite(w);
         let tape = Shared(tape.as_mut_ptr());
         PACKED_W.with(|buf| {
             let mut buf = buf.borrow_mut();
@@ -252,14 +267,20 @@ impl LstmLoop {
                     return;
                 }
                 let at = |slot: usize| (slot * b + r0) * row;
-                for (t, out, prev) in d.order() {
+                for (n, (t, out, prev)) in d.order().enumerate() {
                     // SAFETY: these rows of slots `prev` and `out` are
                     // inside the tape, disjoint (different slots), and
                     // written by no other half (different rows).
                     let (prev_rows, out_rows) = unsafe {
                         let a = tape.at(at(prev));
                         let c = tape.at(at(out));
-                        step_product(w, w_t, (m, h, 4 * h), packed_w, a, row as isize, c.add(2 * h), row as isize);
+                        if n == 0 && zero_start {
+                            for r in 0..m {
+                                std::slice::from_raw_parts_mut(c.add(r * row + 2 * h), 4 * h).fill(0.0);
+                            }
+                        } else {
+                            step_product(w, w_t, (m, h, 4 * h), packed_w, a, row as isize, c.add(2 * h), row as isize);
+                        }
                         (std::slice::from_raw_parts(a, m * row), std::slice::from_raw_parts_mut(c, m * row))
                     };
                     let x = &xw[(t * b + r0) * 4 * h..(t * b + r0 + m) * 4 * h];
@@ -268,6 +289,13 @@ impl LstmLoop {
             });
         });
     }
+}
+
+/// Whether no value of `x` is infinite or NaN: the largest exponent field
+/// (a reduction the compiler vectorises, unlike a loop that stops early).
+fn all_finite(x: &[f32]) -> bool {
+    const EXPONENT: u32 = 0x7f80_0000;
+    x.iter().fold(0, |most, v| most.max(v.to_bits() & EXPONENT)) != EXPONENT
 }
 
 widest_vectors!(fma
@@ -372,6 +400,7 @@ impl LstmLoopBackward {
         let w_rows = (h as isize, 1);
         let gates = 4 * h;
         let shared = Shared(out.as_mut_ptr());
+        let initial_slot = d.initial_slot();
         PACKED_W.with(|buf| {
             let mut buf = buf.borrow_mut();
             let packed_w = packed_weight(w, w_rows, 4 * h, h, &mut buf);
@@ -410,17 +439,24 @@ impl LstmLoopBackward {
                                 h,
                             });
                         }
+                        // dh for the previous step: dgates · W (none wanted before the first).
+                        if prev == initial_slot && !self.initial_state {
+                            continue;
+                        }
                         let dgates = rows_of(t, rows.clone());
-                        // dh for the previous step: dgates · W.
                         step_product(w, w_rows, (m, 4 * h, h), packed_w, dgates.as_ptr(), gates as isize, dh.as_mut_ptr(), h as isize);
                     }
                     // The initial state's gradients: dh0 | dc0 | zeros.
                     let initial = rows_of(d.steps, rows.clone());
                     for r in 0..m {
                         let o = &mut initial[r * gates..(r + 1) * gates];
-                        o[..h].copy_from_slice(&dh[r * h..(r + 1) * h]);
-                        o[h..2 * h].copy_from_slice(&dc[r * h..(r + 1) * h]);
-                        o[2 * h..].fill(0.0);
+                        if self.initial_state {
+                            o[..h].copy_from_slice(&dh[r * h..(r + 1) * h]);
+                            o[h..2 * h].copy_from_slice(&dc[r * h..(r + 1) * h]);
+                            o[2 * h..].fill(0.0);
+                        } else {
+                            o.fill(0.0);
+                        }
                     }
                 });
             });

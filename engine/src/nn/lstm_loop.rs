@@ -79,17 +79,28 @@ pub(crate) fn adjoint(inputs: &[Tensor], tape: Tensor, g: &Tensor, reverse: bool
     let shape = tape.shape();
     let (steps, batch, h) = (shape[0] - 1, shape[1], shape[2] / LSTM_TAPE_PARTS);
     let w_hh = &inputs[2];
+    let want = |i: usize| wanted.get(i).copied().unwrap_or(false);
     let d = Tensor::from_op(
-        Op::LstmLoopBackward { reverse },
+        Op::LstmLoopBackward { reverse, initial_state: want(3) || want(4) },
         vec![g.clone(), tape.clone(), w_hh.clone()],
         vec![steps + 2, batch, 4 * h],
     );
     let dgates = d.slice(0, 0, steps);
-    let want = |i: usize| wanted.get(i).copied().unwrap_or(false);
     let dw = want(2).then(|| {
         // Σ over steps and batch rows of dgatesᵀ · h_prev: one product with K = T·B.
-        let prev_first = first_slot(false, reverse);
-        let h_prev = part(&tape, 0).slice(0, prev_first, prev_first + steps);
+        // From a zero h0 (known now: a leaf of zeros, the usual start) the first
+        // step's terms are zero, and the product leaves them out: its sums
+        // start at +0, which adding ±0 keeps, so the bits are the same. (A NaN
+        // among the first step's gate gradients, which 0 · NaN would carry
+        // here, still reaches the bias's gradient.)
+        let (mut steps_used, mut first_step) = (steps, 0);
+        if steps > 1 && holds_only_zeros(&inputs[3]) {
+            steps_used -= 1;
+            first_step = usize::from(!reverse);
+        }
+        let prev_first = first_slot(false, reverse) + first_step;
+        let h_prev = part(&tape, 0).slice(0, prev_first, prev_first + steps_used);
+        let dgates = d.slice(0, first_step, first_step + steps_used);
         dgates.permute(&[0, 2, 1]).matmul(&h_prev).sum_dim(0, false)
     });
     let initial = d.slice(0, steps, steps + 1).squeeze(0);
@@ -101,4 +112,10 @@ pub(crate) fn adjoint(inputs: &[Tensor], tape: Tensor, g: &Tensor, reverse: bool
         want(3).then(|| initial.slice(1, 0, h)),
         want(4).then(|| initial.slice(1, h, 2 * h)),
     ]
+}
+
+/// Whether `t`'s values are all zero and known before it is realized: a
+/// computed tensor (or one not yet realized) is never taken for zeros.
+fn holds_only_zeros(t: &Tensor) -> bool {
+    matches!(t.node.op, Op::Leaf) && t.node.realized_data().is_some_and(|data| data.iter().all(|&x| x == 0.0))
 }

@@ -137,7 +137,7 @@ fn fused_operator(g: &Lowered, i: usize, slot_of: &[usize]) -> Kernel {
                 c0: slot_of[e[4]],
             })
         }
-        Op::LstmLoopBackward { reverse } => {
+        Op::LstmLoopBackward { reverse, initial_state } => {
             debug_assert!((1..3).all(|k| reads_in_order(g, i, k)), "an LSTM loop's adjoint reads the tape and weight in buffer order");
             Kernel::LstmLoopBackward(LstmLoopBackward {
                 dims: Dims { steps: shape[0] - 2, batch: shape[1], hidden: shape[2] / 4, reverse },
@@ -145,6 +145,7 @@ fn fused_operator(g: &Lowered, i: usize, slot_of: &[usize]) -> Kernel {
                 dtape_view: Strided::from_tracker(&g.order[i].inputs[0].view),
                 tape: slot_of[e[1]],
                 w: slot_of[e[2]],
+                initial_state,
             })
         }
         Op::MaxPoolTiles { kh, kw } => {
