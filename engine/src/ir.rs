@@ -54,7 +54,8 @@ pub(crate) enum Op {
     Contiguous,
     /// A whole LSTM layer's time loop (one direction) as one operator:
     /// inputs `xw` `[T, B, 4H]` (`x·W_ihᵀ` for every step), the bias `[4H]`,
-    /// `W_hh` `[4H, H]`, `h0` and `c0` `[B, H]`, all read in buffer order;
+    /// `W_hh` `[4H, H]`, `h0` and `c0` `[B, H]`, all read in buffer order,
+    /// then `x` and `W_ih`, not read, for the adjoint (see `nn/lstm_loop.rs`);
     /// output the tape `[T + 1, B, LSTM_TAPE_PARTS·H]` (see `nn/lstm_loop.rs`). Only the CPU
     /// backend runs it: layers build it only there, and unroll their cells
     /// elsewhere.

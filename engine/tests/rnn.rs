@@ -498,3 +498,20 @@ fn an_lstm_from_zeros_with_an_infinite_recurrent_weight_is_nan_from_its_first_st
     }
     runtime::set_fused_operators(true);
 }
+
+/// The fused loop's adjoint differentiates the input projection itself
+/// (`W_ih`'s gradient in one product with `W_hh`'s): with the layer frozen,
+/// only the input's gradient is left, and it matches the unrolled cells'.
+#[test]
+fn a_frozen_fused_lstm_still_passes_its_input_a_gradient() {
+    let run = |fused: bool| {
+        runtime::set_fused_operators(fused);
+        let lstm = nn::freeze(Lstm::with_layers(3, 20, 2, true, 7));
+        let x = det_t(&[4, 6, 3], 30).requires_grad();
+        weighted(&lstm.forward(&x)).backward();
+        runtime::set_fused_operators(true);
+        assert!(lstm.frozen_parameters().iter().all(|p| p.grad().is_none()), "a frozen weight got a gradient");
+        x.grad().expect("the input's gradient").to_vec()
+    };
+    assert_all_close("x's gradient", &[run(true)], &[run(false)], 1e-4);
+}

@@ -132,10 +132,12 @@ trait Recurrent {
     fn step_from(&self, xw: &Tensor, state: &[Tensor]) -> Vec<Tensor>;
     /// Whether [`Recurrent::fused_loop`] exists (where the backend runs it).
     const FUSED: bool = false;
-    /// The whole loop of one direction as one operator: from `x·W_ihᵀ` for
-    /// every step, time-major `[seq, batch, G·H]` (no bias), and the initial states,
-    /// the hidden states `[seq, batch, H]` (time-major) and the final states.
-    fn fused_loop(&self, _xw: &Tensor, _state: &[Tensor], _reverse: bool) -> (Tensor, Vec<Tensor>) {
+    /// The whole loop of one direction as one operator: from `xw = x·W_ihᵀ`
+    /// for every step, time-major `[seq, batch, G·H]` (no bias), the input
+    /// `x` it was made from (`[seq, batch, input]`: the operator's adjoint
+    /// differentiates the product itself), and the initial states, the
+    /// hidden states `[seq, batch, H]` (time-major) and the final states.
+    fn fused_loop(&self, _xw: &Tensor, _x: &Tensor, _state: &[Tensor], _reverse: bool) -> (Tensor, Vec<Tensor>) {
         unreachable!("only cells with FUSED have a fused loop")
     }
 }
@@ -297,9 +299,10 @@ impl Recurrent for LstmCell {
     }
 
     const FUSED: bool = true;
-    fn fused_loop(&self, xw: &Tensor, state: &[Tensor], reverse: bool) -> (Tensor, Vec<Tensor>) {
+    fn fused_loop(&self, xw: &Tensor, x: &Tensor, state: &[Tensor], reverse: bool) -> (Tensor, Vec<Tensor>) {
         let bias = self.w.bias_ih.add(&self.w.bias_hh);
-        let tape = lstm_loop::lstm_loop(xw, &bias, &self.w.weight_hh, &state[0], &state[1], reverse);
+        let input = lstm_loop::InputProjection { xw, x, w_ih: &self.w.weight_ih };
+        let tape = lstm_loop::lstm_loop(input, &bias, &self.w.weight_hh, &state[0], &state[1], reverse);
         let finals = vec![lstm_loop::final_state(&tape, reverse, 0), lstm_loop::final_state(&tape, reverse, 1)];
         (lstm_loop::hidden_states(&tape, reverse), finals)
     }
@@ -473,7 +476,7 @@ impl<C: Recurrent> Stack<C> {
                     .collect();
                 if fused {
                     let xw = cell.weights().input_product(C::NAME, &input);
-                    let (hs, last) = cell.fused_loop(&xw, &state, d == 1);
+                    let (hs, last) = cell.fused_loop(&xw, &input, &state, d == 1);
                     outputs.push(hs);
                     for (k, st) in last.into_iter().enumerate() {
                         finals[k].push(st);
