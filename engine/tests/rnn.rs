@@ -451,10 +451,10 @@ fn fused_lstm_loop_gives_the_same_bits_on_one_and_two_threads() {
 }
 
 /// From a zero state the fused loop leaves out the first step's recurrent
-/// product, the initial state's gradient product and the weight gradient's
-/// first step. A start of 1e-30 in h, too small to move a bit of any sum it
-/// joins, takes the whole path: the outputs and gradients are the same bits,
-/// in both directions, on one and two threads.
+/// product (and, with no gradient wanted for the state, the adjoint's last).
+/// A start of 1e-30 in h, too small to move a bit of any sum it joins, takes
+/// the whole path: the outputs and gradients are the same bits, in both
+/// directions, on one and two threads.
 #[test]
 fn an_lstm_from_zeros_leaves_out_its_first_products_and_no_bit_changes() {
     let (batch, steps, hidden) = (8, 32, 64);
